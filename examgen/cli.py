@@ -1,0 +1,231 @@
+"""The ``examgen`` command line: parses arguments, calls the core, and turns an
+:class:`~examgen.errors.ExamgenError` into ``Error: ...`` and its exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from examgen import __version__
+from examgen.errors import BankError, ExamgenError, UsageError
+from examgen.model import Variant
+
+
+def _bank(args: argparse.Namespace) -> Any:
+    from examgen.bank import load_bank
+
+    return load_bank(args.bank)
+
+
+def cmd_bank_list(args: argparse.Namespace) -> int:
+    from examgen.bank.loader import template_summary
+
+    bank = _bank(args)
+    rows = [dict(template_summary(t)) for t in bank.templates]
+    if args.json:
+        computed = [r for r in rows if r["computed"] or r["type"] == "symbolic"]
+        summary = {
+            "templates": len(rows),
+            "numeric_templates": len(computed),
+            "concept_questions": len(rows) - len(computed),
+            "families": sorted({r["family"] for r in rows if r["family"]}),
+            "topics": list(bank.topics),
+        }
+        print(json.dumps({"summary": summary, "questions": rows}, ensure_ascii=False, indent=2))
+        return 0
+    width = max(len(r["id"]) for r in rows)
+    for r in rows:
+        kind = r["family"] or ""
+        print(f"{r['id']:<{width}}  {r['topic']:<17} {r['type']:<15} {r['difficulty']:<6} "
+              f"{r['points']:>4g}  {kind}")
+    n_num = sum(1 for r in rows if r["computed"] or r["type"] == "symbolic")
+    print(f"\n{len(rows)} questions: {n_num} numeric/symbolic templates, "
+          f"{len(rows) - n_num} concept questions, {len(bank.topics)} topics")
+    return 0
+
+
+def format_variant(v: Variant, lang: str) -> str:
+    """A variant as terminal text: prompt, parts with answers, options, misconceptions,
+    solution (math stays in LaTeX)."""
+    lines = [f"[{v.template_id}] {v.topic} · {v.type.value} · {v.difficulty.value} · "
+             f"{v.points:g}점 · seed {v.seed}", "", v.prompt.get(lang), ""]
+    for p in v.parts:
+        head = f"({p.label}) " if p.label else ""
+        if p.prompt is not None:
+            lines.append(f"{head}{p.prompt.get(lang)}  [{p.points:g}]")
+        for o in p.options:
+            mark = "*" if o.correct else " "
+            why = f"   ← {o.misconception}" if o.misconception else ""
+            lines.append(f"  {mark} {o.key}. {o.text.get(lang)}{why}")
+        answer = "정답" if lang == "ko" else "Answer"
+        if p.references:
+            lines.append(f"{head}{answer}: {p.references[0].get(lang)}")
+            concepts = "; ".join(f"{c.concept} ({c.weight:g}): {' | '.join(c.synonyms)}"
+                                 for c in p.rubric)
+            lines.append(f"    rubric: {concepts}")
+        else:
+            tol = f"  (tolerance {p.tolerance.describe(lang)})" if p.tolerance else ""
+            lines.append(f"{head}{answer}: {p.display}{tol}")
+        for m in p.misconceptions:
+            from examgen.formatting import fmt_value
+
+            lines.append(f"    misconception {m.id}: {fmt_value(m.value, p.decimals)} — "
+                         f"{m.description.get(lang)}")
+        lines.append("")
+    if v.solution is not None:
+        lines += ["풀이:" if lang == "ko" else "Solution:", v.solution.get(lang), ""]
+    if v.explanation is not None:
+        lines += ["해설:" if lang == "ko" else "Explanation:", v.explanation.get(lang)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cmd_bank_show(args: argparse.Namespace) -> int:
+    from examgen.rng import make_rng
+    from examgen.variants import make_variant
+
+    bank = _bank(args)
+    v = make_variant(bank.get(args.id), make_rng(args.seed))
+    if args.json:
+        print(json.dumps(v.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(format_variant(v, args.lang))
+    return 0
+
+
+def cmd_bank_check(args: argparse.Namespace) -> int:
+    from examgen.bank.selftest import check_rendering
+
+    try:
+        bank = _bank(args)
+    except BankError as e:
+        print(e, file=sys.stderr)
+        print(f"bank check: {len(e.problems)} problem(s)", file=sys.stderr)
+        return 1
+    problems = check_rendering(bank)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"bank check: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"bank check: {len(bank)} questions in {len(bank.topics)} topics, no problems")
+    return 0
+
+
+def cmd_bank_stress(args: argparse.Namespace) -> int:
+    import time
+
+    from examgen.bank.selftest import stress_template
+
+    bank = _bank(args)
+    templates = [bank.get(i) for i in args.ids] if args.ids else list(bank.templates)
+    start = time.perf_counter()
+    results = [stress_template(t, args.n) for t in templates]
+    elapsed = time.perf_counter() - start
+    bad = [r for r in results if not r.ok]
+    if args.json:
+        print(json.dumps([{"id": r.template_id, "draws": r.draws, "distinct": r.distinct,
+                           "issues": dict(r.issues), "examples": r.examples}
+                          for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            status = "ok " if r.ok else "BAD"
+            print(f"{status} {r.template_id:<44} {r.distinct:>5} distinct / {r.draws}")
+            for kind, count in sorted(r.issues.items()):
+                print(f"      {kind}: {count} (e.g. {r.examples[kind][:160]})")
+    draws = sum(r.draws for r in results)
+    print(f"bank stress: {len(results)} templates, {draws} variants in {elapsed:.1f} s "
+          f"({1000 * elapsed / max(draws, 1):.2f} ms each); {len(bad)} with problems",
+          file=sys.stderr)
+    return 1 if bad else 0
+
+
+def cmd_bank_families(args: argparse.Namespace) -> int:
+    from examgen.families import REGISTRY
+
+    for name in sorted(REGISTRY):
+        f = REGISTRY[name]
+        defaults = ", ".join(f"{k}={v}" for k, v in f.defaults.items())
+        print(f"{name}: {f.summary}")
+        print(f"    inputs:  {' '.join(f.inputs)}" + (f"   (defaults: {defaults})" if defaults else ""))
+        print(f"    outputs: {', '.join(f'{k} ({v})' for k, v in f.outputs.items())}")
+        for m in f.misconceptions:
+            print(f"    misconception {m.id} [changes {', '.join(m.affects)}]: {m.description.en}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="examgen", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"examgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    bank = sub.add_parser("bank", help="inspect and check the question bank")
+    bank_sub = bank.add_subparsers(dest="bank_command", required=True)
+
+    def with_bank(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--bank", type=Path, default=None,
+                       help="question bank folder (default: the bundled question_bank/)")
+        return p
+
+    p = with_bank(bank_sub.add_parser("list", help="list every question"))
+    p.add_argument("--json", action="store_true", help="machine-readable output with counts")
+    p.set_defaults(func=cmd_bank_list)
+
+    p = with_bank(bank_sub.add_parser("show", help="draw and show one variant of a question"))
+    p.add_argument("id")
+    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--lang", choices=("ko", "en"), default="ko")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bank_show)
+
+    p = bank_sub.add_parser("families", help="list the kernel families templates can use")
+    p.set_defaults(func=cmd_bank_families)
+
+    p = with_bank(bank_sub.add_parser("check", help="validate every bank file"))
+    p.set_defaults(func=cmd_bank_check)
+
+    p = with_bank(bank_sub.add_parser("stress", help="draw many variants and report "
+                                      "degenerate ones"))
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--n", type=_positive, default=1000, help="variants per question")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bank_stress)
+    return parser
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seed must not be negative, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _seed(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ExamgenError as e:
+        print(f"Error: {e.format_message()}", file=sys.stderr)
+        return e.exit_code
+    except BrokenPipeError:  # `examgen bank list | head`
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,238 @@
+"""Safe parsing of math expressions into sympy, through a whitelisted grammar.
+
+Nothing here calls ``eval``, ``sympify`` or ``parse_expr``: text is tokenised and parsed by a
+small recursive-descent parser, and sympy objects are built directly from the parse. Only
+numbers, identifiers (letters, digits, underscores), + - * / ^ ** · × ÷, parentheses and the
+functions in ``FUNCTIONS`` are accepted; anything else is an :class:`ExpressionError` with the
+position of the offending character.
+
+Grammar:  expr   := term (('+'|'-') term)*
+          term   := unary (('*'|'/'|implicit) unary)*
+          unary  := ('+'|'-') unary | power
+          power  := atom (('^'|'**') unary)?
+          atom   := number | name | name '(' expr ')' | '(' expr ')' | '√' atom
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import sympy
+
+MAX_LENGTH = 500
+MAX_DEPTH = 60
+MAX_EXPONENT = 64
+MAX_DIGITS = 300
+
+FUNCTIONS = {
+    "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
+    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "tanh": sympy.tanh,
+    "abs": sympy.Abs,
+    "sigma": lambda x: 1 / (1 + sympy.exp(-x)), "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
+}
+CONSTANTS = {"pi": sympy.pi, "π": sympy.pi}
+GREEK = {"λ": "lambda", "α": "alpha", "β": "beta", "ε": "epsilon", "η": "eta", "θ": "theta",
+         "σ": "sigma", "τ": "tau"}
+_OPS = {"·": "*", "×": "*", "∗": "*", "÷": "/", "−": "-", "–": "-", "**": "^"}
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[^\W\d]\w*)"
+    r"|(?P<op>\*\*|[-+*/^()·×∗÷−–√,]))",
+    re.UNICODE,
+)
+
+
+class ExpressionError(ValueError):
+    """Text that is not an accepted expression; ``position`` is a 0-based character index."""
+
+    def __init__(self, message: str, position: int, text: str):
+        self.position = position
+        self.text = text
+        super().__init__(f"{message} at position {position + 1}")
+
+    def pointer(self) -> str:
+        """The text with a caret under the offending character."""
+        return f"{self.text}\n{' ' * self.position}^"
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    value: str
+    pos: int
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        m = _TOKEN.match(text, i)
+        if not m or m.end() == i:
+            raise ExpressionError(f"unexpected character {text[i]!r}", i, text)
+        kind = m.lastgroup or "op"
+        value = m.group(kind)
+        start = m.start(kind)
+        if kind == "op":
+            value = _OPS.get(value, value)
+        toks.append(_Tok(kind, value, start))
+        i = m.end()
+    return toks
+
+
+class _Parser:
+    def __init__(self, text: str, allowed: frozenset[str] | None):
+        self.text = text
+        self.toks = _tokenize(text)
+        self.i = 0
+        self.allowed = allowed
+        self.depth = 0
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def error(self, msg: str, tok: _Tok | None = None) -> ExpressionError:
+        pos = tok.pos if tok else len(self.text)
+        return ExpressionError(msg, pos, self.text)
+
+    def take(self, value: str) -> bool:
+        t = self.peek()
+        if t is not None and t.kind == "op" and t.value == value:
+            self.i += 1
+            return True
+        return False
+
+    def parse(self) -> sympy.Expr:
+        if not self.toks:
+            raise self.error("empty expression")
+        e = self.expr()
+        t = self.peek()
+        if t is not None:
+            raise self.error(f"unexpected {t.value!r}", t)
+        return e
+
+    def nest(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error("expression nested too deeply", self.peek())
+
+    def expr(self) -> sympy.Expr:
+        self.nest()
+        e = self.term()
+        while True:
+            if self.take("+"):
+                e = e + self.term()
+            elif self.take("-"):
+                e = e - self.term()
+            else:
+                break
+        self.depth -= 1
+        return e
+
+    def starts_atom(self, t: _Tok | None) -> bool:
+        return t is not None and (t.kind in ("num", "name") or t.value in ("(", "√"))
+
+    def term(self) -> sympy.Expr:
+        e = self.unary()
+        while True:
+            if self.take("*"):
+                e = e * self.unary()
+            elif self.take("/"):
+                e = e / self.unary()
+            elif self.starts_atom(self.peek()):
+                e = e * self.unary()  # implicit multiplication: 2h, h d_v, 2(x+1)
+            else:
+                break
+        return e
+
+    def unary(self) -> sympy.Expr:
+        self.nest()
+        if self.take("-"):
+            e = -self.unary()
+        elif self.take("+"):
+            e = self.unary()
+        else:
+            e = self.power()
+        self.depth -= 1
+        return e
+
+    def power(self) -> sympy.Expr:
+        base = self.atom()
+        t = self.peek()
+        if self.take("^"):
+            exponent = self.unary()
+            if exponent.is_number and abs(complex(exponent)) > MAX_EXPONENT:
+                raise self.error(f"exponent larger than {MAX_EXPONENT}", t)
+            if base.is_number and exponent.is_number and base != 0:
+                digits = abs(complex(exponent)) * abs(math.log10(abs(complex(base.evalf()))))
+                if digits > MAX_DIGITS:
+                    raise self.error(f"number with more than {MAX_DIGITS} digits", t)
+            return sympy.Pow(base, exponent)
+        return base
+
+    def atom(self) -> sympy.Expr:
+        t = self.peek()
+        if t is None:
+            raise self.error("expression ends too early")
+        if t.kind == "num":
+            self.i += 1
+            return sympy.Rational(t.value) if "e" not in t.value.lower() else sympy.Float(t.value)
+        if t.kind == "op" and t.value == "(":
+            self.i += 1
+            e = self.expr()
+            if not self.take(")"):
+                raise self.error("missing ')'", self.peek())
+            return e
+        if t.kind == "op" and t.value == "√":
+            self.i += 1
+            return sympy.sqrt(self.atom())
+        if t.kind == "name":
+            self.i += 1
+            name = unicodedata.normalize("NFKC", t.value)
+            name = GREEK.get(name, name)
+            if name in FUNCTIONS and self.take("("):
+                arg = self.expr()
+                if not self.take(")"):
+                    raise self.error("missing ')'", self.peek())
+                return FUNCTIONS[name](arg)
+            if name in CONSTANTS:
+                return CONSTANTS[name]
+            if self.allowed is not None and name not in self.allowed:
+                hint = ", ".join(sorted(self.allowed)) or "none"
+                raise self.error(f"unknown name {name!r} (allowed: {hint})", t)
+            return sympy.Symbol(name, real=True)
+        raise self.error(f"unexpected {t.value!r}", t)
+
+
+def parse_expression(text: str, variables: frozenset[str] | None = None) -> sympy.Expr:
+    """Parse ``text`` into a sympy expression; ``variables`` (when given) are the only names
+    allowed besides functions and constants."""
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH, text)
+    return _Parser(text, variables).parse()
+
+
+def equivalent(a: sympy.Expr, b: sympy.Expr, *, samples: int = 5) -> bool:
+    """True when ``a`` and ``b`` are mathematically equal: ``simplify(a - b) == 0`` confirmed by
+    numeric spot checks at fixed positive points."""
+    diff = sympy.simplify(a - b)
+    if diff != 0:
+        return False
+    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    for k in range(samples):
+        point = {s: sympy.Rational(3 + 2 * k + j, 7 + k) for j, s in enumerate(symbols)}
+        va, vb = complex(a.subs(point).evalf()), complex(b.subs(point).evalf())
+        if abs(va - vb) > 1e-9 * max(1.0, abs(va)):
+            return False
+    return True
+
+
+def canonical(expr: sympy.Expr) -> str:
+    """A stable string form (sympy's ``sstr`` with sorted terms)."""
+    return sympy.sstr(sympy.simplify(expr), order="lex")
