@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from examgen import __version__
-from examgen.errors import BankError, ExamgenError, UsageError
+from examgen.errors import BankError, ExamgenError
 from examgen.model import Variant
 
 
@@ -71,10 +71,7 @@ def format_variant(v: Variant, lang: str) -> str:
             tol = f"  (tolerance {p.tolerance.describe(lang)})" if p.tolerance else ""
             lines.append(f"{head}{answer}: {p.display}{tol}")
         for m in p.misconceptions:
-            from examgen.formatting import fmt_value
-
-            lines.append(f"    misconception {m.id}: {fmt_value(m.value, p.decimals)} — "
-                         f"{m.description.get(lang)}")
+            lines.append(f"    misconception {m.id}: {m.display} — {m.description.get(lang)}")
         lines.append("")
     if v.solution is not None:
         lines += ["풀이:" if lang == "ko" else "Solution:", v.solution.get(lang), ""]

@@ -12,10 +12,7 @@ def _clean(x: float, decimals: int | None) -> str:
     x = float(x)
     if not math.isfinite(x):
         return "NaN" if math.isnan(x) else ("∞" if x > 0 else "−∞")
-    if decimals is None:
-        s = np.format_float_positional(round(x, 10), trim="-")
-    else:
-        s = f"{x:.{decimals}f}"
+    s = np.format_float_positional(round(x, 10), trim="-") if decimals is None else f"{x:.{decimals}f}"
     if s.startswith("-") and float(s) == 0:
         s = s[1:]
     return s
@@ -97,4 +94,6 @@ def round_value(v: Any, decimals: int) -> Any:
     a = np.round(np.asarray(v, dtype=np.float64), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
     if a.ndim == 0:
         return float(a)
-    return tuple(round_value(x, decimals) for x in a)
+    if a.ndim == 1:
+        return tuple(a.tolist())
+    return tuple(tuple(row) for row in a.tolist())

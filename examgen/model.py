@@ -210,6 +210,7 @@ class Misconception:
     id: str
     description: Text
     value: Value
+    display: str = ""  # the wrong answer as it would be printed (LaTeX allowed)
 
 
 @dataclass(frozen=True)
@@ -298,8 +299,8 @@ def _part_dict(p: VariantPart) -> dict[str, Any]:
                        for c in p.rubric]
         d["wrong_answers"] = [{"text": w.text, "why": w.why} for w in p.wrong_answers]
     if p.misconceptions:
-        d["misconceptions"] = [{"id": m.id, "description": m.description, "value": m.value}
-                               for m in p.misconceptions]
+        d["misconceptions"] = [{"id": m.id, "description": m.description, "value": m.value,
+                                "display": m.display} for m in p.misconceptions]
     return d
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -45,15 +46,26 @@ OPTION_KEYS = "ABCDEFGH"
 
 
 class VariantError(ExamgenError):
-    """A template could not produce a usable variant (its samplers are too tight)."""
+    """A template could not produce a usable variant: its samplers are too tight, or a text
+    does not render. ``detail`` says what, without the location."""
+
+    def __init__(self, detail: str, template: Template | None = None):
+        self.detail = detail
+        where = f"{template.location}: question \"{template.id}\": " if template else ""
+        super().__init__(where + detail)
 
 
 def make_variant(template: Template, rng: np.random.Generator) -> Variant:
     """Draw one variant of ``template`` using ``rng`` (see module docstring)."""
     seed = seed_of(rng)
-    if template.is_computed:
-        return _computed_variant(template, rng, seed)
-    return _static_variant(template, rng, seed)
+    try:
+        if template.is_computed:
+            return _computed_variant(template, rng, seed)
+        return _static_variant(template, rng, seed)
+    except VariantError as e:
+        if e.args[0] != e.detail:  # already located
+            raise
+        raise VariantError(e.detail, template) from e
 
 
 def variant_for_seed(template: Template, seed: int) -> Variant:
@@ -164,8 +176,8 @@ def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None) -
                          else None),
             params=tuple((k, _jsonable_param(v)) for k, v in params.items()),
         )
-    raise VariantError(f"{t.location}: question \"{t.id}\": no usable variant in {MAX_DRAWS} "
-                       f"draws ({last}); widen the samplers or relax the constraints")
+    raise VariantError(f"no usable variant in {MAX_DRAWS} draws ({last}); widen the samplers "
+                       "or relax the constraints", t)
 
 
 def _value_part(t: Template, family: Family, spec: PartSpec, params: dict[str, Any],
@@ -185,20 +197,37 @@ def _value_part(t: Template, family: Family, spec: PartSpec, params: dict[str, A
         if key in seen:
             raise _Reject(f"misconception {mid} coincides with {seen[key]} at {decimals} decimals")
         seen[key] = mid
-        mis.append(Misconception(mid, m.description, _as_value(wrong)))
+        wrong_value = _as_value(wrong)
+        mis.append(Misconception(mid, m.description, wrong_value,
+                                 _display(wrong_value, kind, decimals, spec.tolerance)))
     value = _as_value(correct)
-    display = F.latex_value(np.asarray(value), decimals) if kind != "int" else str(int(correct))
+    display = _display(value, kind, decimals, spec.tolerance)
     options: tuple[Option, ...] = ()
     if spec.kind is QuestionType.SINGLE_CHOICE:
-        options = _value_options(value, mis, decimals, kind, t.n_options, rng)
+        options = _value_options(value, mis, decimals, kind, spec.tolerance, t.n_options, rng)
     return VariantPart(label=spec.label, kind=spec.kind, points=spec.points, value=value,
                        display=display, decimals=decimals, tolerance=spec.tolerance,
                        options=options,
                        misconceptions=tuple(mis))
 
 
+def _display(value: Value, kind: str, decimals: int, tol: Tolerance | None) -> str:
+    """The answer as printed in the key: tiny or huge scalars with a relative tolerance in
+    scientific notation, everything else with ``decimals`` places."""
+    if kind == "int":
+        return str(int(round(value)))  # type: ignore[arg-type, call-overload]
+    if isinstance(value, float) and tol is not None and tol.kind in ("rel", "sigfigs") \
+            and value != 0 and not 1e-3 <= abs(value) < 1e5:
+        sig = (int(tol.value) if tol.kind == "sigfigs"
+               else max(2, math.ceil(-math.log10(tol.value)) + 1))
+        return F.fmt_sci(value, sig)
+    if isinstance(value, float) and tol is not None and tol.kind in ("rel", "sigfigs"):
+        decimals = tol.display_decimals(value)  # relative precision: digits follow the magnitude
+    return F.latex_value(np.asarray(value), decimals)
+
+
 def _value_options(value: Value, mis: list[Misconception], decimals: int, kind: str,
-                   n: int, rng: np.random.Generator) -> tuple[Option, ...]:
+                   tol: Tolerance | None, n: int, rng: np.random.Generator) -> tuple[Option, ...]:
     """The correct value among misconception values, filled up with nearby distractors."""
     picks = list(mis)
     if len(picks) > n - 1:
@@ -221,8 +250,7 @@ def _value_options(value: Value, mis: list[Misconception], decimals: int, kind: 
     opts = []
     for k, i in enumerate(order):
         v, mid, ok = entries[int(i)]
-        shown = str(int(round(v))) if kind == "int" else F.latex_value(np.asarray(v), decimals)
-        opts.append(Option(OPTION_KEYS[k], Text(f"${shown}$"), ok, mid))
+        opts.append(Option(OPTION_KEYS[k], Text(f"${_display(v, kind, decimals, tol)}$"), ok, mid))
     return tuple(opts)
 
 
@@ -255,6 +283,13 @@ def _jsonable_param(v: Any) -> Any:
     return v
 
 
+@lru_cache(maxsize=256)
+def _symbolic_forms(expression: str, variables: tuple[str, ...]) -> tuple[str, str]:
+    """Canonical string and LaTeX of a bank expression (simplify is slow: once per text)."""
+    expr = parse_expression(expression, frozenset(variables))
+    return canonical(expr), sympy.latex(expr)
+
+
 # -- concept questions --------------------------------------------------------------------------
 
 def _static_variant(t: Template, rng: np.random.Generator, seed: int | None) -> Variant:
@@ -268,16 +303,16 @@ def _static_variant(t: Template, rng: np.random.Generator, seed: int | None) -> 
                            display=", ".join(o.key for o in options if o.correct))
     elif t.type is QuestionType.SYMBOLIC:
         assert t.expression is not None
-        expr = parse_expression(t.expression, frozenset(t.variables))
-        part = VariantPart(label="", kind=t.type, points=t.points, expression=canonical(expr),
-                           variables=t.variables, display=sympy.latex(expr))
+        canon, latex = _symbolic_forms(t.expression, t.variables)
+        part = VariantPart(label="", kind=t.type, points=t.points, expression=canon,
+                           variables=t.variables, display=latex)
     elif t.type is QuestionType.SHORT_ANSWER:
         refs = tuple(_render(r, ctx, "reference") for r in t.references)
         part = VariantPart(label="", kind=t.type, points=t.points, references=refs,
                            rubric=t.rubric, wrong_answers=t.wrong_answers,
                            display=refs[0].ko if refs else "")
     else:  # pragma: no cover - the loader only lets computed templates have other types
-        raise VariantError(f"{t.location}: question \"{t.id}\": type {t.type} needs a family")
+        raise VariantError(f"type {t.type} needs a family", t)
     return Variant(template_id=t.id, topic=t.topic, type=t.type, difficulty=t.difficulty,
                    seed=seed, prompt=prompt, parts=(part,),
                    solution=_render(t.solution, ctx, "solution") if t.solution else None,

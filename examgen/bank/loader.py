@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import yaml
@@ -194,9 +194,8 @@ class _Checker:
                 self.err(d.line_of("shape"), f"{what}: shape must be [n] or [rows, cols]")
                 return None
             for s in sh:
-                if isinstance(s, str) and s in earlier:
-                    shape.append(s)
-                elif isinstance(s, int) and not isinstance(s, bool) and s > 0:
+                named = isinstance(s, str) and s in earlier
+                if named or (isinstance(s, int) and not isinstance(s, bool) and s > 0):
                     shape.append(s)
                 else:
                     self.err(d.line_of("shape"), f"{what}: shape entry {s!r} must be a positive "
@@ -237,7 +236,7 @@ class _Checker:
         if not [g for g in grid if g not in exclude]:
             self.err(kline, f"{what}: every value is excluded")
             return None
-        return ParamSpec(name, kind, lo=lo, hi=hi, step=step, shape=tuple(shape),
+        return ParamSpec(name, cast(Any, kind), lo=lo, hi=hi, step=step, shape=tuple(shape),
                          exclude=exclude, line=kline)
 
     def answer_ref(self, ref: Any, line: int, family: str | None) -> str | None:
@@ -295,7 +294,7 @@ def _question(c: _Checker, q: Any, line: int, topic: str) -> Template | None:
               f"id must be kebab-case text like 'lstm-forget-gate', got {_kind(qid)}")
     qtype_raw = d.get("type")
     try:
-        qtype = QuestionType(qtype_raw)
+        qtype = QuestionType(str(qtype_raw))
     except ValueError:
         c.err(d.line_of("type"), f"type {qtype_raw!r} is not a question type; expected one of "
               f"{', '.join(t.value for t in QuestionType)}"
@@ -317,7 +316,7 @@ def _question(c: _Checker, q: Any, line: int, topic: str) -> Template | None:
     difficulty = Difficulty.MEDIUM
     if "difficulty" in d:
         try:
-            difficulty = Difficulty(diff_raw)
+            difficulty = Difficulty(str(diff_raw))
         except ValueError:
             c.err(d.line_of("difficulty"), f"difficulty must be easy, medium or hard, got "
                   f"{_kind(diff_raw)}" + did_you_mean(str(diff_raw), [x.value for x in Difficulty]))
@@ -366,7 +365,8 @@ def _computed(c: _Checker, d: LocDict, qtype: QuestionType, points: float) -> di
                     params.append(spec)
             missing = [i for i in family.inputs if i not in pm]
             if missing:
-                c.err(pm.line, f"family '{fam}' needs parameters {', '.join(missing)}; "
+                c.err(d.line_of("params"), f"family '{fam}' needs parameters "
+                      f"{', '.join(missing)}; "
                       f"add samplers for them under params")
     elif family.inputs:
         c.err(d.line, f"family '{fam}' needs parameters {', '.join(family.inputs)}")
@@ -522,12 +522,13 @@ def _choices(c: _Checker, d: LocDict, qtype: QuestionType) -> dict[str, Any]:
             choices.append(ChoiceSpec(text, correct is True))
     if cl is not None:
         n_ok = sum(ch.correct for ch in choices)
+        key_line = d.line_of("choices")
         if not 3 <= len(cl) <= 6:
-            c.err(cl.line, f"a choice question needs 3 to 6 choices, got {len(cl)}")
+            c.err(key_line, f"a choice question needs 3 to 6 choices, got {len(cl)}")
         if qtype is QuestionType.SINGLE_CHOICE and n_ok != 1:
-            c.err(cl.line, f"a single_choice question needs exactly one correct choice, got {n_ok}")
+            c.err(key_line, f"a single_choice question needs exactly one correct choice, got {n_ok}")
         if qtype is QuestionType.MULTIPLE_CHOICE and not 1 <= n_ok < len(choices):
-            c.err(cl.line, "a multiple_choice question needs at least one correct and one "
+            c.err(key_line, "a multiple_choice question needs at least one correct and one "
                   f"incorrect choice, got {n_ok} correct of {len(choices)}")
         seen: set[str] = set()
         for k, ch in enumerate(choices):
@@ -598,7 +599,7 @@ def _short(c: _Checker, d: LocDict) -> dict[str, Any]:
     if rub is not None:
         total = sum(r.weight for r in rubric)
         if rubric and abs(total - 1) > 0.011:
-            c.err(rub.line, f"rubric weights must add up to 1, got {total:g}")
+            c.err(d.line_of("rubric"), f"rubric weights must add up to 1, got {total:g}")
     wrong: list[WrongAnswer] = []
     if "wrong_answers" in d:
         wl = c.seq(d["wrong_answers"], d.line_of("wrong_answers"), "wrong_answers")

@@ -26,9 +26,9 @@ TYPE_KEYS: dict[QT, frozenset[str]] = {
     QT.SHORT_ANSWER: frozenset({"reference", "rubric", "wrong_answers"}),
 }
 TYPE_REQUIRED: dict[QT, tuple[str, ...]] = {
-    QT.NUMERIC: ("family", "answer", "tolerance", "solution"),
-    QT.VECTOR: ("family", "answer", "tolerance", "solution"),
-    QT.MATRIX: ("family", "answer", "tolerance", "solution"),
+    QT.NUMERIC: ("family", "answer", "solution"),  # tolerance: required unless integer
+    QT.VECTOR: ("family", "answer", "solution"),
+    QT.MATRIX: ("family", "answer", "solution"),
     QT.MULTI_PART: ("family", "parts", "solution"),
     QT.SINGLE_CHOICE: (),
     QT.MULTIPLE_CHOICE: ("choices",),

@@ -28,8 +28,7 @@ def check_rendering(bank: Bank, seeds: int = CHECK_SEEDS) -> list[Problem]:
             try:
                 make_variant(t, make_rng(derive_seed("check", t.id, k)))
             except VariantError as e:
-                problems.append(Problem(t.location.file, t.location.line, t.id,
-                                        str(e).split(": question", 1)[-1].split(": ", 1)[-1]))
+                problems.append(Problem(t.location.file, t.location.line, t.id, e.detail))
                 break
             except Exception as e:  # a family raising on these parameters: report, go on
                 problems.append(Problem(t.location.file, t.location.line, t.id,

@@ -78,7 +78,7 @@ def seq2seq_attention(p: dict[str, Any], mode: str = "softmax") -> dict[str, Any
 @family("mha_dims", "per-head and concatenated sizes in multi-head attention", "d_model h",
         {"d_k": "int", "d_v": "int", "concat": "int", "qk_entries": "int"},
         (mis("dk_is_dmodel", "헤드마다 $d_k = d_{model}$이라고 보았다 (나누지 않음).",
-             "Took $d_k = d_{model}$ for each head (no division).", "d_k d_v qk_entries",
+             "Took $d_k = d_{model}$ for each head (no division).", "d_k d_v",
              mode="full"),
          mis("multiplied", "$d_{model}$을 h로 나누지 않고 곱했다.",
              "Multiplied $d_{model}$ by h instead of dividing.", "d_k d_v", mode="mul"),

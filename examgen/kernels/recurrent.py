@@ -11,6 +11,7 @@ same code: a sigmoid swapped for tanh, a forgotten bias, z and 1-z swapped, and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,9 +44,13 @@ def rnn_step(x: ArrayLike, h_prev: ArrayLike, w_x: ArrayLike, w_h: ArrayLike,
              nonlinearity: Literal["tanh", "relu", "sigmoid", "none"] = "tanh") -> RNNStep:
     """h_t = act(W_x x_t + W_h h_{t-1} + b)."""
     a = _affine(w_x, x, w_h, h_prev, b)
-    act = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "sigmoid": sigmoid,
-           "none": lambda z: z}[nonlinearity]
-    return RNNStep(a=a, h=act(a))
+    return RNNStep(a=a, h=_ACTIVATIONS[nonlinearity](a))
+
+
+_ACTIVATIONS: dict[str, Callable[[Array], Array]] = {
+    "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "sigmoid": sigmoid,
+    "none": lambda z: z,
+}
 
 
 @dataclass(frozen=True)

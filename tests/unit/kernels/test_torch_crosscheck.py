@@ -20,11 +20,20 @@ def rng_for(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def t(a: np.ndarray) -> "torch.Tensor":
+def t(a: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(a))
 
 
-def close(ours: np.ndarray, theirs: "torch.Tensor", seed: int, what: str, tol: float = 1e-9) -> None:
+def load_cell(cell: torch.nn.Module, w_x: np.ndarray, w_h: np.ndarray, b_x: np.ndarray,
+              b_h: np.ndarray) -> None:
+    """Copy our weights into a torch RNNCell/LSTMCell/GRUCell (same stacking order)."""
+    with torch.no_grad():
+        for name, value in (("weight_ih", w_x), ("weight_hh", w_h), ("bias_ih", b_x),
+                            ("bias_hh", b_h)):
+            getattr(cell, name).copy_(t(value))
+
+
+def close(ours: np.ndarray, theirs: torch.Tensor, seed: int, what: str, tol: float = 1e-9) -> None:
     np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=tol, atol=tol,
                                err_msg=f"{what} differs from torch at seed {seed}")
 
@@ -45,9 +54,7 @@ def test_rnn_step_matches_rnncell() -> None:
         cell = torch.nn.RNNCell(n_in, n_h, nonlinearity=nonlin)
         w_x, w_h = r.normal(size=(n_h, n_in)), r.normal(size=(n_h, n_h))
         b_x, b_h = r.normal(size=n_h), r.normal(size=n_h)
-        with torch.no_grad():
-            cell.weight_ih.copy_(t(w_x)); cell.weight_hh.copy_(t(w_h))
-            cell.bias_ih.copy_(t(b_x)); cell.bias_hh.copy_(t(b_h))
+        load_cell(cell, w_x, w_h, b_x, b_h)
         x, h = r.normal(size=n_in), r.normal(size=n_h)
         ours = K.rnn_step(x, h, w_x, w_h, b_x + b_h, nonlinearity=nonlin).h
         close(ours, cell(t(x)[None], t(h)[None])[0], seed, "rnn_step")
@@ -60,9 +67,7 @@ def test_lstm_step_matches_lstmcell() -> None:
         cell = torch.nn.LSTMCell(n_in, n_h)
         w_x, w_h = r.normal(size=(4 * n_h, n_in)), r.normal(size=(4 * n_h, n_h))
         b_x, b_h = r.normal(size=4 * n_h), r.normal(size=4 * n_h)
-        with torch.no_grad():
-            cell.weight_ih.copy_(t(w_x)); cell.weight_hh.copy_(t(w_h))
-            cell.bias_ih.copy_(t(b_x)); cell.bias_hh.copy_(t(b_h))
+        load_cell(cell, w_x, w_h, b_x, b_h)
         x, h, c = r.normal(size=n_in), r.normal(size=n_h), r.normal(size=n_h)
         step = K.lstm_step(x, h, c, w_x, w_h, b_x + b_h)
         h_t, c_t = cell(t(x)[None], (t(h)[None], t(c)[None]))
@@ -77,9 +82,7 @@ def test_gru_step_matches_grucell() -> None:
         cell = torch.nn.GRUCell(n_in, n_h)
         w_x, w_h = r.normal(size=(3 * n_h, n_in)), r.normal(size=(3 * n_h, n_h))
         b_x, b_h = r.normal(size=3 * n_h), r.normal(size=3 * n_h)
-        with torch.no_grad():
-            cell.weight_ih.copy_(t(w_x)); cell.weight_hh.copy_(t(w_h))
-            cell.bias_ih.copy_(t(b_x)); cell.bias_hh.copy_(t(b_h))
+        load_cell(cell, w_x, w_h, b_x, b_h)
         x, h = r.normal(size=n_in), r.normal(size=n_h)
         ours = K.gru_step(x, h, w_x, w_h, b_x, b_h, reset="after").h
         close(ours, cell(t(x)[None], t(h)[None])[0], seed, "gru_step")
