@@ -154,6 +154,31 @@ def cmd_bank_families(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from examgen.bank import load_bank
+    from examgen.generate import generate, progress_bar
+    from examgen.spec import load_roster, load_spec
+
+    spec = load_spec(args.spec)
+    if args.seed is not None:
+        from dataclasses import replace
+
+        spec = replace(spec, seed=args.seed)
+    bank = load_bank(args.bank)
+    students = load_roster(args.roster)
+    out = args.out if args.out is not None else Path("output") / spec.name
+    res = generate(spec, bank, students, out, workers=args.workers, only=args.student,
+                   progress=progress_bar())
+    per_copy = res.seconds / max(res.copies, 1)
+    what = "forms" if spec.mode == "forms" else "students"
+    print(f"generated {res.copies} exam(s) and answer key(s) for {len(students)} {what} in "
+          f"{res.out_dir}/ ({min(res.exam_pages)}-{max(res.exam_pages)} exam pages, "
+          f"{min(res.key_pages)}-{max(res.key_pages)} key pages) in {res.seconds:.1f} s "
+          f"({per_copy:.2f} s per copy, {res.workers} worker(s)); "
+          f"submissions use {res.out_dir}/answers_template.csv")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="examgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"examgen {__version__}")
@@ -183,6 +208,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_bank(bank_sub.add_parser("check", help="validate every bank file"))
     p.set_defaults(func=cmd_bank_check)
+
+    p = with_bank(sub.add_parser("generate", help="build per-student (or per-form) exam and "
+                                 "answer-key PDFs, manifest.json and answers_template.csv"))
+    p.add_argument("spec", nargs="?", type=Path, default=None,
+                   help="exam spec YAML (default: the bundled examples/midterm.yaml)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="roster CSV with student_id (and name) (default: examples/roster.csv)")
+    p.add_argument("--out", type=Path, default=None, help="output folder "
+                   "(default: output/<exam name>/)")
+    p.add_argument("--seed", type=_seed, default=None, help="override the spec's seed")
+    p.add_argument("--workers", type=_positive, default=None,
+                   help="rendering processes (default: the number of cores)")
+    p.add_argument("--student", action="append", default=None, metavar="ID",
+                   help="regenerate only this student's copy (repeatable); identical to "
+                        "the full run's copy")
+    p.set_defaults(func=cmd_generate)
 
     p = with_bank(bank_sub.add_parser("stress", help="draw many variants and report "
                                       "degenerate ones"))

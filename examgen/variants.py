@@ -55,13 +55,18 @@ class VariantError(ExamgenError):
         super().__init__(where + detail)
 
 
-def make_variant(template: Template, rng: np.random.Generator) -> Variant:
-    """Draw one variant of ``template`` using ``rng`` (see module docstring)."""
+def make_variant(template: Template, rng: np.random.Generator, *,
+                 shuffle_choices: bool = True) -> Variant:
+    """Draw one variant of ``template`` using ``rng`` (see module docstring).
+
+    ``shuffle_choices=False`` keeps concept choices in the bank's order (an exam spec can ask
+    for that); otherwise they are shuffled when the template allows it.
+    """
     seed = seed_of(rng)
     try:
         if template.is_computed:
             return _computed_variant(template, rng, seed)
-        return _static_variant(template, rng, seed)
+        return _static_variant(template, rng, seed, shuffle_choices)
     except VariantError as e:
         if e.args[0] != e.detail:  # already located
             raise
@@ -292,11 +297,13 @@ def _symbolic_forms(expression: str, variables: tuple[str, ...]) -> tuple[str, s
 
 # -- concept questions --------------------------------------------------------------------------
 
-def _static_variant(t: Template, rng: np.random.Generator, seed: int | None) -> Variant:
+def _static_variant(t: Template, rng: np.random.Generator, seed: int | None,
+                    shuffle_choices: bool = True) -> Variant:
     ctx: dict[str, Any] = {}
     prompt = _render(t.prompt, ctx, "prompt")
     if t.type in CHOICE_TYPES:
-        order = rng.permutation(len(t.choices)) if t.shuffle else np.arange(len(t.choices))
+        shuffle = t.shuffle and shuffle_choices
+        order = rng.permutation(len(t.choices)) if shuffle else np.arange(len(t.choices))
         options = tuple(Option(OPTION_KEYS[k], _render(t.choices[int(i)].text, ctx, "choice"),
                                t.choices[int(i)].correct) for k, i in enumerate(order))
         part = VariantPart(label="", kind=t.type, points=t.points, options=options,

@@ -1,0 +1,243 @@
+"""Exam spec + bank + roster -> the copies to print (per student or per form) and the manifest.
+
+Pure: no files are read or written here. Question selection is made once per exam (seeded by
+the exam seed), so every copy has equivalent questions; each copy then gets its own variants
+(seeded by exam seed, copy and question id) and, when asked, its own question and option order.
+Questions are only reordered among positions with the same part structure, so one submission
+header (``student_id,Q1,Q2,Q3a,Q3b,...``) fits every copy.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from examgen import __version__
+from examgen.bank.loader import Bank
+from examgen.errors import did_you_mean
+from examgen.model import Template, Text, Variant, VariantPart
+from examgen.rng import derive_seed, make_rng
+from examgen.spec import ExamSpec, Pick, SpecError, Student
+from examgen.variants import make_variant
+
+
+@dataclass(frozen=True)
+class ExamQuestion:
+    number: int                 # position in the copy, from 1
+    label: str                  # "Q3"
+    template_id: str
+    variant_seed: int
+    variant: Variant
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Submission columns: ``Q3`` for a one-part question, ``Q3a``, ``Q3b`` for parts."""
+        if len(self.variant.parts) == 1 and not self.variant.parts[0].label:
+            return (self.label,)
+        return tuple(f"{self.label}{p.label}" for p in self.variant.parts)
+
+    @property
+    def points(self) -> float:
+        return self.variant.points
+
+
+@dataclass(frozen=True)
+class ExamSection:
+    title: Text
+    questions: tuple[ExamQuestion, ...]
+
+
+@dataclass(frozen=True)
+class ExamCopy:
+    """One printable exam: a student's own copy, or one form shared by several students."""
+
+    copy_id: str                      # the student id, or "form-A"
+    student: Student | None
+    form: str | None                  # form code in forms mode
+    sections: tuple[ExamSection, ...]
+
+    @property
+    def questions(self) -> tuple[ExamQuestion, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    @property
+    def total_points(self) -> float:
+        return sum(q.points for q in self.questions)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(c for q in self.questions for c in q.columns)
+
+
+@dataclass(frozen=True)
+class Assembly:
+    spec: ExamSpec
+    students: tuple[Student, ...]
+    copies: tuple[ExamCopy, ...]
+    form_of: tuple[tuple[str, str], ...]  # (student_id, form) in forms mode
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.copies[0].columns if self.copies else ()
+
+
+Selected = tuple[tuple[Text, tuple[tuple[Template, float | None], ...]], ...]
+
+
+def select_questions(spec: ExamSpec, bank: Bank) -> Selected:
+    """The templates of each section (with point overrides); the same for every copy."""
+    problems: list[str] = []
+    used: set[str] = {p.id for s in spec.sections for p in s.picks if p.id}
+    out = []
+    for si, section in enumerate(spec.sections):
+        chosen: list[tuple[Template, float | None]] = []
+        for pi, pick in enumerate(section.picks):
+            if pick.id is not None:
+                if pick.id not in bank:
+                    problems.append(f"{spec.path}:{pick.line}: no question with id "
+                                    f"'{pick.id}' in the bank"
+                                    + did_you_mean(pick.id, [t.id for t in bank.templates]))
+                    continue
+                chosen.append((bank.get(pick.id), pick.points))
+                continue
+            if pick.topic is not None and pick.topic not in bank.topics:
+                problems.append(f"{spec.path}:{pick.line}: no topic '{pick.topic}' in the bank; "
+                                f"topics are {', '.join(bank.topics)}"
+                                + did_you_mean(pick.topic, bank.topics))
+                continue
+            pool = [t for t in bank.templates if _matches(t, pick) and t.id not in used]
+            if len(pool) < pick.count:
+                names = ", ".join(t.id for t in pool) or "none"
+                problems.append(f"{spec.path}:{pick.line}: asks for {pick.count} question(s) "
+                                f"with {pick.describe()} but the bank has {len(pool)} left "
+                                f"({names}); lower count or widen the filter")
+                continue
+            rng = make_rng(derive_seed(spec.seed, "select", si, pi))
+            for k in sorted(rng.choice(len(pool), size=pick.count, replace=False).tolist()):
+                used.add(pool[k].id)
+                chosen.append((pool[k], pick.points))
+        out.append((section.title, tuple(chosen)))
+    if problems:
+        raise SpecError("\n".join(problems))
+    return tuple(out)
+
+
+def _matches(t: Template, pick: Pick) -> bool:
+    return ((pick.topic is None or t.topic == pick.topic)
+            and all(tag in t.tags for tag in pick.tags)
+            and (pick.difficulty is None or t.difficulty is pick.difficulty)
+            and (pick.type is None or t.type is pick.type))
+
+
+def _scaled(v: Variant, points: float | None) -> Variant:
+    """The variant with its parts' points scaled to a new total."""
+    if points is None or abs(points - v.points) < 1e-12:
+        return v
+    factor = points / v.points
+    parts = tuple(replace(p, points=round(p.points * factor, 6)) for p in v.parts)
+    return replace(v, parts=parts)
+
+
+def _signature(v: Variant) -> tuple[str, ...]:
+    return tuple(p.label for p in v.parts)
+
+
+def _order(n_items: Sequence[tuple[str, ...]], rng: np.random.Generator) -> list[int]:
+    """A permutation that only swaps positions with equal signatures."""
+    order = list(range(len(n_items)))
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, sig in enumerate(n_items):
+        groups.setdefault(sig, []).append(i)
+    for positions in groups.values():
+        perm = rng.permutation(len(positions))
+        for dst, src in zip(positions, perm, strict=True):
+            order[dst] = positions[int(src)]
+    return order
+
+
+def make_copy(spec: ExamSpec, selected: Selected, copy_key: str, copy_id: str,
+              student: Student | None, form: str | None) -> ExamCopy:
+    """One copy: its variants, question order and labels."""
+    number = 0
+    sections = []
+    for si, (title, chosen) in enumerate(selected):
+        drawn = []
+        for template, points in chosen:
+            seed = derive_seed(spec.seed, copy_key, template.id)
+            variant = make_variant(template, make_rng(seed), shuffle_choices=spec.shuffle_choices)
+            drawn.append((template.id, seed, _scaled(variant, points)))
+        if spec.shuffle_questions:
+            rng = make_rng(derive_seed(spec.seed, copy_key, "order", si))
+            drawn = [drawn[i] for i in _order([_signature(d[2]) for d in drawn], rng)]
+        qs = []
+        for tid, seed, variant in drawn:
+            number += 1
+            qs.append(ExamQuestion(number, f"Q{number}", tid, seed, variant))
+        sections.append(ExamSection(title, tuple(qs)))
+    return ExamCopy(copy_id, student, form, tuple(sections))
+
+
+def form_codes(n: int) -> list[str]:
+    return list(string.ascii_uppercase[:n])
+
+
+def assemble(spec: ExamSpec, bank: Bank, students: Sequence[Student],
+             only: Sequence[str] | None = None) -> Assembly:
+    """Build every copy. ``only`` limits per-student generation to those student ids (the
+    others are still validated); their copies are identical to a full run's."""
+    selected = select_questions(spec, bank)
+    if spec.mode == "forms":
+        codes = form_codes(spec.forms)
+        copies = tuple(make_copy(spec, selected, f"form:{c}", f"form-{c}", None, c)
+                       for c in codes)
+        form_of = tuple((s.student_id, codes[i % len(codes)]) for i, s in enumerate(students))
+        return Assembly(spec, tuple(students), copies, form_of)
+    wanted = set(only) if only is not None else None
+    if wanted is not None:
+        unknown = sorted(wanted - {s.student_id for s in students})
+        if unknown:
+            raise SpecError(f"student id(s) not in the roster: {', '.join(unknown)}")
+    copies = tuple(make_copy(spec, selected, f"student:{s.student_id}", s.student_id, s, None)
+                   for s in students if wanted is None or s.student_id in wanted)
+    return Assembly(spec, tuple(students), copies, ())
+
+
+def manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256: str) -> dict[str, Any]:
+    """Everything the grader needs, JSON-ready. ``files`` maps copy id -> {exam, key} paths."""
+    spec = asm.spec
+    form_of = dict(asm.form_of)
+    return {
+        "examgen_version": __version__,
+        "spec": {"file": Path(spec.path).name, "sha256": spec.sha256, "name": spec.name,
+                 "title": spec.title.to_dict(), "course": spec.course.to_dict(),
+                 "date": spec.date, "duration": spec.duration, "language": spec.language},
+        "bank_sha256": bank_sha256,
+        "seed": spec.seed,
+        "mode": spec.mode,
+        "columns": list(asm.columns),
+        "students": [{"student_id": s.student_id, "name": s.name,
+                      "copy": form_of.get(s.student_id) and f"form-{form_of[s.student_id]}"
+                      or s.student_id,
+                      "form": form_of.get(s.student_id)} for s in asm.students],
+        "copies": [{
+            "copy_id": c.copy_id, "form": c.form,
+            "student_id": c.student.student_id if c.student else None,
+            "total_points": c.total_points,
+            "files": files.get(c.copy_id, {}),
+            "questions": [{
+                "label": q.label, "number": q.number, "columns": list(q.columns),
+                "template_id": q.template_id, "variant_seed": q.variant_seed,
+                "points": q.points, "variant": q.variant.to_dict(),
+            } for q in c.questions],
+        } for c in asm.copies],
+    }
+
+
+def part_of(q: ExamQuestion, column: str) -> VariantPart:
+    """The variant part a submission column answers."""
+    return q.variant.parts[q.columns.index(column)]

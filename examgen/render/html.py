@@ -1,0 +1,84 @@
+"""Exam copies -> HTML documents (exam and answer key) from the Jinja2 templates in
+``templates/``, rendered in a sandbox with autoescape and StrictUndefined."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from examgen.assemble import ExamCopy
+from examgen.model import Text
+from examgen.render.mathsvg import typeset
+from examgen.render.richtext import inline, rich
+from examgen.spec import ExamSpec
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+LABELS: dict[str, dict[str, str]] = {
+    "ko": {"student_id": "학번", "name": "이름", "date": "일시", "duration": "시간",
+           "minutes": "분", "total": "총점", "points": "점", "form": "형", "answer": "답",
+           "key": "정답 및 풀이", "solution": "풀이", "explanation": "해설",
+           "tolerance": "허용 오차", "wrong": "흔한 오답", "rubric": "채점 기준 (핵심 개념)",
+           "reference": "모범 답안", "choose_all": "해당하는 것을 모두 고르시오.",
+           "choose_one": "하나를 고르시오.", "expression": "식", "known_wrong": "알려진 오답",
+           "page": "쪽", "weight": "비중", "copy": "사본"},
+    "en": {"student_id": "Student ID", "name": "Name", "date": "Date", "duration": "Time",
+           "minutes": "min", "total": "Total", "points": "pts", "form": "Form",
+           "answer": "Answer", "key": "Answer key", "solution": "Solution",
+           "explanation": "Explanation", "tolerance": "tolerance", "wrong": "Common wrong answers",
+           "rubric": "Rubric (key concepts)", "reference": "Model answer",
+           "choose_all": "Mark every correct option.", "choose_one": "Choose one.",
+           "expression": "Expression", "known_wrong": "Known wrong answers", "page": "page",
+           "weight": "weight", "copy": "copy"},
+}
+
+
+def _tr(text: Text | str | None, lang: str) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(lang)
+
+
+def _pts(x: float) -> str:
+    return f"{x:g}"
+
+
+def _math(tex: str) -> Markup:
+    return typeset(tex).img(alt=tex)
+
+
+@lru_cache(maxsize=4)
+def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update({"tr": _tr, "rich": rich, "inline": inline, "pts": _pts, "math": _math})
+    return env
+
+
+def render_css(font_family: str, templates_dir: str = str(TEMPLATES_DIR)) -> str:
+    return environment(templates_dir).get_template("exam.css.j2").render(font_family=font_family)
+
+
+Kind = Literal["exam", "key"]
+
+
+def render_html(kind: Kind, copy: ExamCopy, spec: ExamSpec,
+                templates_dir: str = str(TEMPLATES_DIR), **extra: Any) -> str:
+    """The exam or answer-key HTML of one copy."""
+    lang = spec.language
+    langs = ["ko", "en"] if lang == "both" else [lang]
+    ui = LABELS["en" if lang == "en" else "ko"]
+    if copy.student is not None:
+        footer_id = f"{ui['student_id']} {copy.student.student_id}"
+    else:
+        footer_id = f"{ui['form']} {copy.form}"
+    template = environment(templates_dir).get_template(f"{kind}.html.j2")
+    return template.render(kind=kind, copy=copy, spec=spec, lang=langs[0], langs=langs,
+                           ui=ui, footer_id=footer_id, **extra)

@@ -1,0 +1,152 @@
+"""LaTeX -> vector SVG with ziamath, as an ``<img>`` sized in em and sitting on the baseline.
+
+Identical formulas are typeset once per process (``lru_cache``).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from examgen.errors import ExamgenError
+
+RENDER_SIZE = 20.0  # ziamath font size (SVG user units per em); the img is scaled in em
+
+_SVG_SIZE = re.compile(r'<svg[^>]*\swidth="([\d.]+)"\s+height="([\d.]+)"\s+viewBox="([-\d. ]+)"')
+
+
+class MathError(ExamgenError):
+    """A formula ziamath cannot typeset."""
+
+
+# data URI of a typeset formula -> (viewBox, PDF path operators); read by render.pdf to draw
+# formulas without WeasyPrint's general (and slow) SVG path parser
+COMPILED: dict[str, tuple[tuple[float, float, float, float], bytes]] = {}
+
+_ELEMENT = re.compile(r"<(/?)(\w+)([^>]*?)/?>")
+_ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
+_PATH_CMD = re.compile(r"([A-Za-z])([^A-Za-z]*)")
+_BLACK = {None, "black", "#000", "#000000"}
+
+
+def _num(x: float) -> bytes:
+    return f"{x:.3f}".rstrip("0").rstrip(".").encode() if x else b"0"
+
+
+def compile_svg(svg: str) -> tuple[tuple[float, float, float, float], bytes] | None:
+    """PDF fill operators (in viewBox units) for the SVG ziamath writes: black ``path``
+    elements with absolute M, L, Q, C, Z commands, ``rect`` and plain ``g`` groups. ``None``
+    for anything else, which then goes through WeasyPrint's own SVG renderer."""
+    out: list[bytes] = []
+    viewbox = None
+    for closing, tag, attrs_text in _ELEMENT.findall(svg):
+        if closing:
+            continue
+        attrs = dict(_ATTR.findall(attrs_text))
+        if attrs.get("fill") not in _BLACK or "transform" in attrs or "stroke" in attrs:
+            return None
+        if tag == "svg":
+            vb = [float(v) for v in attrs.get("viewBox", "").split()]
+            if len(vb) != 4:
+                return None
+            viewbox = (vb[0], vb[1], vb[2], vb[3])
+        elif tag == "g":
+            continue
+        elif tag == "rect":
+            x, y = float(attrs.get("x", 0)), float(attrs.get("y", 0))
+            w, h = float(attrs["width"]), float(attrs["height"])
+            out.append(b" ".join((_num(x), _num(y), _num(w), _num(h), b"re f")))
+        elif tag == "path":
+            ops = _path_ops(attrs.get("d", ""))
+            if ops is None:
+                return None
+            out.append(ops + b" f")
+        else:
+            return None
+    if viewbox is None:
+        return None
+    return viewbox, b"\n".join(out)
+
+
+def _path_ops(d: str) -> bytes | None:
+    ops: list[bytes] = []
+    cx = cy = 0.0
+    for letter, args in _PATH_CMD.findall(d):
+        v = [float(a) for a in args.replace(",", " ").split()]
+        if letter == "M" and len(v) == 2:
+            cx, cy = v
+            ops.append(_num(cx) + b" " + _num(cy) + b" m")
+        elif letter == "L" and len(v) % 2 == 0 and v:
+            for i in range(0, len(v), 2):
+                cx, cy = v[i], v[i + 1]
+                ops.append(_num(cx) + b" " + _num(cy) + b" l")
+        elif letter == "Q" and len(v) % 4 == 0 and v:
+            for i in range(0, len(v), 4):
+                qx, qy, x, y = v[i:i + 4]
+                # quadratic -> cubic: control points two thirds of the way to the quad control
+                c1x, c1y = cx + 2 / 3 * (qx - cx), cy + 2 / 3 * (qy - cy)
+                c2x, c2y = x + 2 / 3 * (qx - x), y + 2 / 3 * (qy - y)
+                ops.append(b" ".join(map(_num, (c1x, c1y, c2x, c2y, x, y))) + b" c")
+                cx, cy = x, y
+        elif letter == "C" and len(v) % 6 == 0 and v:
+            for i in range(0, len(v), 6):
+                ops.append(b" ".join(map(_num, v[i:i + 6])) + b" c")
+                cx, cy = v[i + 4], v[i + 5]
+        elif letter in "Zz" and not v:
+            ops.append(b"h")
+        else:
+            return None  # relative or other commands: leave it to WeasyPrint
+    return b" ".join(ops)
+
+
+@dataclass(frozen=True)
+class MathImage:
+    svg: str
+    width_em: float
+    height_em: float
+    baseline_em: float   # how far the image's bottom lies below the text baseline
+
+    @property
+    def data_uri(self) -> str:
+        return _data_uri(self.svg)
+
+    def img(self, css_class: str = "m", alt: str = "") -> Markup:
+        return Markup(
+            f'<img class="{css_class}" alt="{escape(alt)}" '
+            f'style="width:{self.width_em:.3f}em;height:{self.height_em:.3f}em;'
+            f'vertical-align:-{self.baseline_em:.3f}em" src="{self.data_uri}">')
+
+
+@lru_cache(maxsize=8192)
+def _data_uri(svg: str) -> str:
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    compiled = compile_svg(svg)
+    if compiled is not None:
+        if len(COMPILED) > 50000:
+            COMPILED.clear()
+        COMPILED[uri] = compiled
+    return uri
+
+
+@lru_cache(maxsize=8192)
+def typeset(tex: str, display: bool = False) -> MathImage:
+    """Typeset ``tex``; raise :class:`MathError` naming the formula when ziamath cannot."""
+    import ziamath
+
+    ziamath.config.svg2 = False  # plain paths: WeasyPrint draws them without <use>/<symbol>
+    try:
+        math = ziamath.Latex(tex, size=RENDER_SIZE, inline=not display)
+        svg = math.svg()
+    except Exception as e:  # ziamath raises many kinds for unsupported input
+        raise MathError(f"cannot typeset formula ${tex}$: {type(e).__name__}: {e}") from None
+    m = _SVG_SIZE.search(svg)
+    if not m:
+        raise MathError(f"cannot read the size of the typeset formula ${tex}$")
+    width, height = float(m.group(1)), float(m.group(2))
+    ymin = float(m.group(3).split()[1])
+    descent = max(0.0, height + ymin)  # the baseline is at y = 0
+    return MathImage(svg, width / RENDER_SIZE, height / RENDER_SIZE, descent / RENDER_SIZE)

@@ -1,0 +1,100 @@
+"""HTML -> PDF with WeasyPrint. The only module that imports WeasyPrint.
+
+A :class:`PdfWriter` holds what is expensive to build and safe to share between documents of
+one process: the font configuration, the parsed stylesheet, WeasyPrint's image cache, and a
+cache of the drawing operators of each math image (WeasyPrint re-parses every SVG path on
+every draw; a formula's operators do not depend on where it is drawn, because WeasyPrint
+moves the origin first, so they are recorded once and replayed).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from examgen.render.mathsvg import COMPILED
+
+_REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
+_PATCHED = False
+FAST_MATH = True  # tests switch this off to compare against WeasyPrint's own SVG renderer
+
+
+def _draw_compiled(stream: Any, compiled: tuple[tuple[float, float, float, float], bytes],
+                   width: float, height: float) -> None:
+    """Draw a compiled formula the way WeasyPrint places an SVG (xMidYMid meet)."""
+    (vx, vy, vw, vh), ops = compiled
+    scale = min(width / vw, height / vh)
+    tx = (width - vw * scale) / 2 - vx * scale
+    ty = (height - vh * scale) / 2 - vy * scale
+    stream.push_state()
+    stream.transform(scale, 0, 0, scale, tx, ty)
+    stream.set_color_rgb(0, 0, 0)
+    stream.stream.append(ops)
+    stream.pop_state()
+
+
+def _patch_svg_replay() -> None:
+    """Draw our compiled formulas directly; for any other SVG record the stream operators it
+    emits the first time, then replay them."""
+    global _PATCHED
+    if _PATCHED:
+        return
+    from weasyprint import images
+
+    original = images.SVGImage.draw
+
+    def draw(self: Any, stream: Any, width: float, height: float, style: Any) -> None:
+        compiled = COMPILED.get(self._base_url) if FAST_MATH else None
+        if compiled is not None:
+            _draw_compiled(stream, compiled, width, height)
+            return
+        key = (id(self), round(width, 5), round(height, 5))
+        hit = _REPLAY.get(key)
+        if hit is not None and hit[0] is self:
+            stream.stream.extend(hit[1])
+            return
+        before = {k: len(v) for k, v in stream._resources.items() if hasattr(v, "__len__")}
+        start = len(stream.stream)
+        original(self, stream, width, height, style)
+        after = {k: len(v) for k, v in stream._resources.items() if hasattr(v, "__len__")}
+        if before == after:  # drew with no page resources (no groups, patterns, fonts): safe
+            _REPLAY[key] = (self, list(stream.stream[start:]))
+
+    images.SVGImage.draw = draw
+    _PATCHED = True
+
+
+@dataclass
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+class PdfWriter:
+    """Turns HTML strings into PDF bytes with one shared font configuration and stylesheet."""
+
+    def __init__(self, css: str, base_url: str | None = None):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        _patch_svg_replay()
+        self._weasyprint = weasyprint
+        self.font_config = FontConfiguration()
+        self.stylesheet = weasyprint.CSS(string=css, font_config=self.font_config)
+        self.base_url = base_url
+        self.cache: dict[str, Any] = {}
+
+    def render(self, html: str) -> Any:
+        """Lay out ``html``: an inspectable WeasyPrint document."""
+        if len(self.cache) > 20000:  # formulas are shared between copies; bound the memory
+            self.cache.clear()
+            _REPLAY.clear()
+        return self._weasyprint.HTML(string=html, base_url=self.base_url).render(
+            stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.cache)
+
+    def write(self, html: str) -> RenderedPdf:
+        doc = self.render(html)
+        return RenderedPdf(doc.write_pdf(), len(doc.pages))

@@ -1,0 +1,315 @@
+"""Exam specs (YAML) and rosters (CSV): loading and validation with file:line/row errors."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from examgen.bank.yamlloc import LocDict, LocList, load_located
+from examgen.errors import ExamgenError, did_you_mean
+from examgen.model import Difficulty, QuestionType, Text
+
+SAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DEFAULT_SPEC = SAMPLES / "midterm.yaml"
+DEFAULT_ROSTER = SAMPLES / "roster.csv"
+
+SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
+                       "mode", "forms", "shuffle", "sections", "name"})
+SECTION_KEYS = frozenset({"title", "questions"})
+PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
+SHUFFLE_KEYS = frozenset({"questions", "choices"})
+
+
+class SpecError(ExamgenError):
+    """A mistake in an exam spec or roster; the message says file, line or row, and what to do."""
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One entry of a section: a question id, or filters with a count."""
+
+    line: int
+    id: str | None = None
+    topic: str | None = None
+    tags: tuple[str, ...] = ()
+    difficulty: Difficulty | None = None
+    type: QuestionType | None = None
+    count: int = 1
+    points: float | None = None
+
+    def describe(self) -> str:
+        parts = [f"topic '{self.topic}'" if self.topic else "",
+                 f"tags {list(self.tags)}" if self.tags else "",
+                 f"difficulty '{self.difficulty.value}'" if self.difficulty else "",
+                 f"type '{self.type.value}'" if self.type else ""]
+        return ", ".join(p for p in parts if p) or "any question"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Text
+    picks: tuple[Pick, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class ExamSpec:
+    name: str                 # folder name under output/
+    title: Text
+    course: Text
+    date: str
+    duration: int             # minutes
+    instructions: Text | None
+    language: Literal["ko", "en", "both"]
+    seed: int
+    mode: Literal["per-student", "forms"]
+    forms: int
+    shuffle_questions: bool
+    shuffle_choices: bool
+    sections: tuple[Section, ...]
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Student:
+    student_id: str
+    name: str
+    row: int
+
+
+class _SpecChecker:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[str] = []
+
+    def err(self, line: int, msg: str) -> None:
+        self.problems.append(f"{self.file}:{line}: {msg}")
+
+    def keys(self, d: LocDict, allowed: frozenset[str], what: str) -> None:
+        for key in d:
+            if key not in allowed:
+                self.err(d.line_of(key), f"unknown key '{key}' in {what}; expected one of "
+                         f"{', '.join(sorted(allowed))}" + did_you_mean(str(key), allowed))
+
+    def text(self, d: LocDict, key: str, default: Text | None) -> Text | None:
+        if key not in d:
+            return default
+        v = d[key]
+        if isinstance(v, str):
+            return Text(v)
+        if isinstance(v, LocDict) and isinstance(v.get("ko"), str):
+            en = v.get("en")
+            return Text(v["ko"], en if isinstance(en, str) else None)
+        self.err(d.line_of(key), f"{key} must be text or a mapping with ko (and en)")
+        return default
+
+
+def load_spec(path: Path | str | None = None) -> ExamSpec:
+    """Load and validate an exam spec; raise :class:`SpecError` listing every problem."""
+    p = Path(path) if path is not None else DEFAULT_SPEC
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise SpecError(f"cannot read exam spec {p}: {e.strerror or e}") from None
+    name = str(p)
+    c = _SpecChecker(name)
+    try:
+        doc = load_located(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError(f"{name}: not UTF-8 text; save the spec as UTF-8") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise SpecError(f"{name}:{line}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    if not isinstance(doc, LocDict):
+        raise SpecError(f"{name}:1: an exam spec is a mapping (title:, sections:, ...)")
+    c.keys(doc, SPEC_KEYS, "the exam spec")
+    title = c.text(doc, "title", None)
+    if title is None:
+        c.err(doc.line, "the exam spec needs a title")
+        title = Text("시험")
+    course = c.text(doc, "course", Text("")) or Text("")
+    instructions = c.text(doc, "instructions", None)
+    language = doc.get("language", "ko")
+    if language not in ("ko", "en", "both"):
+        c.err(doc.line_of("language"), f"language must be ko, en or both, got {language!r}")
+        language = "ko"
+    seed = doc.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        c.err(doc.line_of("seed"), f"seed must be a non-negative whole number, got {seed!r}")
+        seed = 0
+    mode = doc.get("mode", "per-student")
+    if mode not in ("per-student", "forms"):
+        c.err(doc.line_of("mode"), f"mode must be per-student or forms, got {mode!r}"
+              + did_you_mean(str(mode), ["per-student", "forms"]))
+        mode = "per-student"
+    forms = doc.get("forms", 2 if mode == "forms" else 0)
+    if mode == "forms" and (isinstance(forms, bool) or not isinstance(forms, int)
+                            or not 1 <= forms <= 26):
+        c.err(doc.line_of("forms"), f"forms must be a whole number from 1 to 26, got {forms!r}")
+        forms = 1
+    if mode == "per-student" and "forms" in doc:
+        c.err(doc.line_of("forms"), "forms only applies with mode: forms")
+    duration = doc.get("duration", 60)
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
+        c.err(doc.line_of("duration"), f"duration must be minutes (a whole number), got "
+              f"{duration!r}")
+        duration = 60
+    shuffle_q, shuffle_c = True, True
+    if "shuffle" in doc:
+        sh = doc["shuffle"]
+        if isinstance(sh, bool):
+            shuffle_q = shuffle_c = sh
+        elif isinstance(sh, LocDict):
+            c.keys(sh, SHUFFLE_KEYS, "shuffle")
+            shuffle_q = sh.get("questions", True) is True
+            shuffle_c = sh.get("choices", True) is True
+        else:
+            c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
+                  "choices: ...}")
+    sections = _sections(c, doc)
+    exam_name = doc.get("name") or p.stem
+    if not isinstance(exam_name, str) or not re.match(r"^[\w.-]+$", exam_name):
+        c.err(doc.line_of("name"), "name must be a folder-safe word (letters, digits, - _ .)")
+        exam_name = p.stem
+    if c.problems:
+        raise SpecError("\n".join(c.problems))
+    return ExamSpec(name=exam_name, title=title, course=course, date=str(doc.get("date", "")),
+                    duration=duration, instructions=instructions, language=language,
+                    seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
+                    shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
+                    sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:
+    sl = doc.get("sections")
+    if not isinstance(sl, LocList) or not sl:
+        c.err(doc.line_of("sections"), "the exam spec needs a non-empty list of sections")
+        return ()
+    out = []
+    for k, sd in enumerate(sl):
+        if not isinstance(sd, LocDict):
+            c.err(sl.line_of(k), f"section {k + 1} must be a mapping with title and questions")
+            continue
+        c.keys(sd, SECTION_KEYS, f"section {k + 1}")
+        title = c.text(sd, "title", Text(f"{k + 1}")) or Text(f"{k + 1}")
+        ql = sd.get("questions")
+        if not isinstance(ql, LocList) or not ql:
+            c.err(sd.line_of("questions"), f"section {k + 1} needs a non-empty questions list")
+            continue
+        picks = [_pick(c, q, ql.line_of(j)) for j, q in enumerate(ql)]
+        out.append(Section(title, tuple(p for p in picks if p is not None), sd.line))
+    return tuple(out)
+
+
+def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:
+    if isinstance(q, str):
+        return Pick(line=line, id=q)
+    if not isinstance(q, LocDict):
+        c.err(line, "each question entry is an id or a mapping (id:, or topic:/tags:/... "
+              "with count:)")
+        return None
+    c.keys(q, PICK_KEYS, "a question entry")
+    pts = q.get("points")
+    if pts is not None and (isinstance(pts, bool) or not isinstance(pts, (int, float))
+                            or pts <= 0):
+        c.err(q.line_of("points"), f"points must be a positive number, got {pts!r}")
+        pts = None
+    if "id" in q:
+        extra = [k for k in ("topic", "tags", "difficulty", "type", "count") if k in q]
+        if extra:
+            c.err(q.line_of(extra[0]), f"an entry with id picks exactly that question; remove "
+                  f"{', '.join(extra)} or remove id")
+        return Pick(line=line, id=str(q["id"]), points=pts)
+    count = q.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        c.err(q.line_of("count"), f"count must be a whole number of at least 1, got {count!r}")
+        count = 1
+    tags = q.get("tags", ())
+    if isinstance(tags, str):
+        tags = (tags,)
+    difficulty = qtype = None
+    if "difficulty" in q:
+        try:
+            difficulty = Difficulty(str(q["difficulty"]))
+        except ValueError:
+            c.err(q.line_of("difficulty"), f"difficulty must be easy, medium or hard, got "
+                  f"{q['difficulty']!r}")
+    if "type" in q:
+        try:
+            qtype = QuestionType(str(q["type"]))
+        except ValueError:
+            c.err(q.line_of("type"), f"type {q['type']!r} is not a question type"
+                  + did_you_mean(str(q["type"]), [t.value for t in QuestionType]))
+    if not any(k in q for k in ("topic", "tags", "difficulty", "type")):
+        c.err(line, "a question entry needs an id or at least one filter (topic, tags, "
+              "difficulty, type)")
+    return Pick(line=line, topic=q.get("topic"), tags=tuple(str(t) for t in tags),
+                difficulty=difficulty, type=qtype, count=count, points=pts)
+
+
+def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
+    """Read a roster CSV with a ``student_id`` column (and optionally ``name``).
+
+    Accepts UTF-8 (with or without BOM) and CP949 (Korean Excel). Duplicate or empty ids are
+    errors naming their rows.
+    """
+    p = Path(path) if path is not None else DEFAULT_ROSTER
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise SpecError(f"cannot read roster {p}: {e.strerror or e}") from None
+    for enc in ("utf-8-sig", "cp949"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SpecError(f"{p}: roster is neither UTF-8 nor CP949 text")
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        raise SpecError(f"{p}: roster is empty; expected a header with student_id")
+    header = [h.strip().lower() for h in rows[0]]
+    if "student_id" not in header:
+        raise SpecError(f"{p}: row 1: roster needs a 'student_id' column; found "
+                        f"{', '.join(rows[0]) or 'nothing'}" + did_you_mean(
+                            header[0] if header else "", ["student_id"]))
+    i_id = header.index("student_id")
+    i_name = header.index("name") if "name" in header else None
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    students: list[Student] = []
+    for rownum, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        sid = row[i_id].strip() if i_id < len(row) else ""
+        if not sid:
+            problems.append(f"{p}: row {rownum}: empty student_id")
+            continue
+        if not re.match(r"^[\w.-]+$", sid):
+            problems.append(f"{p}: row {rownum}: student_id {sid!r} may only contain letters, "
+                            "digits, '-', '_' and '.' (it names files)")
+            continue
+        if sid in seen:
+            problems.append(f"{p}: row {rownum}: duplicate student_id {sid!r} (also in row "
+                            f"{seen[sid]})")
+            continue
+        seen[sid] = rownum
+        name = row[i_name].strip() if i_name is not None and i_name < len(row) else ""
+        students.append(Student(sid, name, rownum))
+    if problems:
+        raise SpecError("\n".join(problems))
+    if not students:
+        raise SpecError(f"{p}: roster has no students")
+    return tuple(students)
