@@ -10,9 +10,9 @@ header (``student_id,Q1,Q2,Q3a,Q3b,...``) fits every copy.
 from __future__ import annotations
 
 import string
-from pathlib import Path
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np

@@ -47,10 +47,8 @@ def rich(text: str, steps: bool = False) -> Markup:
     html = []
     for para in paragraphs:
         lines = [line.strip() for line in para.splitlines() if line.strip()]
-        if steps:
-            body = Markup("<br>").join(inline(line) for line in lines)
-        else:
-            body = inline(" ".join(lines))
+        joined = Markup("<br>").join(inline(x) for x in lines) if steps else inline(" ".join(lines))
+        body = joined
         html.append(f"<p>{body}</p>")
     return Markup("".join(html))
 
