@@ -47,8 +47,7 @@ def rich(text: str, steps: bool = False) -> Markup:
     html = []
     for para in paragraphs:
         lines = [line.strip() for line in para.splitlines() if line.strip()]
-        joined = Markup("<br>").join(inline(x) for x in lines) if steps else inline(" ".join(lines))
-        body = joined
+        body = Markup("<br>").join(inline(x) for x in lines) if steps else inline(" ".join(lines))
         html.append(f"<p>{body}</p>")
     return Markup("".join(html))
 
