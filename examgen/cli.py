@@ -168,10 +168,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     students = load_roster(args.roster)
     out = args.out if args.out is not None else Path("output") / spec.name
     res = generate(spec, bank, students, out, workers=args.workers, only=args.student,
-                   progress=progress_bar())
+                   progress=progress_bar(), combined=args.combined)
     per_copy = res.seconds / max(res.copies, 1)
-    what = "forms" if spec.mode == "forms" else "students"
-    print(f"generated {res.copies} exam(s) and answer key(s) for {len(students)} {what} in "
+    what = "form(s)" if spec.mode == "forms" else "exam(s)"
+    print(f"generated {res.copies} {what} with answer key(s) for {len(students)} students in "
           f"{res.out_dir}/ ({min(res.exam_pages)}-{max(res.exam_pages)} exam pages, "
           f"{min(res.key_pages)}-{max(res.key_pages)} key pages) in {res.seconds:.1f} s "
           f"({per_copy:.2f} s per copy, {res.workers} worker(s)); "
@@ -223,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", action="append", default=None, metavar="ID",
                    help="regenerate only this student's copy (repeatable); identical to "
                         "the full run's copy")
+    p.add_argument("--combined", action="store_true",
+                   help="also write combined-exams.pdf, every exam in roster order (each padded "
+                        "to an even page count for duplex printing)")
     p.set_defaults(func=cmd_generate)
 
     p = with_bank(bank_sub.add_parser("stress", help="draw many variants and report "

@@ -93,9 +93,26 @@ def answers_template(columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+def combine_pdfs(paths: Sequence[Path], target: Path, *, duplex: bool = True) -> None:
+    """Concatenate PDFs into one print file; with ``duplex`` each document is padded to an even
+    page count so no sheet carries two students' pages."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for path in paths:
+        writer.append(str(path))
+        if duplex and len(writer.pages) % 2:
+            last = writer.pages[-1]
+            writer.add_blank_page(width=float(last.mediabox.width),
+                                  height=float(last.mediabox.height))
+    with target.open("wb") as f:
+        writer.write(f)
+
+
 def generate(spec: ExamSpec, bank: Bank, students: Sequence[Any], out: Path, *,
              workers: int | None = None, only: Sequence[str] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> GenerateResult:
+             progress: Callable[[int, int], None] | None = None,
+             combined: bool = False) -> GenerateResult:
     """Build every copy and write the output folder atomically."""
     from examgen.render.fonts import find_hangul_font
     from examgen.render.html import TEMPLATES_DIR
@@ -136,6 +153,9 @@ def generate(spec: ExamSpec, bank: Bank, students: Sequence[Any], out: Path, *,
             encoding="utf-8")
         (tmp / "answers_template.csv").write_text(answers_template(asm.columns),
                                                   encoding="utf-8")
+        if combined:
+            combine_pdfs([tmp / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
+                         tmp / "combined-exams.pdf")
         _move_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -39,7 +39,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     r = run("generate", str(SPEC), "--roster", str(roster(tmp)), "--out", str(out),
             "--workers", "2")
     assert r.returncode == 0, r.stderr
-    assert re.search(r"generated 3 exam\(s\) and answer key\(s\) for 3 students", r.stdout)
+    assert re.search(r"generated 3 exam\(s\) with answer key\(s\) for 3 students", r.stdout)
     return out
 
 
@@ -245,3 +245,37 @@ def test_unknown_student_for_regeneration(tmp_path: Path) -> None:
     r = run("generate", "--roster", str(roster(tmp_path)), "--out", str(tmp_path / "o"),
             "--student", "99999999")
     assert r.returncode == 1 and "student id(s) not in the roster: 99999999" in r.stderr
+
+
+def test_forms_mode_bilingual_and_combined(tmp_path: Path) -> None:
+    spec = bad_spec(tmp_path, """\
+        name: quiz
+        title: {ko: "형별 퀴즈", en: "Form quiz"}
+        language: both
+        seed: 7
+        mode: forms
+        forms: 2
+        sections:
+          - title: {ko: "계산", en: "Computation"}
+            questions:
+              - transformer-embedding-plus-pe
+              - {topic: gru, type: single_choice, count: 1}
+    """)
+    rows = "student_id,name\n" + "".join(f"s{k},학생{k}\n" for k in range(5))
+    out = tmp_path / "out"
+    r = run("generate", str(spec), "--roster", str(roster(tmp_path, rows)), "--out", str(out),
+            "--combined")
+    assert r.returncode == 0, r.stderr
+    assert "generated 2 form(s) with answer key(s) for 5 students" in r.stdout
+    assert sorted(p.name for p in (out / "exams").iterdir()) == ["form-A.pdf", "form-B.pdf"]
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [s["form"] for s in m["students"]] == ["A", "B", "A", "B", "A"]
+    assert [s["copy"] for s in m["students"]][:2] == ["form-A", "form-B"]
+    a, b = ([q["variant"]["params"] for q in c["questions"]] for c in m["copies"])
+    assert a != b  # the two forms differ
+    text = pdf_text(out / "exams" / "form-A.pdf")
+    assert re.search(r"형\s+A", text)  # the footer names the form
+    flat = re.sub(r"\s+", "", text)
+    assert "임베딩벡터" in flat and "embedding" in flat.lower()  # Korean and English side by side
+    pages = [c["files"]["exam_pages"] for c in m["copies"]]
+    assert pdf_pages(out / "combined-exams.pdf") == sum(p + p % 2 for p in pages)

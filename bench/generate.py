@@ -1,0 +1,76 @@
+"""Benchmark of `examgen generate`: N per-student 4-page exams with answer keys.
+
+Runs the real pipeline (process pool, default workers = cores) on bench/exam-4page.yaml for
+N synthetic students, and, in the same run, a plain one-at-a-time render (one process, no
+pool) of a sample of the same copies as the baseline. Prints wall time per copy, pages, peak
+memory (this process and the largest worker) and the target.
+
+    .venv/bin/python bench/generate.py [--students 200] [--baseline 20] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from examgen.assemble import assemble  # noqa: E402
+from examgen.bank import load_bank  # noqa: E402
+from examgen.generate import generate  # noqa: E402
+from examgen.render import CopyRenderer  # noqa: E402
+from examgen.spec import Student, load_spec  # noqa: E402
+
+TARGET_S = 0.300  # wall per copy (exam + key) on the 2-core machine
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--students", type=int, default=200)
+    ap.add_argument("--baseline", type=int, default=20, help="copies rendered one at a time")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+
+    spec = load_spec(REPO / "bench" / "exam-4page.yaml")
+    bank = load_bank()
+    students = [Student(f"2026{k:04d}", f"학생{k}", k + 1) for k in range(args.students)]
+
+    # baseline: the same copies, one at a time in this process, no pool
+    sample = students[: args.baseline]
+    asm = assemble(spec, bank, sample)
+    t0 = time.perf_counter()
+    renderer = CopyRenderer()
+    exam_pages = []
+    for copy in asm.copies:
+        r = renderer.render(copy, spec)
+        exam_pages.append(r.exam_pages)
+    base = (time.perf_counter() - t0) / len(asm.copies)
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    # the pipeline: process pool, files written, manifest
+    with tempfile.TemporaryDirectory() as tmp:
+        res = generate(spec, bank, students, Path(tmp) / "out", workers=args.workers)
+    per_copy = res.seconds / res.copies
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    print(f"bench/generate.py: {res.copies} per-student copies (exam + key), "
+          f"exam pages {min(res.exam_pages)}-{max(res.exam_pages)} "
+          f"(mean {sum(res.exam_pages) / res.copies:.1f}), key pages "
+          f"{min(res.key_pages)}-{max(res.key_pages)}")
+    print(f"  baseline, one at a time ({len(asm.copies)} copies): {base * 1000:.0f} ms per copy")
+    print(f"  generate, {res.workers} worker(s):                 {per_copy * 1000:.0f} ms per copy "
+          f"({res.seconds:.1f} s in all; {base / per_copy:.2f}x the baseline)")
+    print(f"  peak memory: main process {base_rss:.0f} MiB, largest worker {child_rss:.0f} MiB")
+    met = "met" if per_copy <= TARGET_S else "NOT met"
+    print(f"  target <= {TARGET_S * 1000:.0f} ms per copy: {met}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
