@@ -5,13 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+PY=${PYTHON:-python3}
 apt_packages=(
-  python3-venv          # the virtual environment
   fonts-nanum           # a Hangul font for the PDFs
   fontconfig            # font lookup (fc-match)
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint's text layout and PDF font subsetting
   poppler-utils         # pdftotext, pdffonts, pdftoppm: used by the tests and to look at PDFs
 )
+# Debian's own python3 needs python3-venv for `python3 -m venv`; other Pythons bring it along
+"$PY" -c "import ensurepip, venv" 2>/dev/null || apt_packages+=(python3-venv)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -23,7 +25,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   "$PY" -m venv .venv
