@@ -314,3 +314,71 @@ def _jsonable(x: Any) -> Any:
     if hasattr(x, "item"):  # numpy scalar
         return x.item()
     return x
+
+
+# -- grading -------------------------------------------------------------------------------------
+
+class Outcome(StrEnum):
+    CORRECT = "correct"
+    PARTIAL = "partial"                          # some credit (vector elements, rubric, choices)
+    INSUFFICIENT_PRECISION = "insufficient_precision"  # right value, too few digits
+    WRONG = "wrong"
+    FORMAT_ERROR = "format_error"                # could not be read: invalid is not wrong
+    BLANK = "blank"
+
+
+@dataclass(frozen=True)
+class AnswerGrade:
+    """One graded answer (one submission column of one student)."""
+
+    student_id: str
+    column: str                 # submission column, e.g. "Q3b" (or the key's question_id)
+    question_id: str            # bank template id (or the key's question_id)
+    response: str               # exactly what the student wrote
+    points: float
+    max_points: float
+    outcome: Outcome
+    feedback: str = ""
+    needs_review: bool = False
+    misconception: str | None = None   # id of the misconception the answer matches
+    normalized: str = ""        # canonical form of the answer, for grouping equal answers
+
+
+@dataclass(frozen=True)
+class StudentGrade:
+    student_id: str
+    name: str
+    rows: tuple[int, ...]       # input rows (1-based, header is row 1) this grade came from
+    answers: tuple[AnswerGrade, ...]
+    flags: tuple[str, ...] = ()  # e.g. "duplicate submission (rows 4 and 9)"
+
+    @property
+    def total(self) -> float:
+        return sum(a.points for a in self.answers)
+
+    @property
+    def max_total(self) -> float:
+        return sum(a.max_points for a in self.answers)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """An input row that could not be graded, and why."""
+
+    row: int | None
+    student_id: str
+    reason: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class GradeBatch:
+    """Everything one grading run produced."""
+
+    title: str
+    source: str                          # the responses file
+    columns: tuple[str, ...]             # question columns in exam order
+    max_points: tuple[float, ...]        # per column
+    students: tuple[StudentGrade, ...]
+    rejected: tuple[RejectedRow, ...] = ()
+    notices: tuple[str, ...] = ()        # e.g. "ignored columns: timestamp, email"
