@@ -23,9 +23,7 @@ class MathError(ExamgenError):
     """A formula ziamath cannot typeset."""
 
 
-# data URI of a typeset formula -> (viewBox, PDF path operators); read by render.pdf to draw
-# formulas without WeasyPrint's general (and slow) SVG path parser
-COMPILED: dict[str, tuple[tuple[float, float, float, float], bytes]] = {}
+_URI_PREFIX = "data:image/svg+xml;base64,"
 
 _ELEMENT = re.compile(r"<(/?)(\w+)([^>]*?)/?>")
 _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
@@ -121,18 +119,25 @@ class MathImage:
             f'vertical-align:-{self.baseline_em:.3f}em" src="{self.data_uri}">')
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _data_uri(svg: str) -> str:
-    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    compiled = compile_svg(svg)
-    if compiled is not None:
-        if len(COMPILED) > 50000:
-            COMPILED.clear()
-        COMPILED[uri] = compiled
-    return uri
+    return _URI_PREFIX + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
+def compiled_for(uri: str) -> tuple[tuple[float, float, float, float], bytes] | None:
+    """The PDF operators of a formula image, from its data URI alone (so the output never
+    depends on what a process has cached); ``None`` for other images."""
+    if not uri.startswith(_URI_PREFIX):
+        return None
+    try:
+        svg = base64.b64decode(uri[len(_URI_PREFIX):], validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return compile_svg(svg)
+
+
+@lru_cache(maxsize=2048)
 def typeset(tex: str, display: bool = False) -> MathImage:
     """Typeset ``tex``; raise :class:`MathError` naming the formula when ziamath cannot."""
     import ziamath

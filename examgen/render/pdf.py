@@ -13,10 +13,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from examgen.render.mathsvg import COMPILED
+from examgen.render.mathsvg import compiled_for
 
 _REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
 _PATCHED = False
+MAX_CACHED_IMAGES = 1500
 FAST_MATH = True  # tests switch this off to compare against WeasyPrint's own SVG renderer
 
 
@@ -45,7 +46,7 @@ def _patch_svg_replay() -> None:
     original = images.SVGImage.draw
 
     def draw(self: Any, stream: Any, width: float, height: float, style: Any) -> None:
-        compiled = COMPILED.get(self._base_url) if FAST_MATH else None
+        compiled = compiled_for(self._base_url) if FAST_MATH else None
         if compiled is not None:
             _draw_compiled(stream, compiled, width, height)
             return
@@ -89,7 +90,9 @@ class PdfWriter:
 
     def render(self, html: str) -> Any:
         """Lay out ``html``: an inspectable WeasyPrint document."""
-        if len(self.cache) > 20000:  # formulas are shared between copies; bound the memory
+        # WeasyPrint keeps a parsed tree per image URL; formulas rarely repeat across copies
+        # (their numbers differ), so keep the cache small: it bounds a worker's memory
+        if len(self.cache) > MAX_CACHED_IMAGES:
             self.cache.clear()
             _REPLAY.clear()
         return self._weasyprint.HTML(string=html, base_url=self.base_url).render(

@@ -1,0 +1,350 @@
+"""Grades -> statistics, item analysis and the printable grading report (HTML, PDF bytes).
+
+The statistics are pure functions of a :class:`~examgen.model.GradeBatch`. The two edge
+functions, :func:`render_report_html` and :func:`render_report_pdf`, return text and bytes;
+writing files is the caller's business. Nothing here reads a clock, so a report is a function
+of its batch alone.
+
+Conventions used throughout: every student of the batch is counted for every column of
+``batch.columns`` (an answer missing for a student counts as 0 points); variances are
+population variances (ddof=0); a statistic that is undefined is NaN and prints as "—".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from examgen.model import AnswerGrade, GradeBatch, Outcome
+
+if TYPE_CHECKING:
+    from examgen.render.pdf import PdfWriter
+
+__all__ = ["ItemStats", "Summary", "csv_safe", "histogram_svg", "item_stats", "render_report_html",
+           "render_report_pdf", "review_list", "score_matrix", "summarize"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+HISTOGRAM_BINS = 10
+TOP_WRONG = 5
+# answers that were read but earned less than full credit for a wrong value; blanks and format
+# errors are counted separately, insufficient precision had the right value
+WRONG_OUTCOMES = frozenset({Outcome.WRONG, Outcome.PARTIAL})
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """Item analysis of one submission column."""
+
+    column: str
+    max_points: float
+    mean: float
+    difficulty: float            # mean / max_points (the p-value); NaN when max_points is 0
+    discrimination: float        # point-biserial r of the item with the rest score; NaN if undefined
+    n: int                       # students counted
+    blank: int
+    format_errors: int
+    needs_review: int
+    top_wrong: tuple[tuple[str, int], ...]        # (answer, count), count descending then text
+    misconceptions: tuple[tuple[str, int], ...]   # (misconception id, count), count descending
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Score distribution and reliability of one batch."""
+
+    n: int
+    mean: float
+    median: float
+    std: float                   # population (ddof=0)
+    min: float
+    max: float
+    max_total: float
+    mean_percent: float
+    cronbach_alpha: float        # NaN if fewer than 2 items or no variance in the totals
+    kr20: float | None           # only when every item is scored 0 or full marks
+    histogram: tuple[tuple[float, float, int], ...]   # (lo, hi, count) of percent scores
+
+
+# -- statistics -----------------------------------------------------------------------------------
+
+def score_matrix(batch: GradeBatch) -> npt.NDArray[np.float64]:
+    """Points as a students × columns array in ``batch.columns`` order (0 where a student has
+    no answer in a column; answers in columns outside ``batch.columns`` are left out)."""
+    index = {c: j for j, c in enumerate(batch.columns)}
+    m = np.zeros((len(batch.students), len(batch.columns)), dtype=np.float64)
+    for i, student in enumerate(batch.students):
+        for a in student.answers:
+            j = index.get(a.column)
+            if j is not None:
+                m[i, j] += a.points
+    return m
+
+
+def _pearson(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> float:
+    """Pearson r, NaN when either side has no variance (or fewer than two values)."""
+    if len(x) < 2:
+        return math.nan
+    dx, dy = x - x.mean(), y - y.mean()
+    sxx, syy = float(dx @ dx), float(dy @ dy)
+    # a spread this small relative to the values is rounding noise, not variance
+    if sxx <= 1e-12 * max(1.0, float(x @ x)) or syy <= 1e-12 * max(1.0, float(y @ y)):
+        return math.nan
+    return float(dx @ dy) / math.sqrt(sxx * syy)
+
+
+def _ranked(counts: Counter[str], limit: int | None = None) -> tuple[tuple[str, int], ...]:
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(ordered[:limit] if limit is not None else ordered)
+
+
+def item_stats(batch: GradeBatch) -> tuple[ItemStats, ...]:
+    """Difficulty, discrimination and answer tallies of every column, in exam order."""
+    m = score_matrix(batch)
+    n = m.shape[0]
+    totals = m.sum(axis=1)
+    by_column: dict[str, list[AnswerGrade]] = {c: [] for c in batch.columns}
+    for student in batch.students:
+        for a in student.answers:
+            if a.column in by_column:
+                by_column[a.column].append(a)
+    result = []
+    for j, (column, max_points) in enumerate(zip(batch.columns, batch.max_points, strict=True)):
+        scores = m[:, j]
+        mean = float(scores.mean()) if n else math.nan
+        answers = by_column[column]
+        wrong: Counter[str] = Counter()
+        for a in answers:
+            if a.outcome in WRONG_OUTCOMES:
+                text = a.normalized or a.response.strip()
+                if text:
+                    wrong[text] += 1
+        mis = Counter(a.misconception for a in answers if a.misconception)
+        result.append(ItemStats(
+            column=column, max_points=float(max_points), mean=mean,
+            difficulty=mean / max_points if max_points > 0 and n else math.nan,
+            discrimination=_pearson(scores, totals - scores), n=n,
+            blank=sum(a.outcome == Outcome.BLANK for a in answers),
+            format_errors=sum(a.outcome == Outcome.FORMAT_ERROR for a in answers),
+            needs_review=sum(a.needs_review for a in answers),
+            top_wrong=_ranked(wrong, TOP_WRONG), misconceptions=_ranked(mis)))
+    return tuple(result)
+
+
+def _alpha(m: npt.NDArray[np.float64]) -> float:
+    """Cronbach's alpha with population variances; NaN if k < 2 or the totals do not vary."""
+    n, k = m.shape
+    if k < 2 or n == 0:
+        return math.nan
+    total_var = float(m.sum(axis=1).var())
+    if total_var <= 1e-12:
+        return math.nan
+    return k / (k - 1) * (1 - float(m.var(axis=0).sum()) / total_var)
+
+
+def _dichotomous(m: npt.NDArray[np.float64], max_points: tuple[float, ...]) -> bool:
+    if m.shape[0] == 0:
+        return False
+    for j, top in enumerate(max_points):
+        if top <= 0:
+            return False
+        col = m[:, j]
+        if not np.all(np.isclose(col, 0.0) | np.isclose(col, top)):
+            return False
+    return True
+
+
+def _histogram(percents: npt.NDArray[np.float64]) -> tuple[tuple[float, float, int], ...]:
+    width = 100.0 / HISTOGRAM_BINS
+    counts = [0] * HISTOGRAM_BINS
+    for p in percents:
+        if math.isfinite(p):
+            counts[min(HISTOGRAM_BINS - 1, max(0, math.floor(p / width)))] += 1
+    return tuple((i * width, (i + 1) * width, c) for i, c in enumerate(counts))
+
+
+def summarize(batch: GradeBatch) -> Summary:
+    """Distribution of the totals, reliability (alpha, KR-20) and the percent histogram."""
+    m = score_matrix(batch)
+    totals = m.sum(axis=1)
+    n = len(totals)
+    max_total = float(sum(batch.max_points))
+    percents = totals / max_total * 100 if max_total > 0 else np.full(n, math.nan)
+    nan = math.nan
+    mean = float(totals.mean()) if n else nan
+    kr20 = _alpha((m / np.asarray(batch.max_points, dtype=np.float64)).round()) \
+        if _dichotomous(m, batch.max_points) else None
+    return Summary(
+        n=n, mean=mean, median=float(np.median(totals)) if n else nan,
+        std=float(totals.std()) if n else nan, min=float(totals.min()) if n else nan,
+        max=float(totals.max()) if n else nan, max_total=max_total,
+        mean_percent=mean / max_total * 100 if max_total > 0 and n else nan,
+        cronbach_alpha=_alpha(m), kr20=kr20, histogram=_histogram(percents))
+
+
+def review_list(batch: GradeBatch) -> tuple[AnswerGrade, ...]:
+    """Every answer a person should look at (flagged for review, or unreadable), student by
+    student in batch order, columns in exam order."""
+    order = {c: j for j, c in enumerate(batch.columns)}
+    out: list[AnswerGrade] = []
+    for student in batch.students:
+        flagged = [a for a in student.answers if a.needs_review or a.outcome == Outcome.FORMAT_ERROR]
+        # stable: columns outside the exam order keep their input order, after the others
+        out.extend(sorted(flagged, key=lambda a: order.get(a.column, len(order))))
+    return tuple(out)
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_safe(cell: str) -> str:
+    """Guard a CSV cell against spreadsheet formula injection: a cell starting with = + - @,
+    tab or CR gets a leading apostrophe, except plain numbers such as "-0.5" or "+3"."""
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+# -- HTML / SVG / PDF -----------------------------------------------------------------------------
+
+def histogram_svg(summary: Summary, width: int = 480, height: int = 180) -> str:
+    """The percent histogram as a small inline SVG: bars, counts above them, a 0–100 % axis.
+    Only numbers are written into it, so it is safe to embed unescaped."""
+    left, right, top, bottom = 28.0, 10.0, 16.0, 30.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    bins = summary.histogram or _histogram(np.zeros(0))
+    peak = max([c for _, _, c in bins] + [1])
+    slot = plot_w / len(bins)
+    base = top + plot_h
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="score histogram" font-family="sans-serif" font-size="10">',
+        f'<line x1="{left:g}" y1="{base:g}" x2="{left + plot_w:g}" y2="{base:g}" '
+        f'stroke="#333" stroke-width="1"/>',
+    ]
+    for i, (lo, _hi, count) in enumerate(bins):
+        x = left + i * slot
+        h = plot_h * count / peak
+        if count:
+            parts.append(f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{slot - 4:.1f}" '
+                         f'height="{h:.1f}" fill="#4a78b0"/>')
+        parts.append(f'<text x="{x + slot / 2:.1f}" y="{base - h - 3:.1f}" text-anchor="middle" '
+                     f'fill="#222">{count}</text>')
+        parts.append(f'<line x1="{x:.1f}" y1="{base:g}" x2="{x:.1f}" y2="{base + 4:g}" '
+                     f'stroke="#333" stroke-width="1"/>')
+        parts.append(f'<text x="{x:.1f}" y="{base + 15:g}" text-anchor="middle" fill="#333">'
+                     f'{lo:g}</text>')
+    end = left + plot_w
+    parts.append(f'<line x1="{end:.1f}" y1="{base:g}" x2="{end:.1f}" y2="{base + 4:g}" '
+                 f'stroke="#333" stroke-width="1"/>')
+    parts.append(f'<text x="{end:.1f}" y="{base + 15:g}" text-anchor="middle" fill="#333">100</text>')
+    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 3:g}" text-anchor="middle" '
+                 f'fill="#555">%</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "ko": {
+        "title": "채점 보고서 / Grading report", "source": "응답 파일 / Source",
+        "graded": "채점된 학생 / Graded students", "rejected_n": "제외된 행 / Rejected rows",
+        "summary": "요약 통계 / Summary", "n": "인원 / n", "mean": "평균 / Mean",
+        "median": "중앙값 / Median", "std": "표준편차 / SD", "min": "최저 / Min", "max": "최고 / Max",
+        "max_total": "만점 / Max total", "mean_percent": "평균 (%) / Mean %",
+        "alpha": "크론바흐 알파 / Cronbach's α", "kr20": "KR-20",
+        "histogram": "점수 분포 (백분율) / Score distribution (%)",
+        "item_analysis": "문항 분석 / Item analysis", "column": "문항", "max_points": "배점",
+        "difficulty": "난이도 (p)", "discrimination": "변별도 (r)", "blank": "무응답",
+        "format_errors": "형식 오류", "needs_review": "검토", "top_wrong": "흔한 오답 (명)",
+        "misconceptions": "오개념 (명)", "review": "검토 필요 / Needs review", "student": "학번",
+        "response": "응답", "points": "점수", "outcome": "결과", "feedback": "피드백",
+        "rejected": "제외된 행 / Rejected rows", "row": "행", "reason": "사유",
+        "notices": "알림 / Notices", "none": "없음 / none",
+        "item_note": "난이도 = 평균/배점, 변별도 = 문항 점수와 나머지 총점의 상관 (point-biserial); "
+                     "주황색은 변별도 0.2 미만.",
+    },
+    "en": {
+        "title": "Grading report", "source": "Source", "graded": "Graded students",
+        "rejected_n": "Rejected rows", "summary": "Summary", "n": "n", "mean": "Mean",
+        "median": "Median", "std": "SD", "min": "Min", "max": "Max", "max_total": "Max total",
+        "mean_percent": "Mean %", "alpha": "Cronbach's α", "kr20": "KR-20",
+        "histogram": "Score distribution (%)", "item_analysis": "Item analysis", "column": "Item",
+        "max_points": "Max", "difficulty": "Difficulty (p)", "discrimination": "Discrim. (r)",
+        "blank": "Blank", "format_errors": "Format err.", "needs_review": "Review",
+        "top_wrong": "Top wrong answers (n)", "misconceptions": "Misconceptions (n)",
+        "review": "Needs review", "student": "Student", "response": "Response",
+        "points": "Points", "outcome": "Outcome", "feedback": "Feedback",
+        "rejected": "Rejected rows", "row": "Row", "reason": "Reason", "notices": "Notices",
+        "none": "none",
+        "item_note": "Difficulty = mean/max; discrimination = correlation of the item with the "
+                     "rest score (point-biserial); orange marks r below 0.2.",
+    },
+}
+
+
+def _num(x: float | None, decimals: int = 2) -> str:
+    if x is None or not math.isfinite(x):
+        return "—"
+    s = f"{x:.{decimals}f}"
+    return s[1:] if s.startswith("-") and float(s) == 0 else s
+
+
+def _pts(x: float) -> str:
+    return "—" if not math.isfinite(x) else f"{x:g}"
+
+
+@lru_cache(maxsize=4)
+def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
+    """The report's Jinja2 environment: sandboxed, autoescaped, StrictUndefined."""
+    env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update({"num": _num, "pts": _pts})
+    return env
+
+
+def render_report_html(batch: GradeBatch, lang: str = "ko") -> str:
+    """The grading report of ``batch`` as an HTML document (labels in Korean with English, or
+    English alone when ``lang`` is "en")."""
+    summary = summarize(batch)
+    flags = [f"{s.student_id}: {flag}" for s in batch.students for flag in s.flags]
+    context: dict[str, Any] = {
+        "lang": "en" if lang == "en" else "ko", "ui": LABELS["en" if lang == "en" else "ko"],
+        "batch": batch, "summary": summary, "items": item_stats(batch),
+        "review": review_list(batch), "notices": list(batch.notices) + flags,
+        # built above from numbers only; student text never goes through Markup
+        "histogram": Markup(histogram_svg(summary)),
+    }
+    return environment().get_template("report.html.j2").render(**context)
+
+
+def render_css(font_family: str, templates_dir: str = str(TEMPLATES_DIR)) -> str:
+    return environment(templates_dir).get_template("report.css.j2").render(font_family=font_family)
+
+
+@lru_cache(maxsize=2)
+def _writer(font_family: str) -> PdfWriter:
+    from examgen.render.pdf import PdfWriter  # WeasyPrint loads only when a PDF is made
+
+    return PdfWriter(render_css(font_family))
+
+
+def render_report_pdf(html: str) -> bytes:
+    """PDF bytes of a report rendered by :func:`render_report_html`, printed with the
+    Hangul font fontconfig finds (:class:`~examgen.render.fonts.FontError` when none)."""
+    from examgen.render.fonts import find_hangul_font
+
+    return _writer(find_hangul_font()).write(html).data

@@ -1,0 +1,266 @@
+"""Statistics, item analysis, CSV guard and rendering of the grading report.
+
+Expected numbers are worked out by hand (arithmetic in the comments) or with the statistics
+module, never with the numpy code under test.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+
+import pytest
+
+from examgen import reports
+from examgen.errors import ExamgenError
+from examgen.model import AnswerGrade, GradeBatch, Outcome, RejectedRow, StudentGrade
+
+
+def answer(student: str, column: str, points: float, max_points: float, response: str = "x",
+           outcome: Outcome | None = None, **kw: object) -> AnswerGrade:
+    if outcome is None:
+        outcome = (Outcome.CORRECT if points == max_points
+                   else Outcome.WRONG if points == 0 else Outcome.PARTIAL)
+    return AnswerGrade(student_id=student, column=column, question_id=column, response=response,
+                       points=points, max_points=max_points, outcome=outcome, **kw)  # type: ignore[arg-type]
+
+
+def batch_of(scores: Sequence[Sequence[float]], max_points: Sequence[float], **kw: object) -> GradeBatch:
+    columns = tuple(f"Q{j + 1}" for j in range(len(max_points)))
+    students = tuple(
+        StudentGrade(f"s{i + 1}", f"Student {i + 1}", (i + 2,),
+                     tuple(answer(f"s{i + 1}", c, p, m) for c, p, m in zip(columns, row, max_points,
+                                                                           strict=True)))
+        for i, row in enumerate(scores))
+    return GradeBatch(title="Midterm", source="responses.csv", columns=columns,
+                      max_points=tuple(max_points), students=students, **kw)  # type: ignore[arg-type]
+
+
+# 5 students × 3 columns, max 2, 1, 2 points; Q1 and Q3 have partial credit
+MIXED: list[list[float]] = [[2, 1, 2],
+         [2, 1, 1],
+         [1, 0, 2],
+         [0, 1, 0],
+         [2, 0, 0]]
+MIXED_MAX = [2.0, 1.0, 2.0]
+
+# 5 students × 3 right/wrong items of 1 point
+DICHO: list[list[float]] = [[1, 1, 1],
+         [1, 1, 0],
+         [1, 0, 1],
+         [1, 0, 0],
+         [0, 0, 0]]
+
+
+def test_score_matrix_puts_zero_where_a_column_is_missing() -> None:
+    b = batch_of(MIXED, MIXED_MAX)
+    short = StudentGrade("s6", "Six", (7,), (answer("s6", "Q2", 1, 1),))
+    b = GradeBatch(b.title, b.source, b.columns, b.max_points, b.students + (short,))
+    m = reports.score_matrix(b)
+    assert m.shape == (6, 3)
+    assert m.tolist()[:5] == MIXED
+    assert m.tolist()[5] == [0, 1, 0]
+
+
+def test_item_difficulty_is_mean_over_max() -> None:
+    stats = reports.item_stats(batch_of(MIXED, MIXED_MAX))
+    assert [s.column for s in stats] == ["Q1", "Q2", "Q3"]
+    # Q1: (2+2+1+0+2)/5 = 1.4, /2 = 0.7;  Q2: 3/5 = 0.6;  Q3: (2+1+2+0+0)/5 = 1.0, /2 = 0.5
+    assert [s.mean for s in stats] == pytest.approx([1.4, 0.6, 1.0])
+    assert [s.difficulty for s in stats] == pytest.approx([0.7, 0.6, 0.5])
+    assert [s.n for s in stats] == [5, 5, 5]
+
+
+@pytest.mark.parametrize("scores, max_points", [(MIXED, MIXED_MAX), (DICHO, [1.0, 1.0, 1.0])])
+def test_discrimination_is_pearson_with_the_rest_score(scores: Sequence[Sequence[float]],
+                                                        max_points: Sequence[float]) -> None:
+    stats = reports.item_stats(batch_of(scores, max_points))
+    for j, s in enumerate(stats):
+        item = [float(row[j]) for row in scores]
+        rest = [float(sum(row) - row[j]) for row in scores]
+        assert s.discrimination == pytest.approx(statistics.correlation(item, rest))
+
+
+def test_discrimination_by_hand() -> None:
+    # DICHO item 1: x = 1,1,1,1,0 (mean .8), rest = 2,1,1,0,0 (mean .8)
+    # Σdx·dy = .2·1.2 + .2·.2 + .2·.2 + .2·(-.8) + (-.8)(-.8) = .24+.04+.04-.16+.64 = .8
+    # Σdx² = 4·.04 + .64 = .8;  Σdy² = 1.44+.04+.04+.64+.64 = 2.8
+    # r = .8 / sqrt(.8 · 2.8) = 1/sqrt(3.5) = 0.534522...
+    stats = reports.item_stats(batch_of(DICHO, [1.0, 1.0, 1.0]))
+    assert stats[0].discrimination == pytest.approx(1 / math.sqrt(3.5))
+
+
+def test_undefined_statistics_are_nan() -> None:
+    # Q1 everyone right: no variance, so no correlation; max 0 has no difficulty
+    stats = reports.item_stats(batch_of([[1, 0, 1], [1, 0, 0], [1, 0, 1]], [1.0, 0.0, 1.0]))
+    assert stats[0].difficulty == 1.0
+    assert math.isnan(stats[0].discrimination)
+    assert math.isnan(stats[1].difficulty)
+    one_item = reports.summarize(batch_of([[1], [0]], [1.0]))
+    assert math.isnan(one_item.cronbach_alpha)          # k < 2
+    flat = reports.summarize(batch_of([[1, 0], [0, 1]], [1.0, 1.0]))
+    assert math.isnan(flat.cronbach_alpha)              # every total is 1
+
+
+def test_summary_of_the_mixed_batch() -> None:
+    s = reports.summarize(batch_of(MIXED, MIXED_MAX))
+    # totals 5, 4, 3, 1, 2: mean 3, median 3, Σ(dev²) = 4+1+0+4+1 = 10, variance 2
+    assert (s.n, s.mean, s.median, s.min, s.max, s.max_total) == (5, 3.0, 3.0, 1.0, 5.0, 5.0)
+    assert s.std == pytest.approx(math.sqrt(2))
+    assert s.mean_percent == pytest.approx(60.0)
+    # item variances: Q1 (2,2,1,0,2) → 3.2/5 = .64; Q2 (1,1,0,1,0) → .6·.4 = .24;
+    # Q3 (2,1,2,0,0) → 4/5 = .8; Σ = 1.68.  alpha = 3/2 · (1 - 1.68/2) = 1.5 · .16 = .24
+    assert s.cronbach_alpha == pytest.approx(0.24)
+    assert s.kr20 is None                               # Q1 and Q3 have partial credit
+    assert statistics.pstdev([5, 4, 3, 1, 2]) == pytest.approx(s.std)
+
+
+def test_kr20_and_alpha_of_a_dichotomous_matrix() -> None:
+    s = reports.summarize(batch_of(DICHO, [1.0, 1.0, 1.0]))
+    # p = .8, .4, .4;  Σpq = .16 + .24 + .24 = .64
+    # totals 3, 2, 2, 1, 0: mean 1.6, Σ(dev²) = 1.96+.16+.16+.36+2.56 = 5.2, variance 1.04
+    # KR-20 = 3/2 · (1 - .64/1.04) = 1.5 · .4/1.04 = 15/26 = 0.576923...
+    assert s.kr20 == pytest.approx(15 / 26)
+    assert s.cronbach_alpha == pytest.approx(15 / 26)   # alpha = KR-20 on 0/1 items
+
+
+def test_kr20_counts_right_answers_when_items_are_worth_more_than_one_point() -> None:
+    # item 1 worth 2 points (scores 0 or 2): still dichotomous, KR-20 on right/wrong is 15/26.
+    # alpha on points: item 1 (2,2,2,2,0) → var 4·.16 = .64, then .24, .24: Σ = 1.12;
+    # totals 4,3,3,2,0: mean 2.4, Σ(dev²) = 2.56+.36+.36+.16+5.76 = 9.2, var 1.84;
+    # alpha = 1.5 · (1 - 1.12/1.84) = 1.5 · .72/1.84 = 27/46
+    scores = [[2 * r[0], r[1], r[2]] for r in DICHO]
+    s = reports.summarize(batch_of(scores, [2.0, 1.0, 1.0]))
+    assert s.kr20 == pytest.approx(15 / 26)
+    assert s.cronbach_alpha == pytest.approx(27 / 46)
+
+
+def test_histogram_bins_of_percent_scores() -> None:
+    # MIXED percents: 100, 80, 60, 20, 40 (100 goes into the last bin)
+    s = reports.summarize(batch_of(MIXED, MIXED_MAX))
+    assert len(s.histogram) == 10
+    assert [(lo, hi) for lo, hi, _ in s.histogram] == [(10.0 * i, 10.0 * (i + 1)) for i in range(10)]
+    assert [c for _, _, c in s.histogram] == [0, 0, 1, 0, 1, 0, 1, 0, 1, 1]
+    # bin edges: 0 % and 9.99 % → bin 0, 10 % → bin 1, 90 % → bin 9
+    edges = reports.summarize(batch_of([[0], [999], [1000], [9000]], [10000.0]))
+    assert [c for _, _, c in edges.histogram] == [2, 1, 0, 0, 0, 0, 0, 0, 0, 1]
+
+
+def test_empty_batch_summarizes_without_warnings() -> None:
+    empty = GradeBatch("t", "f.csv", ("Q1", "Q2"), (1.0, 1.0), ())
+    s = reports.summarize(empty)
+    assert s.n == 0 and math.isnan(s.mean) and math.isnan(s.cronbach_alpha) and s.kr20 is None
+    assert sum(c for _, _, c in s.histogram) == 0
+    assert all(math.isnan(i.mean) for i in reports.item_stats(empty))
+
+
+def test_top_wrong_answers_counted_by_normalized_form_then_ordered() -> None:
+    wrong = ["b", "b", "a", "c", "a", "c", "d", "e", "f"]
+    answers = [answer(f"s{i}", "Q1", 0, 1, response=f"  {w} ") for i, w in enumerate(wrong)]
+    answers += [
+        answer("n1", "Q1", 0, 1, response="B.", normalized="b"),       # groups with "b"
+        answer("p1", "Q1", 0.5, 1, response="zz"),                       # partial counts as wrong
+        answer("p2", "Q1", 0.5, 1, response="zz"),
+        answer("k1", "Q1", 1, 1, response="right"),                      # correct: not listed
+        answer("k2", "Q1", 0, 1, response="", outcome=Outcome.BLANK),
+        answer("k3", "Q1", 0, 1, response="1..2", outcome=Outcome.FORMAT_ERROR),
+    ]
+    students = tuple(StudentGrade(a.student_id, "", (i + 2,), (a,)) for i, a in enumerate(answers))
+    [s] = reports.item_stats(GradeBatch("t", "f.csv", ("Q1",), (1.0,), students))
+    # b: 2 + "B." normalized = 3; then a, c, zz with 2 each (by text); d, e, f tie at 1 → d
+    assert s.top_wrong == (("b", 3), ("a", 2), ("c", 2), ("zz", 2), ("d", 1))
+    assert (s.blank, s.format_errors) == (1, 1)
+
+
+def test_misconceptions_and_review_counts() -> None:
+    answers = [answer("s1", "Q1", 0, 1, misconception="forgot-bias"),
+               answer("s2", "Q1", 0, 1, misconception="transpose"),
+               answer("s3", "Q1", 0, 1, misconception="transpose", needs_review=True),
+               answer("s4", "Q1", 1, 1)]
+    students = tuple(StudentGrade(a.student_id, "", (i + 2,), (a,)) for i, a in enumerate(answers))
+    [s] = reports.item_stats(GradeBatch("t", "f.csv", ("Q1",), (1.0,), students))
+    assert s.misconceptions == (("transpose", 2), ("forgot-bias", 1))
+    assert s.needs_review == 1
+
+
+def test_review_list_in_student_then_column_order() -> None:
+    s1 = StudentGrade("s1", "", (2,), (
+        answer("s1", "Q3", 0, 1, needs_review=True),
+        answer("s1", "Q1", 0, 1, outcome=Outcome.FORMAT_ERROR),
+        answer("s1", "Q2", 1, 1)))
+    s2 = StudentGrade("s2", "", (3,), (
+        answer("s2", "Q2", 0.5, 1, needs_review=True),
+        answer("s2", "Q1", 1, 1)))
+    s3 = StudentGrade("s3", "", (4,), (answer("s3", "Q1", 1, 1),))
+    b = GradeBatch("t", "f.csv", ("Q1", "Q2", "Q3"), (1.0, 1.0, 1.0), (s1, s2, s3))
+    assert [(a.student_id, a.column) for a in reports.review_list(b)] == [
+        ("s1", "Q1"), ("s1", "Q3"), ("s2", "Q2")]
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("=SUM(A1)", "'=SUM(A1)"),
+    ("@x", "'@x"),
+    ("+cmd", "'+cmd"),
+    ("-2+3", "'-2+3"),
+    ("\tx", "'\tx"),
+    ("\r=1", "'\r=1"),
+    ("-0.5", "-0.5"),
+    ("+3", "+3"),
+    ("-1e-3", "-1e-3"),
+    ("", ""),
+    ("정답", "정답"),
+    ("0.5", "0.5"),
+    ("a=b", "a=b"),
+])
+def test_csv_safe(cell: str, expected: str) -> None:
+    assert reports.csv_safe(cell) == expected
+
+
+def test_histogram_svg_is_plain_shapes() -> None:
+    svg = reports.histogram_svg(reports.summarize(batch_of(MIXED, MIXED_MAX)))
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "script" not in svg.lower() and "on" + "load" not in svg
+    assert svg.count("<rect") == 5                      # five non-empty bins
+    assert ">100</text>" in svg and ">0</text>" in svg
+
+
+def hostile_batch() -> GradeBatch:
+    attack = "<script>alert(1)</script>"
+    s1 = StudentGrade("s1", "", (2,), (
+        answer("s1", "Q_attn", 0, 2, response=attack, needs_review=True, feedback="<b>x</b>"),
+        answer("s1", "Q_rnn", 1, 1)))
+    s2 = StudentGrade("s2", "", (3,), (
+        answer("s2", "Q_attn", 2, 2, response="정답"),
+        answer("s2", "Q_rnn", 0, 1, response="1..2", outcome=Outcome.FORMAT_ERROR)))
+    return GradeBatch("중간고사 <i>", "responses.csv", ("Q_attn", "Q_rnn"), (2.0, 1.0), (s1, s2),
+                      rejected=(RejectedRow(7, "<img src=x>", "unknown student id", "raw"),),
+                      notices=("ignored columns: timestamp",))
+
+
+def test_report_html_escapes_student_text() -> None:
+    html = reports.render_report_html(hostile_batch())
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x>" not in html and "<b>x</b>" not in html and "중간고사 <i>" not in html
+    assert "Q_attn" in html and "Q_rnn" in html
+    assert "채점 보고서" in html and "<svg" in html
+    assert "ignored columns: timestamp" in html and "unknown student id" in html
+
+
+def test_report_html_in_english_and_nan_as_dash() -> None:
+    html = reports.render_report_html(batch_of([[1, 0], [0, 1]], [1.0, 1.0]), lang="en")
+    assert "Grading report" in html and "채점 보고서" not in html
+    num = reports.environment().filters["num"]
+    assert num(math.nan) == "—" and num(None) == "—" and num(0.5) == "0.50" and num(-0.001) == "0.00"
+
+
+def test_report_pdf_is_a_pdf() -> None:
+    from examgen.render.fonts import find_hangul_font
+
+    try:
+        find_hangul_font()
+    except ExamgenError as e:
+        pytest.skip(f"no Hangul font installed: {e}")
+    pdf = reports.render_report_pdf(reports.render_report_html(hostile_batch()))
+    assert pdf.startswith(b"%PDF")
