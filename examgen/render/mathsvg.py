@@ -125,10 +125,10 @@ def _data_uri(svg: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def compiled_for(uri: str) -> tuple[tuple[float, float, float, float], bytes] | None:
+def compiled_for(uri: str | None) -> tuple[tuple[float, float, float, float], bytes] | None:
     """The PDF operators of a formula image, from its data URI alone (so the output never
-    depends on what a process has cached); ``None`` for other images."""
-    if not uri.startswith(_URI_PREFIX):
+    depends on what a process has cached); ``None`` for other images (inline SVG has none)."""
+    if not isinstance(uri, str) or not uri.startswith(_URI_PREFIX):
         return None
     try:
         svg = base64.b64decode(uri[len(_URI_PREFIX):], validate=True).decode("utf-8")
