@@ -219,6 +219,7 @@ def manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256: str) 
         "bank_sha256": bank_sha256,
         "seed": spec.seed,
         "mode": spec.mode,
+        "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit},
         "columns": list(asm.columns),
         "students": [{"student_id": s.student_id, "name": s.name,
                       "copy": form_of.get(s.student_id) and f"form-{form_of[s.student_id]}"

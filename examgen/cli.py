@@ -179,6 +179,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from examgen.grading.run import grade_files
+
+    run = grade_files(args.responses, manifest=args.manifest, key=args.key, out=args.out,
+                      id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf)
+    b = run.batch
+    review = sum(a.needs_review for s in b.students for a in s.answers)
+    errors = sum(a.outcome.value == "format_error" for s in b.students for a in s.answers)
+    mean = (sum(s.total / s.max_total for s in b.students if s.max_total) / len(b.students) * 100
+            if b.students else 0.0)
+    for notice in b.notices:
+        print(f"note: {notice}")
+    print(f"graded {len(b.students)} submission(s) ({len(b.rejected)} rejected row(s), "
+          f"{errors} unreadable answer(s), {review} answer(s) to review); mean {mean:.1f}%")
+    print(f"report: {run.out_dir / 'report.html'}" + ("" if args.no_pdf else
+          f" and {run.out_dir / 'report.pdf'}") + f"; grades: {run.out_dir / 'grades.csv'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="examgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"examgen {__version__}")
@@ -227,6 +246,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write combined-exams.pdf, every exam in roster order (each padded "
                         "to an even page count for duplex printing)")
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("grade", help="grade a CSV of responses against a manifest or a key")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--manifest", type=Path, help="manifest.json written by examgen generate")
+    src.add_argument("--key", type=Path, help="KEY.csv (question_id,type,answer,points,...) or "
+                     "KEY.yaml for exams made elsewhere")
+    p.add_argument("--responses", type=Path, required=True,
+                   help="responses CSV (wide: student_id + a column per question; or long: "
+                        "student_id,question_id,answer)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder (default: next to the responses file)")
+    p.add_argument("--id-column", default=None, help="the student id column when it is not "
+                   "student_id (e.g. 학번)")
+    p.add_argument("--overrides", type=Path, default=None,
+                   help="overrides.csv (student_id,question_id,points,comment): manual grades")
+    p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    p.set_defaults(func=cmd_grade)
 
     p = with_bank(bank_sub.add_parser("stress", help="draw many variants and report "
                                       "degenerate ones"))

@@ -316,15 +316,24 @@ def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment
     return env
 
 
+MAX_LISTED = 200
+
+
 def render_report_html(batch: GradeBatch, lang: str = "ko") -> str:
     """The grading report of ``batch`` as an HTML document (labels in Korean with English, or
     English alone when ``lang`` is "en")."""
     summary = summarize(batch)
     flags = [f"{s.student_id}: {flag}" for s in batch.students for flag in s.flags]
+    review = review_list(batch)
+    notices = list(batch.notices) + flags
+    # a printed report lists at most MAX_LISTED rows per table; the CSVs hold every one
     context: dict[str, Any] = {
         "lang": "en" if lang == "en" else "ko", "ui": LABELS["en" if lang == "en" else "ko"],
         "batch": batch, "summary": summary, "items": item_stats(batch),
-        "review": review_list(batch), "notices": list(batch.notices) + flags,
+        "review": review[:MAX_LISTED], "review_more": max(0, len(review) - MAX_LISTED),
+        "rejected": batch.rejected[:MAX_LISTED],
+        "rejected_more": max(0, len(batch.rejected) - MAX_LISTED),
+        "notices": notices[:MAX_LISTED], "notices_more": max(0, len(notices) - MAX_LISTED),
         # built above from numbers only; student text never goes through Markup
         "histogram": Markup(histogram_svg(summary)),
     }

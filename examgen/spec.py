@@ -21,7 +21,8 @@ DEFAULT_SPEC = SAMPLES / "midterm.yaml"
 DEFAULT_ROSTER = SAMPLES / "roster.csv"
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
-                       "mode", "forms", "shuffle", "sections", "name"})
+                       "mode", "forms", "shuffle", "sections", "name", "grading"})
+GRADING_KEYS = frozenset({"negative", "partial_credit"})
 SECTION_KEYS = frozenset({"title", "questions"})
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
@@ -76,6 +77,8 @@ class ExamSpec:
     sections: tuple[Section, ...]
     path: str
     sha256: str
+    negative: float = 0.0        # share of a choice question's points taken off when wrong
+    partial_credit: bool = True  # element-wise / per-option partial credit
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,25 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
         else:
             c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
                   "choices: ...}")
+    negative, partial = 0.0, True
+    if "grading" in doc:
+        gd = doc["grading"]
+        if isinstance(gd, LocDict):
+            c.keys(gd, GRADING_KEYS, "grading")
+            neg = gd.get("negative", 0.0)
+            if isinstance(neg, bool) or not isinstance(neg, (int, float)) or not 0 <= neg <= 1:
+                c.err(gd.line_of("negative"), f"grading negative must be a share of the points "
+                      f"from 0 to 1 (0.25 takes off a quarter), got {neg!r}")
+            else:
+                negative = float(neg)
+            pc = gd.get("partial_credit", True)
+            if not isinstance(pc, bool):
+                c.err(gd.line_of("partial_credit"), "grading partial_credit must be true or false")
+            else:
+                partial = pc
+        else:
+            c.err(doc.line_of("grading"), "grading must be a mapping: {negative: 0.25, "
+                  "partial_credit: true}")
     sections = _sections(c, doc)
     exam_name = doc.get("name") or p.stem
     if not isinstance(exam_name, str) or not re.match(r"^[\w.-]+$", exam_name):
@@ -186,7 +208,8 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                     duration=duration, instructions=instructions, language=language,
                     seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
                     shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
-                    sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest())
+                    sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
+                    negative=negative, partial_credit=partial)
 
 
 def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:

@@ -1,0 +1,105 @@
+"""Benchmark of `examgen grade`: a generated class of N students x 30 questions (a third short
+answers), graded against a forms-mode manifest through the same code path as the CLI
+(read CSV -> parse -> score -> grades/details/rejected CSV -> report HTML + PDF).
+
+    .venv/bin/python bench/grade.py [--students 10000] [--no-pdf]
+
+Prints wall time per stage and in all, and peak memory; target < 10 s and < 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from examgen.assemble import assemble, manifest  # noqa: E402
+from examgen.bank import load_bank  # noqa: E402
+from examgen.grading.run import grade_files  # noqa: E402
+from examgen.spec import Student, load_spec  # noqa: E402
+
+TARGET_S, TARGET_MB = 10.0, 1536
+
+
+def fake_answer(p: dict, rng: np.random.Generator) -> str:
+    r = rng.random()
+    d = p.get("decimals") if p.get("decimals") is not None else 3
+    if r < 0.04:
+        return ""
+    k = p["kind"]
+    if k == "numeric":
+        v = p["value"] if r < 0.7 else (p["misconceptions"][0]["value"]
+                                        if p.get("misconceptions") and r < 0.8 else
+                                        p["value"] * rng.uniform(0.5, 1.5))
+        return (f"약 {v:.{d}f}" if r > 0.95 else f"{v:.{d}f}")
+    if k in ("vector", "matrix"):
+        vals = np.asarray(p["value"], float) + (0 if r < 0.7 else rng.normal(0, 0.3))
+        return "[" + ", ".join(f"{x:.{d}f}" for x in np.ravel(vals)) + "]"
+    if k in ("single_choice", "multiple_choice"):
+        keys = [o["key"] for o in p["options"]]
+        right = [o["key"] for o in p["options"] if o["correct"]]
+        return ";".join(right) if r < 0.7 else str(rng.choice(keys))
+    if k == "symbolic":
+        return "h*d_v" if r < 0.8 else "h + d_v"
+    ref = p["references"][0]["ko"]
+    words = ref.split()
+    if r < 0.5:
+        return ref
+    if r < 0.8:
+        cut = int(rng.integers(3, max(4, len(words))))
+        return " ".join(words[:cut])
+    return "모르겠습니다" if r < 0.9 else " ".join(rng.permutation(words)[:5])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--students", type=int, default=10_000)
+    ap.add_argument("--no-pdf", action="store_true")
+    args = ap.parse_args()
+
+    spec = load_spec(REPO / "bench" / "exam-30q.yaml")
+    bank = load_bank()
+    students = [Student(f"S{k:05d}", f"학생{k}", k + 2) for k in range(args.students)]
+    asm = assemble(spec, bank, students)
+    data = manifest(asm, {}, "bench")
+    assert len(data["columns"]) == 30, data["columns"]
+    rng = np.random.default_rng(7)
+    copies = {c["copy_id"]: [p for q in c["questions"] for p in q["variant"]["parts"]]
+              for c in data["copies"]}
+    with tempfile.TemporaryDirectory() as tmp:
+        mpath = Path(tmp) / "manifest.json"
+        mpath.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        rpath = Path(tmp) / "responses.csv"
+        with rpath.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["student_id", *data["columns"]])
+            for s in data["students"]:
+                w.writerow([s["student_id"], *(fake_answer(p, rng) for p in copies[s["copy"]])])
+        t0 = time.perf_counter()
+        res = grade_files(rpath, manifest=mpath, out=Path(tmp) / "out", pdf=not args.no_pdf)
+        wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    n_answers = sum(len(s.answers) for s in res.batch.students)
+    n_short = sum(1 for c in copies["form-A"] if c["kind"] == "short_answer")
+    print(f"bench/grade.py: {len(res.batch.students)} students x {len(data['columns'])} "
+          f"questions = {n_answers} answers ({n_short} short-answer columns), "
+          f"report PDF {'off' if args.no_pdf else 'on'}")
+    print(f"  wall time {wall:.2f} s ({1e6 * wall / n_answers:.1f} µs per answer); "
+          f"peak memory {peak:.0f} MiB")
+    ok = wall < TARGET_S and peak < TARGET_MB
+    print(f"  target < {TARGET_S:.0f} s and < {TARGET_MB} MiB: {'met' if ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

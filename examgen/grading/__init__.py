@@ -1,0 +1,1 @@
+"""Grading: parsing student answers, scoring, batch grading."""

@@ -1,0 +1,335 @@
+"""Answer keys: what each submission column expects, from an exam manifest or a KEY.csv.
+
+A manifest (from ``examgen generate``) gives every student's own answers; a KEY.csv
+(``question_id,type,answer,points`` + optional ``tolerance,keywords,choices``) or KEY.yaml gives
+one key shared by all students, for exams made elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from examgen.errors import ExamgenError, did_you_mean
+from examgen.model import Misconception, RubricConcept, Text, Tolerance, Value
+
+KINDS = ("numeric", "vector", "matrix", "single_choice", "multiple_choice", "symbolic",
+         "short_answer")
+KEY_TYPES = {"numeric": "numeric", "vector": "vector", "matrix": "matrix",
+             "choice": "single_choice", "multi": "multiple_choice", "symbolic": "symbolic",
+             "short": "short_answer"}
+
+
+class KeyError_(ExamgenError):
+    """A manifest or key file that cannot be used; says file, row/field and what to fix."""
+
+
+@dataclass(frozen=True)
+class PartKey:
+    """Everything needed to grade one column."""
+
+    column: str
+    question_id: str
+    kind: str
+    points: float
+    value: Value | None = None
+    tolerance: Tolerance | None = None
+    decimals: int | None = None
+    options: tuple[str, ...] = ()
+    correct: frozenset[str] = frozenset()
+    option_misconceptions: tuple[tuple[str, str], ...] = ()
+    expression: str | None = None
+    variables: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    rubric: tuple[RubricConcept, ...] = ()
+    wrong_answers: tuple[str, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+    partial_credit: bool = True      # vectors element-wise, multiple choice per option
+    negative: float = 0.0            # share of the points taken off for a wrong choice
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    title: str
+    source: str
+    columns: tuple[str, ...]
+    shared: tuple[PartKey, ...] | None = None                      # the same for everyone
+    per_copy: dict[str, tuple[PartKey, ...]] = field(default_factory=dict)
+    copy_of: dict[str, str] = field(default_factory=dict)          # student -> copy
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def students(self) -> frozenset[str] | None:
+        return frozenset(self.copy_of) if self.shared is None else None
+
+    def parts_for(self, student_id: str) -> tuple[PartKey, ...]:
+        if self.shared is not None:
+            return self.shared
+        return self.per_copy[self.copy_of[student_id]]
+
+
+def _value(v: Any) -> Value:
+    if isinstance(v, list):
+        return tuple(_value(x) for x in v)  # type: ignore[return-value]
+    return float(v)
+
+
+def _text_variants(t: dict[str, str] | str) -> tuple[str, ...]:
+    if isinstance(t, str):
+        return (t,)
+    return tuple(x for x in (t.get("ko"), t.get("en")) if x)
+
+
+def key_from_manifest(path: Path | str) -> AnswerKey:
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise KeyError_(f"cannot read manifest {p}: {e.strerror or e}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise KeyError_(f"{p}: not a manifest written by examgen generate ({e})") from None
+    try:
+        settings = data.get("grading", {})
+        negative = float(settings.get("negative", 0.0))
+        partial = bool(settings.get("partial_credit", True))
+        per_copy = {}
+        for copy in data["copies"]:
+            parts = []
+            for q in copy["questions"]:
+                for col, part in zip(q["columns"], q["variant"]["parts"], strict=True):
+                    pk = _part_from_manifest(col, q["template_id"], part)
+                    choice = pk.kind in ("single_choice", "multiple_choice")
+                    parts.append(replace(pk, negative=negative if choice else 0.0,
+                                         partial_credit=partial))
+            per_copy[copy["copy_id"]] = tuple(parts)
+        copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
+        names = {s["student_id"]: s.get("name", "") for s in data["students"]}
+        title = data["spec"]["title"]["ko"]
+        columns = tuple(data["columns"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise KeyError_(f"{p}: manifest is missing or has a malformed field ({e!r}); "
+                        "regenerate it with examgen generate") from None
+    return AnswerKey(title, str(p), columns, None, per_copy, copy_of, names)
+
+
+def _part_from_manifest(col: str, qid: str, part: dict[str, Any]) -> PartKey:
+    tol = part.get("tolerance")
+    opts = part.get("options", [])
+    rubric = tuple(RubricConcept(c["concept"], float(c["weight"]), tuple(c["synonyms"]))
+                   for c in part.get("rubric", []))
+    refs = tuple(x for r in part.get("references", []) for x in _text_variants(r))
+    mis = tuple(Misconception(m["id"], Text(**m["description"]), _value(m["value"]),
+                              m.get("display", "")) for m in part.get("misconceptions", []))
+    return PartKey(
+        column=col, question_id=qid, kind=part["kind"], points=float(part["points"]),
+        value=_value(part["value"]) if "value" in part else None,
+        tolerance=Tolerance(tol["kind"], float(tol["value"])) if tol else None,
+        decimals=part.get("decimals"),
+        options=tuple(o["key"] for o in opts),
+        correct=frozenset(o["key"] for o in opts if o["correct"]),
+        option_misconceptions=tuple((o["key"], o["misconception"]) for o in opts
+                                    if o.get("misconception")),
+        expression=part.get("expression"), variables=tuple(part.get("variables", ())),
+        references=refs, rubric=rubric,
+        wrong_answers=tuple(w["text"] for w in part.get("wrong_answers", [])),
+        misconceptions=mis)
+
+
+def parse_tolerance(text: str) -> Tolerance:
+    """``0.01`` absolute, ``1%`` relative, ``3sf`` significant figures, ``2dp`` decimals."""
+    t = text.strip().lower().replace(" ", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)%", t)
+    if m:
+        return Tolerance("rel", float(m.group(1)) / 100)
+    m = re.fullmatch(r"(\d+)(sf|sig|s\.f\.)", t)
+    if m:
+        return Tolerance("sigfigs", float(m.group(1)))
+    m = re.fullmatch(r"(\d+)(dp|d\.p\.|decimals)", t)
+    if m:
+        return Tolerance("decimals", float(m.group(1)))
+    try:
+        v = float(t)
+    except ValueError:
+        raise ValueError(f"tolerance {text!r} is not one of 0.01 (absolute), 1% (relative), "
+                         "3sf (significant figures), 2dp (decimal places)") from None
+    if v < 0:
+        raise ValueError(f"tolerance {text!r} must not be negative")
+    return Tolerance("abs", v)
+
+
+def key_from_csv(path: Path | str) -> AnswerKey:
+    """KEY.csv (or .yaml/.yml) -> a key shared by every student."""
+    from examgen.grading import parse as P
+    from examgen.submissions import decode, sniff_delimiter
+
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise KeyError_(f"cannot read key file {p}: {e.strerror or e}") from None
+    if p.suffix.lower() in (".yaml", ".yml"):
+        rows = _yaml_rows(p, raw)
+    else:
+        text, _ = decode(raw, str(p))
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        for need in ("question_id", "type", "answer", "points"):
+            if need not in fields:
+                raise KeyError_(f"{p}: row 1: key needs a {need!r} column; columns are "
+                                f"{', '.join(reader.fieldnames or [])}"
+                                + did_you_mean(need, fields))
+        rows = [(k, {(a or "").strip().lower(): (b or "") for a, b in r.items()})
+                for k, r in enumerate(reader, start=2)]
+    problems: list[str] = []
+    order: list[str] = []
+    parts: dict[str, PartKey] = {}
+    for rownum, r in rows:
+        where = f"{p}: row {rownum}"
+        qid = r.get("question_id", "").strip()
+        kind = KEY_TYPES.get(r.get("type", "").strip().lower())
+        if not qid:
+            problems.append(f"{where}: empty question_id")
+            continue
+        if kind is None:
+            problems.append(f"{where}: type {r.get('type')!r} is not one of "
+                            f"{', '.join(KEY_TYPES)}" + did_you_mean(r.get("type", ""), KEY_TYPES))
+            continue
+        try:
+            points = float(r.get("points", ""))
+            if points <= 0:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{where}: points must be a positive number, got {r.get('points')!r}")
+            continue
+        answer = r.get("answer", "")
+        if qid in parts:  # several rows of a short-answer question: several references
+            prev = parts[qid]
+            if prev.kind != "short_answer" or kind != "short_answer":
+                problems.append(f"{where}: question_id {qid!r} repeats; only short answers may "
+                                "have several rows (one reference answer each)")
+                continue
+            parts[qid] = replace(prev, references=prev.references + (answer,))
+            continue
+        try:
+            part = _key_part(qid, kind, answer, points, r, P)
+        except ValueError as e:
+            problems.append(f"{where}: {e}")
+            continue
+        parts[qid] = part
+        order.append(qid)
+    if problems:
+        raise KeyError_("\n".join(problems))
+    if not order:
+        raise KeyError_(f"{p}: the key has no questions")
+    shared = tuple(parts[q] for q in order)
+    return AnswerKey(p.stem, str(p), tuple(order), shared)
+
+
+def _yaml_rows(p: Path, raw: bytes) -> list[tuple[int, dict[str, str]]]:
+    try:
+        doc = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as e:
+        raise KeyError_(f"{p}: not valid YAML: {e}") from None
+    items = doc.get("questions") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        raise KeyError_(f"{p}: a YAML key is a list of questions (question_id, type, answer, "
+                        "points, ...)")
+    out = []
+    for k, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise KeyError_(f"{p}: question {k} must be a mapping")
+        row = {str(a).lower(): (";".join(map(str, b)) if isinstance(b, list) else str(b))
+               for a, b in item.items()}
+        out.append((k, row))
+    return out
+
+
+def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str],
+              P: Any) -> PartKey:
+    tol_text = r.get("tolerance", "").strip()
+    tol = parse_tolerance(tol_text) if tol_text else None
+    n_choices = _n_choices(r.get("choices", ""))
+    base = PartKey(column=qid, question_id=qid, kind=kind, points=points,
+                   negative=_share(r.get("negative", "")),
+                   partial_credit=_yes(r.get("partial", ""), default=True))
+    if kind == "numeric":
+        got = P.parse_number(answer)
+        if isinstance(got, P.FormatError):
+            raise ValueError(f"answer {answer!r}: {got.message}")
+        return replace(base, value=got.value, tolerance=tol or Tolerance("rel", 0.01),
+                       decimals=got.decimals)
+    if kind in ("vector", "matrix"):
+        got = P.parse_vector(answer) if kind == "vector" else P.parse_matrix(answer)
+        if isinstance(got, P.FormatError):
+            raise ValueError(f"answer {answer!r}: {got.message}")
+        value = got.values if kind == "vector" else got.rows
+        return replace(base, value=value, tolerance=tol or Tolerance("abs", 0.01))
+    if kind in ("single_choice", "multiple_choice"):
+        n = n_choices or max(4, _max_key(answer))
+        got = P.parse_choices(answer, n, kind == "multiple_choice")
+        if isinstance(got, P.FormatError):
+            raise ValueError(f"answer {answer!r}: {got.message}")
+        return replace(base, options=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n]), correct=got.keys)
+    if kind == "symbolic":
+        from examgen.mathexpr import ExpressionError, parse_expression
+
+        variables = tuple(sorted(set(re.findall(r"[A-Za-z_]\w*", answer))
+                                 - {"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "tanh"}))
+        try:
+            parse_expression(answer, frozenset(variables))
+        except ExpressionError as e:
+            raise ValueError(f"answer {answer!r}: {e}") from None
+        return replace(base, expression=answer, variables=variables)
+    keywords = r.get("keywords", "").strip()
+    concepts = [c for c in keywords.split(";") if c.strip()] if keywords else []
+    rubric = tuple(RubricConcept(c.split("|")[0].strip(), 1 / len(concepts),
+                                 tuple(x.strip() for x in c.split("|") if x.strip()))
+                   for c in concepts)
+    return replace(base, references=(answer,), rubric=rubric)
+
+
+def _share(text: str) -> float:
+    """A negative-marking share: ``0.25`` or ``25%`` of the points; empty means none."""
+    t = text.strip()
+    if not t:
+        return 0.0
+    try:
+        v = float(t[:-1]) / 100 if t.endswith("%") else float(t)
+    except ValueError:
+        raise ValueError(f"negative {text!r} must be a share of the points such as 0.25 or "
+                         "25%") from None
+    if not 0 <= v <= 1:
+        raise ValueError(f"negative {text!r} must be between 0 and 1 (a share of the points)")
+    return v
+
+
+def _yes(text: str, default: bool) -> bool:
+    t = text.strip().lower()
+    if not t:
+        return default
+    if t in ("yes", "y", "true", "1", "예"):
+        return True
+    if t in ("no", "n", "false", "0", "아니오"):
+        return False
+    raise ValueError(f"partial {text!r} must be yes or no")
+
+
+def _n_choices(text: str) -> int | None:
+    t = text.strip()
+    if not t:
+        return None
+    if t.isdigit():
+        return int(t)
+    return len([x for x in re.split(r"[;,\s]+", t) if x])
+
+
+def _max_key(answer: str) -> int:
+    letters = [ord(c) - 64 for c in answer.upper() if "A" <= c <= "J"]
+    return max(letters, default=4)

@@ -1,0 +1,132 @@
+"""``examgen grade``: the I/O edge of grading. Loads the key and the responses, grades, applies
+overrides, and writes grades.csv, details.csv, rejected.csv, report.html and report.pdf
+atomically (each file to a temporary name, then renamed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from examgen.errors import ExamgenError
+from examgen.grading.batch import grade_batch, read_overrides
+from examgen.grading.key import AnswerKey, key_from_csv, key_from_manifest
+from examgen.model import GradeBatch
+from examgen.submissions import read_responses
+
+GRADES_HEAD = ("student_id", "total", "max_total", "percent")
+DETAILS_HEAD = ("student_id", "question_id", "response", "points", "max_points", "outcome",
+                "feedback", "needs_review")
+
+
+@dataclass(frozen=True)
+class GradeRun:
+    batch: GradeBatch
+    out_dir: Path
+    files: tuple[Path, ...]
+
+
+def load_key(manifest: Path | None, key: Path | None) -> AnswerKey:
+    if (manifest is None) == (key is None):
+        raise ExamgenError("give exactly one of --manifest DIR/manifest.json (an exam made by "
+                           "examgen generate) or --key KEY.csv (an exam made elsewhere)")
+    return key_from_manifest(manifest) if manifest is not None else key_from_csv(key)  # type: ignore[arg-type]
+
+
+def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | None = None,
+                out: Path | None = None, id_column: str | None = None,
+                overrides: Path | None = None, pdf: bool = True) -> GradeRun:
+    answer_key = load_key(manifest, key)
+    subs = read_responses(responses, columns=answer_key.columns, students=answer_key.students,
+                          id_column=id_column)
+    ov = read_overrides(overrides) if overrides is not None else []
+    batch = grade_batch(answer_key, subs, ov)
+    out_dir = out if out is not None else responses.parent
+    files = write_outputs(batch, out_dir, pdf=pdf)
+    return GradeRun(batch, out_dir, files)
+
+
+def _csv(rows: Iterable[Sequence[str]]) -> str:
+    """CSV text of string rows; cells that a spreadsheet would run as formulas are guarded."""
+    from examgen.reports import csv_safe
+
+    risky = tuple("=+-@\t\r")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerows([csv_safe(c) if c.startswith(risky) else c for c in row] for row in rows)
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=4096)
+def _pts(x: float) -> str:
+    r = round(x, 4) + 0.0
+    return str(int(r)) if r == int(r) else repr(r)
+
+
+def grades_rows(batch: GradeBatch) -> list[list[str]]:
+    rows: list[list[str]] = [[*GRADES_HEAD, *batch.columns, "name", "flags"]]
+    for s in batch.students:
+        by_col = {a.column: a.points for a in s.answers}
+        pct = 100 * s.total / s.max_total if s.max_total else 0.0
+        rows.append([s.student_id, _pts(s.total), _pts(s.max_total), f"{pct:.1f}",
+                     *(_pts(by_col.get(c, 0.0)) for c in batch.columns), s.name,
+                     "; ".join(s.flags)])
+    return rows
+
+
+def details_rows(batch: GradeBatch) -> list[list[str]]:
+    rows: list[list[str]] = [[*DETAILS_HEAD, "template_id", "misconception", "rows"]]
+    for s in batch.students:
+        where = " ".join(str(r) for r in s.rows)
+        rows.extend([s.student_id, a.column, a.response, _pts(a.points), _pts(a.max_points),
+                     a.outcome.value, a.feedback, "yes" if a.needs_review else "no",
+                     a.question_id, a.misconception or "", where] for a in s.answers)
+    return rows
+
+
+def rejected_rows(batch: GradeBatch) -> list[list[str]]:
+    rows: list[list[str]] = [["row", "student_id", "reason", "raw"]]
+    rows += [[str(r.row) if r.row is not None else "", r.student_id, r.reason, r.raw]
+             for r in batch.rejected]
+    return rows
+
+
+def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tuple[Path, ...]:
+    """Write every output; each file appears complete or not at all."""
+    from examgen.reports import render_report_html, render_report_pdf
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExamgenError(f"cannot create output folder {out_dir}: {e.strerror or e}; "
+                           "choose another --out") from None
+    html = render_report_html(batch)
+    outputs: list[tuple[str, bytes]] = [
+        ("grades.csv", _csv(grades_rows(batch)).encode("utf-8")),
+        ("details.csv", _csv(details_rows(batch)).encode("utf-8")),
+        ("rejected.csv", _csv(rejected_rows(batch)).encode("utf-8")),
+        ("report.html", html.encode("utf-8")),
+    ]
+    if pdf:
+        outputs.append(("report.pdf", render_report_pdf(html)))
+    written = []
+    for name, data in outputs:  # everything is built before anything is written
+        written.append(_atomic_write(out_dir / name, data))
+    return tuple(written)
+
+
+def _atomic_write(path: Path, data: bytes) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

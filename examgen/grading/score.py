@@ -1,0 +1,263 @@
+"""Scoring one answer against one :class:`~examgen.grading.key.PartKey`. Pure.
+
+Invalid is not wrong: text that cannot be read is a ``format_error`` (0 points, the reason and
+where, flagged for review), never silently a wrong answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from examgen import formatting as F
+from examgen.grading import parse as P
+from examgen.grading.key import PartKey
+from examgen.model import Outcome, Tolerance
+
+PRECISION_CREDIT = 0.5   # share of the points for a right value written with too few digits
+ROUNDING_STEPS = 2       # intermediate values a worked solution rounds before the answer
+
+
+@dataclass(frozen=True)
+class Scored:
+    points: float
+    outcome: Outcome
+    feedback: str = ""
+    needs_review: bool = False
+    misconception: str | None = None
+    normalized: str = ""
+
+
+# parsing is cached: equal cells (common in a class) are parsed once; plain ASCII decimals (most
+# cells) take a fast path that tests/unit/grading/test_score.py checks against parse.py
+_PLAIN = re.compile(r"\s*(-?)(\d{1,15})(?:\.(\d{1,15}))?\s*")
+_PLAIN_VECTOR = re.compile(r"\s*\[([-\d.,\s]*)\]\s*")
+
+
+def plain_number(text: str) -> P.Number | None:
+    """The parse of a plain decimal such as ``-0.730`` without the general parser."""
+    m = _PLAIN.fullmatch(text)
+    if m is None:
+        return None
+    sign, whole, frac = m.group(1), m.group(2), m.group(3) or ""
+    if len(whole) > 1 and whole.startswith("0"):
+        return None  # "007": let the parser decide
+    digits = (whole + frac).lstrip("0")
+    decimals = len(frac)
+    sigfigs = len(digits) if digits else max(1, decimals)
+    value = float(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
+    return P.Number(value + 0.0, decimals, sigfigs, ())
+
+
+@lru_cache(maxsize=200_000)
+def _number(text: str) -> Any:
+    return plain_number(text) or P.parse_number(text)
+
+
+def plain_vector(text: str, n: int) -> P.Vector | None:
+    """``[a, b, c]`` of plain decimals without the general parser."""
+    m = _PLAIN_VECTOR.fullmatch(text)
+    if m is None or ";" in text:
+        return None
+    cells = m.group(1).split(",")
+    if len(cells) != n:
+        return None
+    nums = [plain_number(c) for c in cells]
+    if any(x is None for x in nums):
+        return None
+    return P.Vector(tuple(x.value for x in nums), tuple(x.decimals for x in nums), ())  # type: ignore[union-attr]
+
+
+@lru_cache(maxsize=200_000)
+def _vector(text: str, n: int) -> Any:
+    return plain_vector(text, n) or P.parse_vector(text, n)
+
+
+@lru_cache(maxsize=50_000)
+def _matrix(text: str, shape: tuple[int, int]) -> Any:
+    return P.parse_matrix(text, shape)
+
+
+@lru_cache(maxsize=200_000)
+def _choices(text: str, n: int, multiple: bool) -> Any:
+    return P.parse_choices(text, n, multiple)
+
+
+@lru_cache(maxsize=50_000)
+def _expression(text: str, variables: frozenset[str]) -> Any:
+    return P.parse_expression_answer(text, variables)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=200_000)
+def blank(text: str) -> bool:
+    """``parse.is_blank``, once per distinct cell; text with a digit in it is never blank (no
+    blank marker has one), which spares most cells the full normalisation."""
+    if _DIGIT.search(text, 0, 64):
+        return False
+    return P.is_blank(text)
+
+
+@lru_cache(maxsize=20_000)
+def _equivalent(expr: Any, expected_text: str, variables: frozenset[str]) -> bool:
+    from examgen.mathexpr import equivalent, parse_expression
+
+    return equivalent(expr, parse_expression(expected_text, variables))
+
+
+def format_error(err: P.FormatError, text: str) -> Scored:
+    where = f" (at character {err.position + 1})" if err.position is not None else ""
+    return Scored(0.0, Outcome.FORMAT_ERROR, f"could not read the answer: {err.message}{where}",
+                  needs_review=True, normalized="")
+
+
+def score(part: PartKey, text: str) -> Scored:
+    """Score ``text`` for ``part`` (short answers are scored by grading.text, not here)."""
+    if blank(text):
+        return Scored(0.0, Outcome.BLANK, "no answer")
+    kind = part.kind
+    if kind == "numeric":
+        return _score_number(part, text)
+    if kind in ("vector", "matrix"):
+        return _score_array(part, text)
+    if kind in ("single_choice", "multiple_choice"):
+        return _score_choice(part, text)
+    if kind == "symbolic":
+        return _score_symbolic(part, text)
+    raise ValueError(f"score() does not grade {kind} answers")
+
+
+def _allowance(part: PartKey) -> float:
+    """How far rounding the shown intermediate values may move a hand-computed answer."""
+    if part.decimals is None:
+        return 0.0
+    return ROUNDING_STEPS * 0.5 * 10.0 ** (-part.decimals)
+
+
+def _close(tol: Tolerance, expected: float, got: float, extra: float = 0.0) -> bool:
+    if not (math.isfinite(expected) and math.isfinite(got)):
+        return False
+    return abs(got - expected) <= tol.allowed(expected) * (1 + 1e-9) + extra
+
+
+def _match_misconception(part: PartKey, got: Any, tol: Tolerance) -> str | None:
+    for m in part.misconceptions:
+        a = np.asarray(m.value, dtype=float)
+        b = np.asarray(got, dtype=float)
+        if a.shape == b.shape and all(_close(tol, float(x), float(y))
+                                      for x, y in zip(a.ravel(), b.ravel(), strict=True)):
+            return m.id
+    return None
+
+
+def _mis_feedback(part: PartKey, mid: str) -> str:
+    m = next(x for x in part.misconceptions if x.id == mid)
+    return f"matches a typical mistake ({mid}): {m.description.get('ko')} / {m.description.en}"
+
+
+def _score_number(part: PartKey, text: str) -> Scored:
+    got = _number(text)
+    if isinstance(got, P.FormatError):
+        return format_error(got, text)
+    expected = float(part.value)  # type: ignore[arg-type]
+    tol = part.tolerance or Tolerance("abs", 0.0)
+    norm = F.fmt_num(got.value)
+    notes = "; ".join(got.notes)
+    suffix = f" ({notes})" if notes else ""
+    if _close(tol, expected, got.value):
+        return Scored(part.points, Outcome.CORRECT, "correct" + suffix, normalized=norm)
+    if got.decimals is not None and abs(got.value - expected) <= 0.5 * 10.0 ** (-got.decimals) \
+            * (1 + 1e-9):
+        return Scored(round(part.points * PRECISION_CREDIT, 4), Outcome.INSUFFICIENT_PRECISION,
+                      f"right value but too few digits: {text.strip()} has {got.decimals} "
+                      f"decimal(s); the answer needs {tol.describe('en')}" + suffix,
+                      needs_review=False, normalized=norm)
+    if _close(tol, expected, got.value, _allowance(part)):
+        return Scored(part.points, Outcome.CORRECT, "accepted: consistent with rounding the "
+                      f"intermediate values to {part.decimals} decimals" + suffix,
+                      normalized=norm)
+    mid = _match_misconception(part, got.value, tol)
+    if mid:
+        return Scored(0.0, Outcome.WRONG, _mis_feedback(part, mid) + suffix, misconception=mid,
+                      normalized=norm)
+    return Scored(0.0, Outcome.WRONG, f"wrong: expected about {F.fmt_num(expected, part.decimals)}"
+                  + suffix, normalized=norm)
+
+
+def _score_array(part: PartKey, text: str) -> Scored:
+    expected = np.asarray(part.value, dtype=float)
+    if part.kind == "vector":
+        got = _vector(text, expected.shape[0])
+        values = None if isinstance(got, P.FormatError) else np.asarray(got.values)
+    else:
+        got = _matrix(text, (int(expected.shape[0]), int(expected.shape[1])))
+        values = None if isinstance(got, P.FormatError) else np.asarray(got.rows)
+    if isinstance(got, P.FormatError) or values is None:
+        return format_error(got, text)
+    tol = part.tolerance or Tolerance("abs", 0.0)
+    norm = F.fmt_value(values, 4)
+    ok = [_close(tol, float(e), float(g), _allowance(part))
+          for e, g in zip(expected.ravel(), values.ravel(), strict=True)]
+    n_ok = sum(ok)
+    if n_ok == len(ok):
+        return Scored(part.points, Outcome.CORRECT, "correct", normalized=norm)
+    mid = _match_misconception(part, values, tol)
+    if mid:
+        return Scored(0.0, Outcome.WRONG, _mis_feedback(part, mid), misconception=mid,
+                      normalized=norm)
+    wrong_at = ", ".join(str(i + 1) for i, o in enumerate(ok) if not o)
+    if n_ok and part.partial_credit:
+        pts = round(part.points * n_ok / len(ok), 4)
+        return Scored(pts, Outcome.PARTIAL, f"{n_ok} of {len(ok)} entries right; check "
+                      f"entries {wrong_at}", normalized=norm)
+    return Scored(0.0, Outcome.WRONG, f"wrong: entries {wrong_at} are off", normalized=norm)
+
+
+def _score_choice(part: PartKey, text: str) -> Scored:
+    multiple = part.kind == "multiple_choice"
+    got = _choices(text, len(part.options), multiple)
+    if isinstance(got, P.FormatError):
+        return format_error(got, text)
+    chosen = got.keys
+    norm = ";".join(sorted(chosen))
+    if chosen == part.correct:
+        return Scored(part.points, Outcome.CORRECT, "correct", normalized=norm)
+    mis = dict(part.option_misconceptions)
+    if not multiple:
+        (key,) = tuple(chosen)
+        mid = mis.get(key)
+        penalty = -round(part.points * part.negative, 4) if part.negative else 0.0
+        fb = f"wrong: the answer is {', '.join(sorted(part.correct))}"
+        if mid:
+            desc = next((m.description for m in part.misconceptions if m.id == mid), None)
+            fb += f"; option {key} is what {mid} gives" + (f" ({desc.ko})" if desc else "")
+        return Scored(penalty, Outcome.WRONG, fb, misconception=mid, normalized=norm)
+    right = len(chosen & part.correct)
+    wrong = len(chosen - part.correct)
+    share = max(0.0, (right - wrong) / len(part.correct)) if part.partial_credit else 0.0
+    missing = ", ".join(sorted(part.correct - chosen)) or "none"
+    extra = ", ".join(sorted(chosen - part.correct)) or "none"
+    fb = f"missing {missing}; not correct: {extra}"
+    if share > 0:
+        return Scored(round(part.points * share, 4), Outcome.PARTIAL, fb, normalized=norm)
+    return Scored(-round(part.points * part.negative, 4) if part.negative else 0.0,
+                  Outcome.WRONG, fb, normalized=norm)
+
+
+def _score_symbolic(part: PartKey, text: str) -> Scored:
+    got = _expression(text, frozenset(part.variables))
+    if isinstance(got, P.FormatError):
+        return format_error(got, text)
+    norm = str(got.expr)
+    if _equivalent(got.expr, part.expression or "0", frozenset(part.variables)):
+        return Scored(part.points, Outcome.CORRECT, "correct (equivalent expression)",
+                      normalized=norm)
+    return Scored(0.0, Outcome.WRONG, "not equivalent to the expected expression",
+                  normalized=norm)

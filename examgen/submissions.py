@@ -1,0 +1,261 @@
+"""Reading response CSVs: the only CSV reader for submissions.
+
+Handles UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text"), CP949/EUC-KR (Korean
+Excel), comma/semicolon/tab delimiters, and two layouts detected from the header: wide (one row
+per student, a column per question) and long (``student_id,question_id,answer``). Every input
+row ends up in an :class:`Entry` to grade or in ``rejected`` with its row number and reason;
+a file that cannot be read at all (no id column, undecodable) is a :class:`SubmissionError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from examgen.errors import ExamgenError, did_you_mean
+from examgen.model import RejectedRow
+
+ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")
+NAME_NAMES = ("name", "이름", "성명", "student name")
+LONG_QUESTION = ("question_id", "question", "문항")
+LONG_ANSWER = ("answer", "response", "답", "답안")
+MAX_CELL = 10_000
+
+
+class SubmissionError(ExamgenError):
+    """The responses file cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One student's submission (one row in wide layout; all their rows in long layout)."""
+
+    student_id: str
+    name: str
+    rows: tuple[int, ...]
+    answers: tuple[tuple[str, str], ...]   # (column, text) for the known question columns
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Submissions:
+    source: str
+    encoding: str
+    delimiter: str
+    layout: Literal["wide", "long"]
+    entries: tuple[Entry, ...]
+    rejected: tuple[RejectedRow, ...]
+    notices: tuple[str, ...]
+    rows_read: int
+
+
+def decode(raw: bytes, source: str) -> tuple[str, str]:
+    """Text and the encoding it was read with."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    head = raw[:400]
+    if b"\x00" in head:  # UTF-8 and CP949 text never holds NUL: UTF-16 without a BOM
+        odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
+        enc = "utf-16-le" if odd >= even else "utf-16-be"
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            pass
+    for enc in ("utf-8", "cp949"):
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise SubmissionError(f"{source}: cannot decode the file; save it as UTF-8, UTF-16 or "
+                          "CP949 (Korean Excel) CSV")
+
+
+def sniff_delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).strip().lower().split())
+
+
+def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
+    keys = [_key(h) for h in header]
+    for n in names:
+        if n in keys:
+            return keys.index(n)
+    return None
+
+
+def read_responses(path: Path | str, *, columns: Sequence[str],
+                   students: Collection[str] | None = None,
+                   id_column: str | None = None) -> Submissions:
+    """Read a responses file. ``columns`` are the question columns (wide) or question ids
+    (long) that can be graded; ``students`` the known ids (None: any id is accepted)."""
+    p = Path(path)
+    source = str(p)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise SubmissionError(f"cannot read responses file {p}: {e.strerror or e}") from None
+    text, encoding = decode(raw, source)
+    delimiter = sniff_delimiter(text)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    numbered = [(k, r) for k, r in enumerate(rows, start=1)]
+    while numbered and not any(c.strip() for c in numbered[0][1]):
+        numbered.pop(0)
+    if not numbered:
+        raise SubmissionError(f"{source}: the file is empty; expected a header row with "
+                              "student_id and the question columns")
+    header_row, header = numbered[0]
+    header = [h.replace("\ufeff", "").strip() for h in header]
+    if id_column is not None:
+        i_id = _find(header, (_key(id_column),))
+        if i_id is None:
+            raise SubmissionError(f"{source}: row {header_row}: no column named {id_column!r}; "
+                                  f"columns are {', '.join(header)}"
+                                  + did_you_mean(id_column, header))
+    else:
+        i_id = _find(header, ID_NAMES)
+        if i_id is None:
+            raise SubmissionError(
+                f"{source}: row {header_row}: no student id column; expected 'student_id' "
+                f"(or name yours with --id-column); columns are {', '.join(header) or 'none'}"
+                + did_you_mean(header[0] if header else "", ["student_id"]))
+    i_q, i_a = _find(header, LONG_QUESTION), _find(header, LONG_ANSWER)
+    known = {_key(c): c for c in columns}
+    body = numbered[1:]
+    notices: list[str] = [f"read {source} as {encoding}, delimiter "
+                          f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}[delimiter]}"]
+    if i_q is not None and i_a is not None and not any(_key(h) in known for h in header):
+        entries, rejected = _long(body, header, i_id, i_q, i_a, known, students, notices)
+        layout: Literal["wide", "long"] = "long"
+    else:
+        entries, rejected = _wide(body, header, header_row, i_id, known, students, notices)
+        layout = "wide"
+    return Submissions(source, encoding, delimiter, layout, tuple(entries), tuple(rejected),
+                       tuple(notices), len(body))
+
+
+def _raw(row: Sequence[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(row)
+    return buf.getvalue()
+
+
+def _row_student(rownum: int, row: Sequence[str], header: Sequence[str], i_id: int,
+                 students: Collection[str] | None) -> tuple[str, RejectedRow | None]:
+    """The row's student id, or why the row cannot be graded (ragged, no id, unknown id)."""
+    raw = _raw(row)
+    if len(row) != len(header):
+        return "", RejectedRow(rownum, row[i_id].strip() if i_id < len(row) else "",
+                               f"ragged row: {len(row)} cells, the header has {len(header)}",
+                               raw)
+    sid = unicodedata.normalize("NFKC", row[i_id]).strip()
+    if not sid:
+        return "", RejectedRow(rownum, "", "empty student id", raw)
+    if students is not None and sid not in students:
+        return sid, RejectedRow(rownum, sid, f"student id {sid!r} is not in the manifest"
+                                + did_you_mean(sid, students), raw)
+    return sid, None
+
+
+def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int, i_id: int,
+          known: dict[str, str], students: Collection[str] | None,
+          notices: list[str]) -> tuple[list[Entry], list[RejectedRow]]:
+    rejected: list[RejectedRow] = []
+    i_name = _find(header, NAME_NAMES)
+    q_cols: list[tuple[int, str]] = []
+    ignored: list[str] = []
+    for i, h in enumerate(header):
+        if i in (i_id, i_name):
+            continue
+        if _key(h) in known:
+            q_cols.append((i, known[_key(h)]))
+        elif re.fullmatch(r"(?i)q\s*\d+[a-z]?", h.strip()):
+            rejected.append(RejectedRow(header_row, "", f"unknown question column {h!r}: not in "
+                                        "the exam; its answers are not graded"
+                                        + did_you_mean(h.strip(), known.values()), h))
+        elif h:
+            ignored.append(h)
+    if ignored:
+        notices.append(f"ignored columns that are not questions: {', '.join(ignored)}")
+    missing = [c for c in known.values() if c not in {c for _, c in q_cols}]
+    if missing:
+        notices.append(f"question columns missing from the file (graded as blank): "
+                       f"{', '.join(missing)}")
+    entries: list[Entry] = []
+    first_row: dict[str, int] = {}
+    empty = 0
+    for rownum, row in body:
+        if not any(c.strip() for c in row):
+            empty += 1
+            continue
+        sid, problem = _row_student(rownum, row, header, i_id, students)
+        if problem is not None:
+            rejected.append(problem)
+            continue
+        answers = tuple((col, row[i][:MAX_CELL]) for i, col in q_cols)
+        name = row[i_name].strip() if i_name is not None else ""
+        entries.append(Entry(sid, name, (rownum,), answers))
+        first_row.setdefault(sid, rownum)
+    if empty:
+        notices.append(f"skipped {empty} empty row(s)")
+    # duplicates: keep every submission, flag each with the others' rows
+    rows_of: dict[str, list[int]] = {}
+    for e in entries:
+        rows_of.setdefault(e.student_id, []).append(e.rows[0])
+    out = []
+    for e in entries:
+        rows = rows_of[e.student_id]
+        if len(rows) > 1:
+            others = ", ".join(str(r) for r in rows)
+            e = Entry(e.student_id, e.name, e.rows, e.answers,
+                      (f"duplicate submission: student {e.student_id} appears in rows {others}; "
+                       "all are graded, decide which counts",))
+        out.append(e)
+    return out, rejected
+
+
+def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: int, i_a: int,
+          known: dict[str, str], students: Collection[str] | None,
+          notices: list[str]) -> tuple[list[Entry], list[RejectedRow]]:
+    rejected: list[RejectedRow] = []
+    answers: dict[str, dict[str, tuple[str, int]]] = {}
+    rows: dict[str, list[int]] = {}
+    for rownum, row in body:
+        if not any(c.strip() for c in row):
+            continue
+        sid, problem = _row_student(rownum, row, header, i_id, students)
+        if problem is not None:
+            rejected.append(problem)
+            continue
+        raw = _raw(row)
+        qid = row[i_q].strip()
+        if _key(qid) not in known:
+            rejected.append(RejectedRow(rownum, sid, f"unknown question {qid!r}"
+                                        + did_you_mean(qid, known.values()), raw))
+            continue
+        col = known[_key(qid)]
+        mine = answers.setdefault(sid, {})
+        if col in mine:
+            rejected.append(RejectedRow(rownum, sid, f"second answer to {col} for {sid} (the "
+                                        f"first, in row {mine[col][1]}, is graded)", raw))
+            continue
+        mine[col] = (row[i_a][:MAX_CELL], rownum)
+        rows.setdefault(sid, []).append(rownum)
+    notices.append("long layout: one row per answer (student_id, question_id, answer)")
+    entries = [Entry(sid, "", tuple(rows[sid]),
+                     tuple((c, a[0]) for c, a in sorted(ans.items(), key=lambda kv: kv[1][1])))
+               for sid, ans in answers.items()]
+    return entries, rejected

@@ -1,0 +1,217 @@
+"""``examgen grade`` as a user runs it: layouts, encodings, messy rows, outputs, overrides,
+formula injection, and student text that tries to execute code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_cli_bank import run
+
+REPO = Path(__file__).resolve().parents[2]
+SPEC = REPO / "examples" / "midterm.yaml"
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("exam")
+    (tmp / "roster.csv").write_text("student_id,name\n20260001,김민준\n20260002,이서연\n"
+                                    "20260003,박도윤\n", encoding="utf-8")
+    r = run("generate", str(SPEC), "--roster", str(tmp / "roster.csv"), "--out",
+            str(tmp / "out"))
+    assert r.returncode == 0, r.stderr
+    return tmp / "out" / "manifest.json"
+
+
+def correct_answers(m: dict, sid: str) -> dict[str, str]:
+    copy = next(c for c in m["copies"] if c["copy_id"] == sid)
+    out = {}
+    for q in copy["questions"]:
+        for col, p in zip(q["columns"], q["variant"]["parts"], strict=True):
+            d = p.get("decimals") if p.get("decimals") is not None else 3
+            if p["kind"] == "numeric":
+                out[col] = f"{p['value']:.{d}f}"
+            elif p["kind"] == "vector":
+                out[col] = "[" + ", ".join(f"{x:.{d}f}" for x in p["value"]) + "]"
+            elif p["kind"] in ("single_choice", "multiple_choice"):
+                out[col] = ";".join(o["key"] for o in p["options"] if o["correct"])
+            elif p["kind"] == "symbolic":
+                out[col] = p["expression"]
+            else:
+                out[col] = p["references"][0]["ko"]
+    return out
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def write(path: Path, rows: list[list[str]], encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def wide(m: dict, answers: dict[str, dict[str, str]]) -> list[list[str]]:
+    cols = m["columns"]
+    return [["student_id", *cols], *[[sid, *(a.get(c, "") for c in cols)]
+                                     for sid, a in answers.items()]]
+
+
+@pytest.mark.parametrize("encoding, delimiter", [
+    ("utf-8", ","), ("utf-8-sig", ";"), ("cp949", "\t"), ("utf-16", "\t"),
+])
+def test_all_correct_scores_full_marks(manifest: Path, tmp_path: Path, encoding: str,
+                                       delimiter: str) -> None:
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    answers = {sid: correct_answers(m, sid) for sid in ("20260001", "20260002")}
+    resp = write(tmp_path / "resp.csv", wide(m, answers), encoding, delimiter)
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--out",
+            str(tmp_path / "g"), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    grades = read_csv(tmp_path / "g" / "grades.csv")
+    assert [g["student_id"] for g in grades] == ["20260001", "20260002"]
+    for g in grades:
+        # short answers are the model answers themselves: full marks too
+        assert float(g["total"]) == float(g["max_total"]), g
+
+
+def test_long_layout_and_messy_rows(manifest: Path, tmp_path: Path) -> None:
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    ok = correct_answers(m, "20260003")
+    rows = [["student_id", "question_id", "answer"]]
+    rows += [["20260003", c, a] for c, a in ok.items()]
+    rows += [["20260003", "Q99", "x"], ["", "Q1", "A"], ["20269999", "Q1", "A"],
+             ["20260003", "Q1"], ["20260003", "Q1", "B"]]
+    resp = write(tmp_path / "long.csv", rows)
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    rejected = read_csv(tmp_path / "rejected.csv")
+    reasons = {int(x["row"]): x["reason"] for x in rejected}
+    n = len(ok) + 1
+    assert "unknown question 'Q99'" in reasons[n + 1]
+    assert reasons[n + 2] == "empty student id"
+    assert "is not in the manifest" in reasons[n + 3]
+    assert reasons[n + 4].startswith("ragged row")
+    assert reasons[n + 5].startswith("second answer to Q1")
+    g = read_csv(tmp_path / "grades.csv")
+    assert len(g) == 1 and float(g[0]["total"]) == float(g[0]["max_total"])
+
+
+def test_wide_messy_rows_duplicates_and_injection(manifest: Path, tmp_path: Path) -> None:
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    cols = m["columns"]
+    a1 = correct_answers(m, "20260001")
+    a1[cols[0]] = '=HYPERLINK("http://x","y")'
+    a1[cols[5]] = "__import__('os').system('touch " + str(tmp_path / "pwned") + "')"
+    rows = [["timestamp", "student_id", "email", *cols, "Q99"],
+            ["t1", "20260001", "a@x", *(a1[c] for c in cols), ""],
+            ["t2", "20260001", "a@x", *(a1[c] for c in cols), ""],
+            ["t3", "", "b@x", *(a1[c] for c in cols), ""],
+            ["t4", "20260002", "c@x", "A"]]
+    resp = write(tmp_path / "wide.csv", rows)
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--out",
+            str(tmp_path / "g"))
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "pwned").exists()
+    assert "ignored columns that are not questions: timestamp, email" in r.stdout
+    grades = read_csv(tmp_path / "g" / "grades.csv")
+    assert [g["student_id"] for g in grades] == ["20260001", "20260001"]  # both kept
+    assert all("duplicate submission" in g["flags"] for g in grades)
+    details = read_csv(tmp_path / "g" / "details.csv")
+    inj = [d for d in details if d["question_id"] == cols[0]][0]
+    assert inj["response"].startswith("'=HYPERLINK")       # neutralised in the CSV
+    code = [d for d in details if d["question_id"] == cols[5]][0]
+    assert code["outcome"] in ("format_error", "wrong") and code["points"] == "0"
+    rejected = read_csv(tmp_path / "g" / "rejected.csv")
+    assert {x["reason"].split(":")[0] for x in rejected} >= {
+        "unknown question column 'Q99'", "empty student id", "ragged row"}
+    assert (tmp_path / "g" / "report.pdf").read_bytes().startswith(b"%PDF")
+    html = (tmp_path / "g" / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower() or "&lt;script" in html
+
+
+def test_overrides_recompute(manifest: Path, tmp_path: Path) -> None:
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    resp = write(tmp_path / "r.csv", wide(m, {"20260002": {}}))
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    assert float(read_csv(tmp_path / "grades.csv")[0]["total"]) == 0
+    (tmp_path / "overrides.csv").write_text(
+        "student_id,question_id,points,comment\n20260002,Q1,2,answered on the back\n",
+        encoding="utf-8")
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf",
+            "--overrides", str(tmp_path / "overrides.csv"))
+    assert r.returncode == 0, r.stderr
+    g = read_csv(tmp_path / "grades.csv")[0]
+    assert float(g["total"]) == 2 and float(g["Q1"]) == 2
+    d = [x for x in read_csv(tmp_path / "details.csv") if x["question_id"] == "Q1"][0]
+    assert d["feedback"].startswith("instructor: answered on the back")
+    (tmp_path / "bad.csv").write_text("student_id,question_id,points\n20260002,Q77,1\n",
+                                      encoding="utf-8")
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf",
+            "--overrides", str(tmp_path / "bad.csv"))
+    assert r.returncode == 1 and "overrides row 2: 'Q77' is not a question of 20260002" in r.stderr
+
+
+def test_key_csv_mode(tmp_path: Path) -> None:
+    (tmp_path / "key.csv").write_text(
+        "question_id,type,answer,points,tolerance,keywords\n"
+        "pe,vector,\"[0.6, 0.5, 0.85]\",2,0.01,\n"
+        "heads,numeric,64,1,,\n"
+        "gates,multi,A;C,2,,\n"
+        "dim,symbolic,h*d_v,1,,\n"
+        "why,short,망각 게이트와 입력 게이트,4,,망각 게이트|forget gate;입력 게이트|input gate\n",
+        encoding="utf-8")
+    resp = write(tmp_path / "r.csv", [["학번", "pe", "heads", "gates", "dim", "why"],
+                                      ["s1", "0.6 0.5 0.85", "64차원", "a, c", "d_v·h",
+                                       "forget gate and input gate"],
+                                      ["s2", "[0.6, 0.5]", "32", "A", "h+d_v", ""]])
+    r = run("grade", "--key", str(tmp_path / "key.csv"), "--responses", str(resp),
+            "--id-column", "학번", "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    g = {x["student_id"]: x for x in read_csv(tmp_path / "grades.csv")}
+    assert float(g["s1"]["pe"]) == 2 and float(g["s1"]["heads"]) == 1
+    assert float(g["s1"]["gates"]) == 2 and float(g["s1"]["dim"]) == 1
+    assert float(g["s1"]["why"]) > 0
+    assert float(g["s2"]["total"]) == 1  # gates: one of two right
+    d = {(x["student_id"], x["question_id"]): x for x in read_csv(tmp_path / "details.csv")}
+    assert d[("s2", "pe")]["outcome"] == "format_error"
+    assert "expected 3" in d[("s2", "pe")]["feedback"]
+
+
+def test_bad_key_and_missing_id_column(tmp_path: Path) -> None:
+    (tmp_path / "key.csv").write_text("question_id,type,answer,points\nq1,numbr,1,1\n",
+                                      encoding="utf-8")
+    resp = write(tmp_path / "r.csv", [["sid", "q1"], ["s1", "1"]])
+    r = run("grade", "--key", str(tmp_path / "key.csv"), "--responses", str(resp))
+    assert r.returncode == 1 and "key.csv: row 2: type 'numbr' is not one of" in r.stderr
+    (tmp_path / "key.csv").write_text("question_id,type,answer,points\nq1,numeric,1,1\n",
+                                      encoding="utf-8")
+    r = run("grade", "--key", str(tmp_path / "key.csv"), "--responses", str(resp))
+    assert r.returncode == 1 and "no student id column" in r.stderr
+    assert "--id-column" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_negative_marking_and_partial_credit_from_key(tmp_path: Path) -> None:
+    (tmp_path / "key.csv").write_text(
+        "question_id,type,answer,points,negative,partial\n"
+        "one,choice,B,4,25%,\n"
+        "many,multi,A;C,2,,no\n"
+        "vec,vector,\"[1, 2]\",2,,no\n", encoding="utf-8")
+    resp = write(tmp_path / "r.csv", [["student_id", "one", "many", "vec"],
+                                      ["s1", "C", "A", "[1, 3]"], ["s2", "", "A;C", "[1, 2]"]])
+    r = run("grade", "--key", str(tmp_path / "key.csv"), "--responses", str(resp), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    g = {x["student_id"]: x for x in read_csv(tmp_path / "grades.csv")}
+    assert g["s1"]["one"] == "-1" and g["s1"]["many"] == "0" and g["s1"]["vec"] == "0"
+    assert g["s2"]["one"] == "0" and g["s2"]["many"] == "2" and g["s2"]["vec"] == "2"
+    (tmp_path / "key.csv").write_text("question_id,type,answer,points,negative\n"
+                                      "one,choice,B,4,2\n", encoding="utf-8")
+    r = run("grade", "--key", str(tmp_path / "key.csv"), "--responses", str(resp), "--no-pdf")
+    assert r.returncode == 1 and "key.csv: row 2: negative '2' must be between 0 and 1" in r.stderr

@@ -1,0 +1,157 @@
+"""Scoring single answers (cases checked by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from examgen.grading.key import PartKey, parse_tolerance
+from examgen.grading.score import score
+from examgen.model import Misconception, Outcome, Text, Tolerance
+
+NUM = PartKey(column="Q1", question_id="q", kind="numeric", points=3, value=0.7346,
+              tolerance=Tolerance("abs", 0.005), decimals=3,
+              misconceptions=(Misconception("no_scaling", Text("스케일링 누락", "forgot scaling"),
+                                            0.9213, "0.921"),))
+
+
+@pytest.mark.parametrize("text, outcome, points", [
+    ("0.735", Outcome.CORRECT, 3),
+    ("0.734", Outcome.CORRECT, 3),
+    ("약 0.735", Outcome.CORRECT, 3),
+    ("０.７３５", Outcome.CORRECT, 3),
+    ("0,735", Outcome.CORRECT, 3),
+    ("0.7", Outcome.INSUFFICIENT_PRECISION, 1.5),   # |0.7 - 0.7346| <= 0.05: right to 1 decimal
+    ("0.740", Outcome.CORRECT, 3),   # 0.0054 off: beyond ±0.005, within the rounding allowance
+    ("0.741", Outcome.WRONG, 0),     # 0.0064 off: beyond tolerance + allowance (0.006)
+    ("0.76", Outcome.WRONG, 0),
+    ("0.921", Outcome.WRONG, 0),                    # the misconception's answer
+    ("", Outcome.BLANK, 0),
+    ("모름", Outcome.BLANK, 0),
+    ("0.7.3", Outcome.FORMAT_ERROR, 0),
+])
+def test_numeric(text: str, outcome: Outcome, points: float) -> None:
+    s = score(NUM, text)
+    assert (s.outcome, s.points) == (outcome, points), s.feedback
+
+
+def test_rounding_allowance_says_so() -> None:
+    assert "consistent with rounding the intermediate values" in score(NUM, "0.740").feedback
+
+
+def test_misconception_is_named() -> None:
+    s = score(NUM, "0.921")
+    assert s.misconception == "no_scaling" and "forgot scaling" in s.feedback
+
+
+def test_format_error_says_where_and_needs_review() -> None:
+    s = score(NUM, "0.7.3")
+    assert s.needs_review and "could not read the answer" in s.feedback
+
+
+VEC = PartKey(column="Q2", question_id="v", kind="vector", points=3, value=(0.6, 0.5, 0.85),
+              tolerance=Tolerance("abs", 0.01), decimals=2)
+
+
+@pytest.mark.parametrize("text, outcome, points", [
+    ("[0.6, 0.5, 0.85]", Outcome.CORRECT, 3),
+    ("0.6 0.5 0.85", Outcome.CORRECT, 3),
+    ("(0.6; 0.5; 0.85)", Outcome.CORRECT, 3),
+    ("[0.6, 0.5, 0.95]", Outcome.PARTIAL, 2),
+    ("[1, 1, 1]", Outcome.WRONG, 0),
+    ("[0.6, 0.5]", Outcome.FORMAT_ERROR, 0),
+])
+def test_vector(text: str, outcome: Outcome, points: float) -> None:
+    s = score(VEC, text)
+    assert (s.outcome, s.points) == (outcome, points), s.feedback
+
+
+ONE = PartKey(column="Q3", question_id="c", kind="single_choice", points=2,
+              options=("A", "B", "C", "D"), correct=frozenset({"C"}),
+              option_misconceptions=(("A", "swap_update"),))
+MANY = PartKey(column="Q4", question_id="m", kind="multiple_choice", points=4,
+               options=("A", "B", "C", "D", "E"), correct=frozenset({"A", "C"}))
+
+
+@pytest.mark.parametrize("part, text, outcome, points", [
+    (ONE, "C", Outcome.CORRECT, 2), (ONE, "c", Outcome.CORRECT, 2), (ONE, "3", Outcome.CORRECT, 2),
+    (ONE, "③", Outcome.CORRECT, 2), (ONE, "다", Outcome.CORRECT, 2), (ONE, "B", Outcome.WRONG, 0),
+    (ONE, "A;C", Outcome.FORMAT_ERROR, 0), (ONE, "F", Outcome.FORMAT_ERROR, 0),
+    (MANY, "A;C", Outcome.CORRECT, 4), (MANY, "C, A", Outcome.CORRECT, 4),
+    (MANY, "A", Outcome.PARTIAL, 2),          # one of two right: (1 - 0) / 2
+    (MANY, "A;C;D", Outcome.PARTIAL, 2),      # (2 - 1) / 2
+    (MANY, "B;D", Outcome.WRONG, 0),
+])
+def test_choices(part: PartKey, text: str, outcome: Outcome, points: float) -> None:
+    s = score(part, text)
+    assert (s.outcome, s.points) == (outcome, points), s.feedback
+
+
+def test_choice_misconception_and_negative_marking() -> None:
+    s = score(ONE, "A")
+    assert s.misconception == "swap_update"
+    neg = PartKey(**{**ONE.__dict__, "negative": 0.25})
+    assert score(neg, "B").points == -0.5
+    assert score(neg, "").points == 0  # blank is not penalised
+
+
+SYM = PartKey(column="Q5", question_id="s", kind="symbolic", points=2, expression="h*d_v",
+              variables=("h", "d_v"))
+
+
+@pytest.mark.parametrize("text, outcome", [
+    ("h*d_v", Outcome.CORRECT), ("d_v·h", Outcome.CORRECT), ("h × d_v", Outcome.CORRECT),
+    ("h d_v", Outcome.CORRECT), ("h+d_v", Outcome.WRONG), ("h*d_k", Outcome.FORMAT_ERROR),
+    ("__import__('os').system('x')", Outcome.FORMAT_ERROR),
+])
+def test_symbolic(text: str, outcome: Outcome) -> None:
+    assert score(SYM, text).outcome == outcome
+
+
+@pytest.mark.parametrize("text, tol", [
+    ("0.01", Tolerance("abs", 0.01)), ("1%", Tolerance("rel", 0.01)),
+    ("3sf", Tolerance("sigfigs", 3)), ("2dp", Tolerance("decimals", 2)),
+])
+def test_parse_tolerance(text: str, tol: Tolerance) -> None:
+    assert parse_tolerance(text) == tol
+
+
+def test_parse_tolerance_rejects_nonsense() -> None:
+    with pytest.raises(ValueError, match="not one of"):
+        parse_tolerance("about right")
+
+
+# -- the fast paths must agree with the general parser -------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from examgen.grading import parse as P  # noqa: E402
+from examgen.grading.score import plain_number, plain_vector  # noqa: E402
+
+plain = st.builds(lambda sign, whole, frac: f"{sign}{whole}{('.' + frac) if frac is not None else ''}",
+                  st.sampled_from(["", "-"]),
+                  st.one_of(st.just("0"), st.integers(1, 10**9).map(str)),
+                  st.one_of(st.none(), st.text("0123456789", min_size=1, max_size=8)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain)
+def test_plain_number_fast_path_equals_parser(text: str) -> None:
+    fast = plain_number(text)
+    assert fast is not None
+    assert fast == P.parse_number(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(plain, min_size=1, max_size=5))
+def test_plain_vector_fast_path_equals_parser(cells: list[str]) -> None:
+    text = "[" + ", ".join(cells) + "]"
+    fast = plain_vector(text, len(cells))
+    slow = P.parse_vector(text, len(cells))
+    assert fast is not None and not isinstance(slow, P.FormatError)
+    assert fast.values == slow.values and fast.decimals == slow.decimals
+
+
+@pytest.mark.parametrize("text", ["007", "1,5", "0.5 0.6", "1e3", "약 3", "", "-", "3."])
+def test_fast_path_declines_anything_else(text: str) -> None:
+    assert plain_number(text) is None
