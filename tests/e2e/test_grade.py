@@ -215,3 +215,18 @@ def test_negative_marking_and_partial_credit_from_key(tmp_path: Path) -> None:
                                       "one,choice,B,4,2\n", encoding="utf-8")
     r = run("grade", "--key", str(tmp_path / "key.csv"), "--responses", str(resp), "--no-pdf")
     assert r.returncode == 1 and "key.csv: row 2: negative '2' must be between 0 and 1" in r.stderr
+
+
+def test_yaml_key(tmp_path: Path) -> None:
+    (tmp_path / "key.yaml").write_text(
+        "questions:\n"
+        "  - {question_id: heads, type: numeric, answer: 64, points: 1}\n"
+        "  - {question_id: pe, type: vector, answer: '[0.6, 0.5, 0.85]', points: 2, "
+        "tolerance: '0.01'}\n"
+        "  - {question_id: gates, type: multi, answer: [A, C], points: 2}\n", encoding="utf-8")
+    resp = write(tmp_path / "r.csv", [["student_id", "heads", "pe", "gates"],
+                                      ["s1", "64", "0.6 0.5 0.85", "A;C"]])
+    r = run("grade", "--key", str(tmp_path / "key.yaml"), "--responses", str(resp), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    (g,) = read_csv(tmp_path / "grades.csv")
+    assert (g["heads"], g["pe"], g["gates"], g["total"]) == ("1", "2", "2", "5")
