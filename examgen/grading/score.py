@@ -102,6 +102,9 @@ def blank(text: str) -> bool:
     blank marker has one), which spares most cells the full normalisation."""
     if _DIGIT.search(text, 0, 64):
         return False
+    t = text.strip()
+    if len(t) > 24 and t.strip("-?._—–· "):
+        return False  # blank markers are short words or runs of dashes and dots
     return P.is_blank(text)
 
 

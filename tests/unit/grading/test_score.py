@@ -155,3 +155,13 @@ def test_plain_vector_fast_path_equals_parser(cells: list[str]) -> None:
 @pytest.mark.parametrize("text", ["007", "1,5", "0.5 0.6", "1e3", "약 3", "", "-", "3."])
 def test_fast_path_declines_anything_else(text: str) -> None:
     assert plain_number(text) is None
+
+
+@pytest.mark.parametrize("text", ["", "  ", "-", "—", "?", "N/A", "없음", "모름", "모르겠습니다",
+                                  "-" * 40, ". . . . . . . . . . . . . . . .", "0.5", "A",
+                                  "LSTM은 셀 상태와 은닉 상태를 따로 두어 정보를 오래 보존한다",
+                                  "forget gate and input gate, " * 3])
+def test_blank_shortcut_agrees_with_parser(text: str) -> None:
+    from examgen.grading.score import blank
+
+    assert blank(text) == P.is_blank(text)
