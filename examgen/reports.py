@@ -316,7 +316,7 @@ def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment
     return env
 
 
-MAX_LISTED = 200
+MAX_LISTED = 100  # rows per printed table; the CSVs list every one
 
 
 def render_report_html(batch: GradeBatch, lang: str = "ko") -> str:
