@@ -583,18 +583,28 @@ def _parse_core(s: _Src, comma: CommaMode) -> Number | FormatError:
     return Number(value, decimals, sigfigs, _dedupe(notes))
 
 
-def parse_number(text: str) -> Number | FormatError:
-    """One number: "0.73", "-0.73", ".5", "1,024", "0,73", "1.5e-3", "1.5×10^-3", "3/4",
-    "√2/2", "2^10", "50%", full-width digits, with Korean words and units around it
-    ("약 0.73입니다", "512차원", "답: 0.73", "0.73 rad")."""
+def _start(text: str, *, number: bool, what: str) -> tuple[_Src, list[str]] | FormatError:
+    """The shared start of every parser: length check, normalisation, words stripped from the
+    edges, and "found only words" when nothing is left."""
     if err := _precheck(text):
         return err
-    stripped = _strip_edges(_normalize(text), number=True)
+    stripped = _strip_edges(_normalize(text), number=number)
     if isinstance(stripped, FormatError):
         return stripped
     s, notes = stripped
     if not s.text:
-        return FormatError("expected a number, found only words", None)
+        return FormatError(f"expected {what}, found only words", None)
+    return s, notes
+
+
+def parse_number(text: str) -> Number | FormatError:
+    """One number: "0.73", "-0.73", ".5", "1,024", "0,73", "1.5e-3", "1.5×10^-3", "3/4",
+    "√2/2", "2^10", "50%", full-width digits, with Korean words and units around it
+    ("약 0.73입니다", "512차원", "답: 0.73", "0.73 rad")."""
+    prepared = _start(text, number=True, what="a number")
+    if isinstance(prepared, FormatError):
+        return prepared
+    s, notes = prepared
     got = _parse_core(s, "auto")
     if isinstance(got, FormatError):
         return got
@@ -722,14 +732,10 @@ def _parse_elements(elements: list[_Src], comma: CommaMode, label: Callable[[int
 
 
 def _prepare(text: str, what: str) -> tuple[_Src, list[str]] | FormatError:
-    if err := _precheck(text):
-        return err
-    stripped = _strip_edges(_normalize(text), number=True)
-    if isinstance(stripped, FormatError):
-        return stripped
-    s, notes = stripped
-    if not s.text:
-        return FormatError(f"expected {what}, found only words", None)
+    prepared = _start(text, number=True, what=what)
+    if isinstance(prepared, FormatError):
+        return prepared
+    s, notes = prepared
     if err := _check_brackets(s):
         return err
     return s, notes
@@ -963,14 +969,10 @@ def parse_expression_answer(text: str, variables: frozenset[str]) -> Expression 
     """A symbolic answer in ``variables`` ("h*d_v", "d_v·h", "h × d_v", "h d_v"), read by the
     whitelisted parser of :mod:`examgen.mathexpr`; words around it ("답:", "입니다") are
     dropped. A standalone 'x' between terms is read as '×' unless x is a variable."""
-    if err := _precheck(text):
-        return err
-    stripped = _strip_edges(_normalize(text), number=False)
-    if isinstance(stripped, FormatError):
-        return stripped
-    s, notes = stripped
-    if not s.text:
-        return FormatError("expected an expression, found only words", None)
+    prepared = _start(text, number=False, what="an expression")
+    if isinstance(prepared, FormatError):
+        return prepared
+    s, notes = prepared
     if "x" not in variables and "X" not in variables:
         for m in reversed(list(_X_WORD.finditer(s.text))):
             s = s.replace(m.start(1), "×")
