@@ -222,8 +222,8 @@ def manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256: str) 
         "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit},
         "columns": list(asm.columns),
         "students": [{"student_id": s.student_id, "name": s.name,
-                      "copy": form_of.get(s.student_id) and f"form-{form_of[s.student_id]}"
-                      or s.student_id,
+                      "copy": (f"form-{form_of[s.student_id]}" if s.student_id in form_of
+                               else s.student_id),
                       "form": form_of.get(s.student_id)} for s in asm.students],
         "copies": [{
             "copy_id": c.copy_id, "form": c.form,

@@ -8,6 +8,7 @@ temporary folder beside the target and moved into place only when complete.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -129,21 +130,19 @@ def generate(spec: ExamSpec, bank: Bank, students: Sequence[Any], out: Path, *,
         n_workers = max(1, min(workers or os.cpu_count() or 1, len(asm.copies)))
         jobs = [(c, spec, str(tmp)) for c in asm.copies]
         pages: dict[str, tuple[int, int]] = {}
-        if n_workers == 1:
-            _init_worker(str(TEMPLATES_DIR), font)
-            results: Any = map(_render_job, jobs)
+        with contextlib.ExitStack() as stack:
+            if n_workers == 1:
+                _init_worker(str(TEMPLATES_DIR), font)
+                results: Any = map(_render_job, jobs)
+            else:
+                pool = stack.enter_context(ProcessPoolExecutor(
+                    max_workers=n_workers, initializer=_init_worker,
+                    initargs=(str(TEMPLATES_DIR), font)))
+                results = pool.map(_render_job, jobs, chunksize=1)
             for k, (cid, e, kp) in enumerate(results, start=1):
                 pages[cid] = (e, kp)
                 if progress:
                     progress(k, len(jobs))
-        else:
-            with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                     initargs=(str(TEMPLATES_DIR), font)) as pool:
-                for k, (cid, e, kp) in enumerate(pool.map(_render_job, jobs, chunksize=1),
-                                                 start=1):
-                    pages[cid] = (e, kp)
-                    if progress:
-                        progress(k, len(jobs))
         files = {c.copy_id: {"exam": f"exams/{c.copy_id}.pdf", "key": f"keys/{c.copy_id}.pdf",
                              "exam_pages": pages[c.copy_id][0], "key_pages": pages[c.copy_id][1]}
                  for c in asm.copies}

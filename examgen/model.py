@@ -75,10 +75,11 @@ class Tolerance:
     kind: ToleranceKind
     value: float
 
-    def accepts(self, expected: float, got: float) -> bool:
+    def accepts(self, expected: float, got: float, extra: float = 0.0) -> bool:
+        """Whether ``got`` is within this tolerance of ``expected`` (plus ``extra``)."""
         if not (math.isfinite(expected) and math.isfinite(got)):
             return expected == got
-        return abs(got - expected) <= self.allowed(expected) * (1 + 1e-9)
+        return abs(got - expected) <= self.allowed(expected) * (1 + 1e-9) + extra
 
     def allowed(self, expected: float) -> float:
         """The largest accepted distance from ``expected``."""

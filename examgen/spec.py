@@ -290,17 +290,13 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
         raw = p.read_bytes()
     except OSError as e:
         raise SpecError(f"cannot read roster {p}: {e.strerror or e}") from None
-    for enc in ("utf-8-sig", "cp949"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SpecError(f"{p}: roster is neither UTF-8 nor CP949 text")
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    from examgen.submissions import SubmissionError, decode, sniff_delimiter
+
+    try:
+        text, _ = decode(raw, str(p))
+    except SubmissionError as e:
+        raise SpecError(str(e)) from None
+    rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
     if not rows:
         raise SpecError(f"{p}: roster is empty; expected a header with student_id")
     header = [h.strip().lower() for h in rows[0]]

@@ -139,10 +139,6 @@ def _relevant(family: Family, template: Template, part: PartSpec) -> list[str]:
             if (chosen is None or m.id in chosen) and base in m.affects]
 
 
-def _names(expression: str) -> set[str]:
-    return condition_names(expression)
-
-
 class _Reject(Exception):
     pass
 
@@ -157,7 +153,7 @@ def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None) -
             # constraints over parameters first (a family may reject impossible inputs),
             # then those that need the family's outputs
             inputs = dict(family.defaults) | params
-            early = [c for c in t.constraints if _names(c) <= inputs.keys()]
+            early = [c for c in t.constraints if condition_names(c) <= inputs.keys()]
             if not all(check_condition(c, inputs) for c in early):
                 last = "constraints never held"
                 continue

@@ -145,9 +145,8 @@ def _allowance(part: PartKey) -> float:
 
 
 def _close(tol: Tolerance, expected: float, got: float, extra: float = 0.0) -> bool:
-    if not (math.isfinite(expected) and math.isfinite(got)):
-        return False
-    return abs(got - expected) <= tol.allowed(expected) * (1 + 1e-9) + extra
+    # a non-finite answer is never close, even to a non-finite key
+    return math.isfinite(expected) and math.isfinite(got) and tol.accepts(expected, got, extra)
 
 
 def _match_misconception(part: PartKey, got: Any, tol: Tolerance) -> str | None:
