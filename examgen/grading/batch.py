@@ -72,6 +72,13 @@ def grade_batch(key: AnswerKey, subs: Submissions,
     return apply_overrides(batch, overrides) if overrides else batch
 
 
+def grade_one(part: PartKey, text: str) -> Scored:
+    """One answer to one part, scored exactly as in a batch (short answers included)."""
+    if part.kind == "short_answer":
+        return _score_short({part.question_id: [(0, 0, part, text)]})[0, 0]
+    return score(part, text)
+
+
 def _column_parts(key: AnswerKey) -> tuple[PartKey, ...]:
     if key.shared is not None:
         return key.shared

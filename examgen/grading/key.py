@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from examgen.errors import ExamgenError, did_you_mean
-from examgen.model import Misconception, RubricConcept, Text, Tolerance, Value
+from examgen.model import Misconception, RubricConcept, Text, Tolerance, Value, Variant
 
 KINDS = ("numeric", "vector", "matrix", "single_choice", "multiple_choice", "symbolic",
          "short_answer")
@@ -117,6 +118,16 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
         raise KeyError_(f"{p}: manifest is missing or has a malformed field ({e!r}); "
                         "regenerate it with examgen generate") from None
     return AnswerKey(title, str(p), columns, None, per_copy, copy_of, names)
+
+
+def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
+                       ) -> tuple[PartKey, ...]:
+    """The keys of one variant's parts (as a manifest would give them), for grading a single
+    variant outside a batch, e.g. in the practice app. Columns default to ``a``, ``b``, ..."""
+    parts = variant.to_dict()["parts"]
+    cols = list(columns) if columns is not None else [chr(ord("a") + i) for i in range(len(parts))]
+    return tuple(_part_from_manifest(c, variant.template_id, p)
+                 for c, p in zip(cols, parts, strict=True))
 
 
 def _part_from_manifest(col: str, qid: str, part: dict[str, Any]) -> PartKey:
