@@ -152,9 +152,23 @@ class ChoiceSpec:
 
 @dataclass(frozen=True)
 class RubricConcept:
+    """A required concept worth ``weight`` of a short answer: any of ``synonyms`` (through the
+    glossary), or, for an ``order`` concept, all of its stages in that order."""
+
     concept: str
     weight: float
     synonyms: tuple[str, ...]
+    order: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WrongConcept:
+    """A concept whose (non-negated) mention signals a wrong answer, e.g. the GRU's gates in an
+    answer about the LSTM's."""
+
+    concept: str
+    synonyms: tuple[str, ...]
+    why: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +209,7 @@ class Template:
     references: tuple[Text, ...] = ()
     rubric: tuple[RubricConcept, ...] = ()
     wrong_answers: tuple[WrongAnswer, ...] = ()
+    wrong_concepts: tuple[WrongConcept, ...] = ()
 
     @property
     def is_computed(self) -> bool:
@@ -242,6 +257,7 @@ class VariantPart:
     references: tuple[Text, ...] = ()
     rubric: tuple[RubricConcept, ...] = ()
     wrong_answers: tuple[WrongAnswer, ...] = ()
+    wrong_concepts: tuple[WrongConcept, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
 
     @property
@@ -297,8 +313,11 @@ def _part_dict(p: VariantPart) -> dict[str, Any]:
     if p.references:
         d["references"] = list(p.references)
         d["rubric"] = [{"concept": c.concept, "weight": c.weight, "synonyms": list(c.synonyms)}
-                       for c in p.rubric]
+                       | ({"order": list(c.order)} if c.order else {}) for c in p.rubric]
         d["wrong_answers"] = [{"text": w.text, "why": w.why} for w in p.wrong_answers]
+        if p.wrong_concepts:
+            d["wrong_concepts"] = [{"concept": w.concept, "synonyms": list(w.synonyms),
+                                    "why": w.why} for w in p.wrong_concepts]
     if p.misconceptions:
         d["misconceptions"] = [{"id": m.id, "description": m.description, "value": m.value,
                                 "display": m.display} for m in p.misconceptions]
@@ -343,6 +362,7 @@ class AnswerGrade:
     needs_review: bool = False
     misconception: str | None = None   # id of the misconception the answer matches
     normalized: str = ""        # canonical form of the answer, for grouping equal answers
+    group: str = ""             # answer group of a short answer (review.html, overrides)
 
 
 @dataclass(frozen=True)
@@ -373,6 +393,34 @@ class RejectedRow:
 
 
 @dataclass(frozen=True)
+class AnswerGroup:
+    """Similar short answers to one question, shown once in review.html; an override of the
+    group grades every member."""
+
+    group_id: str                        # e.g. "seed-quiz-05/G03"
+    question_id: str
+    members: tuple[tuple[str, str], ...]  # (student_id, column)
+    texts: tuple[str, ...]               # distinct answers, most common first
+    points: float                        # proposed points (the leading answer's)
+    max_points: float
+    matched: tuple[str, ...]
+    missing: tuple[str, ...]
+    wrong: tuple[str, ...]
+    needs_review: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    """Two students with near-identical free-text answers, not explained by the model answer,
+    on several questions."""
+
+    students: tuple[str, str]
+    questions: tuple[str, ...]
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class GradeBatch:
     """Everything one grading run produced."""
 
@@ -383,3 +431,6 @@ class GradeBatch:
     students: tuple[StudentGrade, ...]
     rejected: tuple[RejectedRow, ...] = ()
     notices: tuple[str, ...] = ()        # e.g. "ignored columns: timestamp, email"
+    groups: tuple[AnswerGroup, ...] = ()             # short answers, similar ones together
+    suspicions: tuple[Suspicion, ...] = ()           # possible collusion
+    calibrated: tuple[tuple[str, int], ...] = ()     # (question, graded answers) few-shot fits

@@ -26,13 +26,13 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from examgen.model import AnswerGrade, GradeBatch, Outcome
+from examgen.model import AnswerGrade, AnswerGroup, GradeBatch, Outcome
 
 if TYPE_CHECKING:
     from examgen.render.pdf import PdfWriter
 
 __all__ = ["ItemStats", "Summary", "csv_safe", "histogram_svg", "item_stats", "render_report_html",
-           "render_report_pdf", "review_list", "score_matrix", "summarize"]
+           "render_report_pdf", "render_review_html", "review_list", "score_matrix", "summarize"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 HISTOGRAM_BINS = 10
@@ -274,6 +274,18 @@ LABELS: dict[str, dict[str, str]] = {
         "response": "응답", "points": "점수", "outcome": "결과", "feedback": "피드백",
         "rejected": "제외된 행 / Rejected rows", "row": "행", "reason": "사유",
         "notices": "알림 / Notices", "none": "없음 / none",
+        "collusion": "유사 답안 (공모 의심) / Possible collusion",
+        "collusion_note": "여러 서술형 문항에서 모범 답안으로 설명되지 않는 거의 같은 답을 쓴 학생 쌍",
+        "questions": "문항", "example": "예시 답안", "students": "학생",
+        "calibration": "채점 보정 / Calibration",
+        "calibrated": "교수자가 채점한 답안으로 보정한 문항 (few-shot)",
+        "not_calibrated": "모든 서술형 문항은 모범 답안만으로 채점했습니다 (보정 없음).",
+        "groups": "답안 묶음 / Answer groups", "group": "묶음", "members": "인원",
+        "proposed": "제안 점수", "matched": "충족 개념", "missing": "빠진 개념",
+        "wrong": "오개념 신호", "answers": "답안", "review_title": "서술형 검토 / Short-answer review",
+        "review_note": "비슷한 답을 묶어 한 번만 보여 줍니다. overrides.csv에 group 열로 묶음을 "
+                       "채점하면 구성원 모두에게 적용됩니다.",
+        "other_groups": "검토가 필요 없는 묶음",
         "item_note": "난이도 = 평균/배점, 변별도 = 문항 점수와 나머지 총점의 상관 (point-biserial); "
                      "주황색은 변별도 0.2 미만.",
     },
@@ -290,6 +302,19 @@ LABELS: dict[str, dict[str, str]] = {
         "points": "Points", "outcome": "Outcome", "feedback": "Feedback",
         "rejected": "Rejected rows", "row": "Row", "reason": "Reason", "notices": "Notices",
         "none": "none",
+        "collusion": "Possible collusion",
+        "collusion_note": "Pairs of students with near-identical answers, not explained by the "
+                          "model answer, on several short-answer questions",
+        "questions": "Questions", "example": "Example answer", "students": "Students",
+        "calibration": "Calibration",
+        "calibrated": "Questions calibrated on answers the instructor graded (few-shot)",
+        "not_calibrated": "Every short-answer question was scored from the model answer only.",
+        "groups": "Answer groups", "group": "Group", "members": "Members",
+        "proposed": "Proposed", "matched": "Matched", "missing": "Missing",
+        "wrong": "Wrong cues", "answers": "Answers", "review_title": "Short-answer review",
+        "review_note": "Similar answers are grouped and shown once. Grade a group in "
+                       "overrides.csv (group column) to grade every member.",
+        "other_groups": "Groups that need no review",
         "item_note": "Difficulty = mean/max; discrimination = correlation of the item with the "
                      "rest score (point-biserial); orange marks r below 0.2.",
     },
@@ -336,8 +361,29 @@ def render_report_html(batch: GradeBatch, lang: str = "ko") -> str:
         "notices": notices[:MAX_LISTED], "notices_more": max(0, len(notices) - MAX_LISTED),
         # built above from numbers only; student text never goes through Markup
         "histogram": Markup(histogram_svg(summary)),
+        "suspicions": batch.suspicions[:MAX_LISTED], "calibrated": batch.calibrated,
+        "has_short": bool(batch.groups),
     }
     return environment().get_template("report.html.j2").render(**context)
+
+
+MAX_MEMBERS = 30  # member ids listed per group in review.html
+
+
+def render_review_html(batch: GradeBatch, lang: str = "ko") -> str:
+    """review.html: each question's short answers in groups of similar answers, the groups that
+    need review first, each shown once with its members, proposed points and rubric hits."""
+    by_question: dict[str, list[AnswerGroup]] = {}
+    for g in batch.groups:
+        by_question.setdefault(g.question_id, []).append(g)
+    questions = [(q, sorted(gs, key=lambda g: (not g.needs_review, -len(g.members), g.group_id)))
+                 for q, gs in by_question.items()]
+    context: dict[str, Any] = {
+        "lang": "en" if lang == "en" else "ko", "ui": LABELS["en" if lang == "en" else "ko"],
+        "batch": batch, "questions": questions, "max_members": MAX_MEMBERS,
+        "calibrated": dict(batch.calibrated),
+    }
+    return environment().get_template("review.html.j2").render(**context)
 
 
 def render_css(font_family: str, templates_dir: str = str(TEMPLATES_DIR)) -> str:

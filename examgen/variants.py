@@ -313,6 +313,7 @@ def _static_variant(t: Template, rng: np.random.Generator, seed: int | None,
         refs = tuple(_render(r, ctx, "reference") for r in t.references)
         part = VariantPart(label="", kind=t.type, points=t.points, references=refs,
                            rubric=t.rubric, wrong_answers=t.wrong_answers,
+                           wrong_concepts=t.wrong_concepts,
                            display=refs[0].ko if refs else "")
     else:  # pragma: no cover - the loader only lets computed templates have other types
         raise VariantError(f"type {t.type} needs a family", t)

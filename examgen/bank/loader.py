@@ -17,6 +17,7 @@ import jinja2
 import yaml
 
 from examgen.bank import schema as S
+from examgen.bank.glossary import GLOSSARY_FILE
 from examgen.bank.yamlloc import LocDict, LocList, load_located
 from examgen.errors import BankError, Problem, UsageError, did_you_mean
 from examgen.families import REGISTRY
@@ -33,6 +34,7 @@ from examgen.model import (
     Text,
     Tolerance,
     WrongAnswer,
+    WrongConcept,
 )
 from examgen.textrender import compile_condition, compile_text
 
@@ -584,34 +586,66 @@ def _short(c: _Checker, d: LocDict) -> dict[str, Any]:
         rd = c.mapping(raw, rub.line_of(k), f"rubric item {k + 1}")  # type: ignore[union-attr]
         if rd is None:
             continue
-        c.keys(rd, S.RUBRIC_KEYS, ("concept", "weight", "synonyms"), f"rubric item {k + 1}")
+        c.keys(rd, S.RUBRIC_KEYS, ("concept", "weight"), f"rubric item {k + 1}")
         w = c.number(rd.get("weight"), rd.line_of("weight"), "rubric weight", positive=True) \
             if "weight" in rd else None
-        syn = rd.get("synonyms")
-        if not isinstance(syn, list) or not syn or not all(isinstance(s, str) for s in syn):
-            if "synonyms" in rd:
-                c.err(rd.line_of("synonyms"), "synonyms must be a non-empty list of text")
+        has_syn, has_order = "synonyms" in rd, "order" in rd
+        if has_syn == has_order:
+            c.err(rd.line, f"rubric item {k + 1} needs either synonyms (any of them earns the "
+                  "concept) or order (stages that must appear in that order), not "
+                  + ("both" if has_syn else "neither"))
             continue
+        field = "synonyms" if has_syn else "order"
+        words = _text_list(c, rd, field, 1 if has_syn else 2)
         concept = rd.get("concept")
-        if not isinstance(concept, str) or w is None:
+        if words is None or not isinstance(concept, str) or w is None:
             continue
-        rubric.append(RubricConcept(concept, w, tuple(syn)))
+        rubric.append(RubricConcept(concept, w, words if has_syn else (),
+                                    words if has_order else ()))
     if rub is not None:
         total = sum(r.weight for r in rubric)
         if rubric and abs(total - 1) > 0.011:
             c.err(d.line_of("rubric"), f"rubric weights must add up to 1, got {total:g}")
     wrong: list[WrongAnswer] = []
-    if "wrong_answers" in d:
-        wl = c.seq(d["wrong_answers"], d.line_of("wrong_answers"), "wrong_answers")
-        for k, raw in enumerate(wl or []):
-            wd = c.mapping(raw, wl.line_of(k), f"wrong answer {k + 1}")  # type: ignore[union-attr]
-            if wd is None:
-                continue
-            c.keys(wd, S.WRONG_KEYS, ("text", "why"), f"wrong answer {k + 1}")
-            why = c.text(wd["why"], wd.line_of("why"), "why") if "why" in wd else None
-            if isinstance(wd.get("text"), str) and why is not None:
-                wrong.append(WrongAnswer(wd["text"], why))
-    return {"references": tuple(refs), "rubric": tuple(rubric), "wrong_answers": tuple(wrong)}
+    for wd in _mappings(c, d, "wrong_answers", "wrong answer", S.WRONG_KEYS, ("text", "why")):
+        why = c.text(wd["why"], wd.line_of("why"), "why") if "why" in wd else None
+        if isinstance(wd.get("text"), str) and why is not None:
+            wrong.append(WrongAnswer(wd["text"], why))
+    cues: list[WrongConcept] = []
+    for cd in _mappings(c, d, "wrong_concepts", "wrong concept", S.WRONG_CONCEPT_KEYS,
+                        ("concept", "synonyms")):
+        why = c.text(cd["why"], cd.line_of("why"), "why") if "why" in cd else None
+        words = _text_list(c, cd, "synonyms", 1)
+        if words is not None and isinstance(cd.get("concept"), str):
+            cues.append(WrongConcept(cd["concept"], words, why))
+    return {"references": tuple(refs), "rubric": tuple(rubric), "wrong_answers": tuple(wrong),
+            "wrong_concepts": tuple(cues)}
+
+
+def _mappings(c: _Checker, d: LocDict, field: str, what: str, allowed: frozenset[str],
+              required: tuple[str, ...]) -> list[LocDict]:
+    """The mappings listed under ``d[field]`` (absent: none), each checked for its keys."""
+    if field not in d:
+        return []
+    items = c.seq(d[field], d.line_of(field), field)
+    out = []
+    for k, raw in enumerate(items or []):
+        m = c.mapping(raw, items.line_of(k), f"{what} {k + 1}")  # type: ignore[union-attr]
+        if m is not None:
+            c.keys(m, allowed, required, f"{what} {k + 1}")
+            out.append(m)
+    return out
+
+
+def _text_list(c: _Checker, d: LocDict, field: str, at_least: int) -> tuple[str, ...] | None:
+    """``d[field]`` as a list of at least ``at_least`` texts, or None after reporting it."""
+    v = d.get(field)
+    if isinstance(v, list) and len(v) >= at_least and all(isinstance(x, str) and x.strip()
+                                                         for x in v):
+        return tuple(v)
+    c.err(d.line_of(field), f"{field} must be a list of at least {at_least} text"
+          + ("s" if at_least > 1 else "") + f", got {_kind(v)}")
+    return None
 
 
 def load_file(path: Path, display: str | None = None) -> tuple[list[Template], list[Problem]]:
@@ -653,7 +687,9 @@ def load_bank(root: Path | str | None = None) -> Bank:
     root = Path(root) if root is not None else DEFAULT_BANK
     if not root.is_dir():
         raise UsageError(f"question bank folder {root} does not exist")
-    files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
+    # the glossary lives beside the topic files but is not one of them
+    files = [f for f in sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
+             if f.name != GLOSSARY_FILE]
     if not files:
         raise UsageError(f"question bank folder {root} has no .yaml files")
     problems: list[Problem] = []

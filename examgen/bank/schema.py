@@ -23,7 +23,7 @@ TYPE_KEYS: dict[QT, frozenset[str]] = {
     QT.SINGLE_CHOICE: COMPUTED | SINGLE_VALUE | {"choices", "shuffle", "options"},
     QT.MULTIPLE_CHOICE: frozenset({"choices", "shuffle"}),
     QT.SYMBOLIC: frozenset({"expression", "variables", "solution"}),
-    QT.SHORT_ANSWER: frozenset({"reference", "rubric", "wrong_answers"}),
+    QT.SHORT_ANSWER: frozenset({"reference", "rubric", "wrong_answers", "wrong_concepts"}),
 }
 TYPE_REQUIRED: dict[QT, tuple[str, ...]] = {
     QT.NUMERIC: ("family", "answer", "solution"),  # tolerance: required unless integer
@@ -45,7 +45,8 @@ SAMPLER_KEYS = frozenset({"int", "real", "choice", "step", "shape", "exclude"})
 TOLERANCE_KINDS = ("abs", "rel", "sigfigs", "decimals")
 TEXT_KEYS = frozenset({"ko", "en"})
 CHOICE_KEYS = frozenset({"ko", "en", "correct"})
-RUBRIC_KEYS = frozenset({"concept", "weight", "synonyms"})
+RUBRIC_KEYS = frozenset({"concept", "weight", "synonyms", "order"})
+WRONG_CONCEPT_KEYS = frozenset({"concept", "synonyms", "why"})
 WRONG_KEYS = frozenset({"text", "why"})
 DISPLAY_KEYS = frozenset({"decimals"})
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from examgen.errors import ExamgenError
+from examgen.errors import ExamgenError, did_you_mean
+from examgen.grading.groups import EXPLAINED, GROUP_THRESHOLD, NEAR_IDENTICAL, collusion, greedy_groups
 from examgen.grading.key import AnswerKey, PartKey
 from examgen.grading.score import Scored, blank, score
-from examgen.grading.text import ShortAnswerScorer
-from examgen.model import AnswerGrade, GradeBatch, Outcome, StudentGrade
+from examgen.grading.text import FEW_SHOT_MIN, ShortAnswerScorer, TextScore
+from examgen.model import AnswerGrade, AnswerGroup, GradeBatch, Outcome, StudentGrade, Suspicion
 from examgen.submissions import Entry, Submissions, decode, sniff_delimiter
 
 FULL, ZERO = 0.8, 0.2   # short-answer score at or above FULL earns all points, at or below ZERO none
@@ -30,6 +32,7 @@ class Override:
     points: float
     comment: str
     row: int
+    group: str = ""      # an answer group (review.html): the row grades every member
 
 
 class OverrideError(ExamgenError):
@@ -39,22 +42,28 @@ class OverrideError(ExamgenError):
 def grade_batch(key: AnswerKey, subs: Submissions,
                 overrides: Sequence[Override] = ()) -> GradeBatch:
     pending: list[tuple[Entry, list[tuple[PartKey, str]]]] = []
-    short: dict[str, list[tuple[int, int, PartKey, str]]] = {}
+    short: dict[str, list[ShortItem]] = {}
     for e_index, entry in enumerate(subs.entries):
         given = dict(entry.answers)
         parts = [(p, given.get(p.column, "")) for p in key.parts_for(entry.student_id)]
         pending.append((entry, parts))
         for p_index, (part, text) in enumerate(parts):
             if part.kind == "short_answer":
-                short.setdefault(part.question_id, []).append((e_index, p_index, part, text))
-    short_scores = _score_short(short)
+                short.setdefault(part.question_id, []).append(
+                    ShortItem(e_index, p_index, entry.student_id, part, text))
+    if any(o.group for o in overrides):
+        overrides = _expand_groups(overrides, score_short(short).groups)
+    graded = _graded_answers(short, overrides)
+    result = score_short(short, graded)
     memo: dict[tuple[int, str], Scored] = {}  # equal answers to the same part: scored once
     students = []
     for e_index, (entry, parts) in enumerate(pending):
         answers = []
         for p_index, (part, text) in enumerate(parts):
+            group = ""
             if part.kind == "short_answer":
-                s = short_scores[e_index, p_index]
+                s = result.scores[e_index, p_index]
+                group = result.group_of.get((e_index, p_index), "")
             else:
                 cached = memo.get((id(part), text))
                 s = cached if cached is not None else memo.setdefault((id(part), text),
@@ -62,20 +71,22 @@ def grade_batch(key: AnswerKey, subs: Submissions,
             answers.append(AnswerGrade(
                 entry.student_id, part.column, part.question_id, text, s.points, part.points,
                 s.outcome, s.feedback, s.needs_review, s.misconception,
-                s.normalized))
+                s.normalized, group))
         name = entry.name or key.names.get(entry.student_id, "")
         students.append(StudentGrade(entry.student_id, name, entry.rows, tuple(answers),
                                      entry.flags))
     batch = GradeBatch(key.title, subs.source, key.columns,
                        tuple(p.points for p in _column_parts(key)), tuple(students),
-                       subs.rejected, subs.notices)
+                       subs.rejected, subs.notices, result.groups, result.suspicions,
+                       tuple(sorted((q, len(g)) for q, g in graded.items()
+                                    if len(g) >= FEW_SHOT_MIN)))
     return apply_overrides(batch, overrides) if overrides else batch
 
 
 def grade_one(part: PartKey, text: str) -> Scored:
     """One answer to one part, scored exactly as in a batch (short answers included)."""
     if part.kind == "short_answer":
-        return _score_short({part.question_id: [(0, 0, part, text)]})[0, 0]
+        return score_short({part.question_id: [ShortItem(0, 0, "", part, text)]}).scores[0, 0]
     return score(part, text)
 
 
@@ -86,33 +97,127 @@ def _column_parts(key: AnswerKey) -> tuple[PartKey, ...]:
     return first
 
 
-def _score_short(groups: dict[str, list[tuple[int, int, PartKey, str]]]
-                 ) -> dict[tuple[int, int], Scored]:
-    out: dict[tuple[int, int], Scored] = {}
-    for items in groups.values():
-        part = items[0][2]
-        answered = [(e, p, pk, t) for e, p, pk, t in items if not blank(t)]
-        for e, p, _, _ in items:
-            out[(e, p)] = Scored(0.0, Outcome.BLANK, "no answer")
+@dataclass(frozen=True)
+class ShortItem:
+    entry: int
+    part_index: int
+    student_id: str
+    part: PartKey
+    text: str
+
+
+@dataclass(frozen=True)
+class ShortResult:
+    scores: dict[tuple[int, int], Scored]
+    group_of: dict[tuple[int, int], str]
+    groups: tuple[AnswerGroup, ...]
+    suspicions: tuple[Suspicion, ...]
+
+
+def _expand_groups(overrides: Sequence[Override], groups: Sequence[AnswerGroup]
+                   ) -> list[Override]:
+    """Group rows of overrides.csv replaced by one row per member of the group."""
+    by_id = {g.group_id: g for g in groups}
+    out: list[Override] = []
+    for o in overrides:
+        if not o.group:
+            out.append(o)
+            continue
+        g = by_id.get(o.group)
+        if g is None:
+            raise OverrideError(f"overrides row {o.row}: no answer group {o.group!r}"
+                                + did_you_mean(o.group, list(by_id)))
+        out += [replace(o, student_id=sid, question=col, group="") for sid, col in g.members]
+    return out
+
+
+def _graded_answers(short: dict[str, list[ShortItem]], overrides: Sequence[Override]
+                    ) -> dict[str, dict[str, float]]:
+    """Answers the instructor graded in overrides.csv, per question: text -> share of points.
+    Group rows count once per distinct member answer (resolved after grouping)."""
+    by_key = {(it.student_id, c): it for items in short.values() for it in items
+              for c in (it.part.column, it.part.question_id)}
+    out: dict[str, dict[str, float]] = {}
+    for o in overrides:
+        it = by_key.get((o.student_id, o.question))
+        if it is not None and not blank(it.text) and it.part.points > 0:
+            out.setdefault(it.part.question_id, {})[it.text] = max(
+                0.0, min(1.0, o.points / it.part.points))
+    return out
+
+
+def score_short(groups: dict[str, list[ShortItem]],
+                graded: dict[str, dict[str, float]] | None = None) -> ShortResult:
+    """Score every short answer, question by question: one scorer per question fitted on the
+    class's answers (and the instructor's graded ones), answer groups, and collusion."""
+    scores: dict[tuple[int, int], Scored] = {}
+    group_of: dict[tuple[int, int], str] = {}
+    all_groups: list[AnswerGroup] = []
+    near: dict[str, list[tuple[str, int]]] = {}
+    near_texts: dict[str, list[str]] = {}
+    for qid, items in groups.items():
+        part = items[0].part
+        answered = [it for it in items if not blank(it.text)]
+        for it in items:
+            scores[(it.entry, it.part_index)] = Scored(0.0, Outcome.BLANK, "no answer")
         if not answered:
             continue
-        unique = list(dict.fromkeys(t for *_, t in answered))   # equal answers scored once
-        scorer = ShortAnswerScorer(part.rubric, part.wrong_answers).fit(
-            list(part.references) or [""], unique)
-        scores = dict(zip(unique, scorer.score_many(unique), strict=True))
-        for e, p, pk, text in answered:
-            ts = scores[text]
-            if ts.score >= FULL:
-                pts, outcome = pk.points, Outcome.CORRECT
-            elif ts.score <= ZERO:
-                pts, outcome = 0.0, Outcome.WRONG
-            else:
-                pts = round(pk.points * ts.score * 2) / 2
-                outcome = Outcome.PARTIAL if pts > 0 else Outcome.WRONG
-            out[(e, p)] = Scored(pts, outcome, f"score {ts.score:.2f}: {ts.explanation}",
-                                 needs_review=scorer.uncertain(ts),
-                                 normalized=" ".join(text.split())[:200])
-    return out
+        counts = Counter(it.text for it in answered)
+        unique = sorted(counts, key=lambda t: (-counts[t], t))   # equal answers scored once
+        scorer = ShortAnswerScorer(part.rubric, part.wrong_answers, part.wrong_concepts).fit(
+            list(part.references) or [""], unique, question=part.prompt,
+            graded=(graded or {}).get(qid))
+        text_scores = dict(zip(unique, scorer.score_many(unique), strict=True))
+        scored = {t: _points(ts, part.points) for t, ts in text_scores.items()}
+        for it in answered:
+            scores[(it.entry, it.part_index)] = scored[it.text]
+        # groups: by similarity of the canonical answers
+        vectors = scorer.vectorizer_.transform([scorer.glossary_.canonical(t) for t in unique])
+        label = greedy_groups(unique, [counts[t] for t in unique], vectors, GROUP_THRESHOLD)
+        lab_of = dict(zip(unique, label, strict=True))
+        members: dict[int, list[ShortItem]] = {}
+        for it in answered:
+            members.setdefault(lab_of[it.text], []).append(it)
+        for k in sorted(members):
+            gid = f"{qid}/G{k + 1:02d}"
+            who = members[k]
+            texts = [t for t in unique if lab_of[t] == k]
+            lead = text_scores[texts[0]]
+            for it in who:
+                group_of[(it.entry, it.part_index)] = gid
+            all_groups.append(AnswerGroup(
+                gid, qid, tuple((it.student_id, it.part.column) for it in who), tuple(texts),
+                scored[texts[0]].points, part.points, lead.matched, lead.missing, lead.wrong,
+                any(scored[t].needs_review for t in texts), scored[texts[0]].feedback))
+        # collusion: near-identical answers the references do not explain
+        tight = greedy_groups(unique, [counts[t] for t in unique], vectors, NEAR_IDENTICAL)
+        explained = {t for t, ts in text_scores.items() if ts.similarity >= EXPLAINED
+                     or _cosine_to_refs(scorer, t) >= EXPLAINED}
+        tight_of = dict(zip(unique, tight, strict=True))
+        near[qid] = [(it.student_id, -1 if it.text in explained else tight_of[it.text])
+                     for it in answered]
+        near_texts[qid] = [""] * (max(tight) + 1)
+        for t, c in zip(unique, tight, strict=True):
+            near_texts[qid][c] = near_texts[qid][c] or t
+    return ShortResult(scores, group_of, tuple(all_groups),
+                       tuple(collusion(near, near_texts)))
+
+
+def _cosine_to_refs(scorer: ShortAnswerScorer, text: str) -> float:
+    x = scorer.vectorizer_.transform([scorer.glossary_.canonical(text)])
+    return float((x @ scorer.refs_m_.T).toarray().max())
+
+
+def _points(ts: TextScore, points: float) -> Scored:
+    if ts.score >= FULL:
+        pts, outcome = points, Outcome.CORRECT
+    elif ts.score <= ZERO:
+        pts, outcome = 0.0, Outcome.WRONG
+    else:
+        pts = round(points * ts.score * 2) / 2
+        outcome = Outcome.PARTIAL if pts > 0 else Outcome.WRONG
+    return Scored(pts, outcome, f"score {ts.score:.2f}: {ts.explanation}",
+                  needs_review=ts.needs_review)
 
 
 def read_overrides(path: Path | str) -> list[Override]:
@@ -125,10 +230,13 @@ def read_overrides(path: Path | str) -> list[Override]:
         raise OverrideError(f"cannot read overrides {p}: {e.strerror or e}") from None
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     fields = [f.strip().lower() for f in reader.fieldnames or []]
-    for need in ("student_id", "question_id", "points"):
+    for need in ("question_id", "points"):
         if need not in fields:
             raise OverrideError(f"{p}: row 1: overrides need a {need!r} column "
-                                "(student_id,question_id,points,comment)")
+                                "(student_id,question_id,points,comment[,group])")
+    if "student_id" not in fields and "group" not in fields:
+        raise OverrideError(f"{p}: row 1: overrides need a 'student_id' column (or 'group' for "
+                            "answer groups from review.html)")
     out, problems = [], []
     for rownum, r in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
@@ -139,8 +247,12 @@ def read_overrides(path: Path | str) -> list[Override]:
         except ValueError:
             problems.append(f"{p}: row {rownum}: points {row.get('points')!r} is not a number")
             continue
-        out.append(Override(row.get("student_id", ""), row.get("question_id", ""), pts,
-                            row.get("comment", ""), rownum))
+        sid, group = row.get("student_id", ""), row.get("group", "")
+        if not sid and not group:
+            problems.append(f"{p}: row {rownum}: give a student_id or an answer group")
+            continue
+        out.append(Override(sid, row.get("question_id", ""), pts, row.get("comment", ""),
+                            rownum, "" if sid else group))
     if problems:
         raise OverrideError("\n".join(problems))
     return out

@@ -19,7 +19,15 @@ from typing import Any
 import yaml
 
 from examgen.errors import ExamgenError, did_you_mean
-from examgen.model import Misconception, RubricConcept, Text, Tolerance, Value, Variant
+from examgen.model import (
+    Misconception,
+    RubricConcept,
+    Text,
+    Tolerance,
+    Value,
+    Variant,
+    WrongConcept,
+)
 
 KINDS = ("numeric", "vector", "matrix", "single_choice", "multiple_choice", "symbolic",
          "short_answer")
@@ -51,6 +59,8 @@ class PartKey:
     references: tuple[str, ...] = ()
     rubric: tuple[RubricConcept, ...] = ()
     wrong_answers: tuple[str, ...] = ()
+    wrong_concepts: tuple[WrongConcept, ...] = ()
+    prompt: str = ""                 # the question's text (short answers: its words earn nothing)
     misconceptions: tuple[Misconception, ...] = ()
     partial_credit: bool = True      # vectors element-wise, multiple choice per option
     negative: float = 0.0            # share of the points taken off for a wrong choice
@@ -106,6 +116,8 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
             for q in copy["questions"]:
                 for col, part in zip(q["columns"], q["variant"]["parts"], strict=True):
                     pk = _part_from_manifest(col, q["template_id"], part)
+                    if pk.kind == "short_answer":
+                        pk = replace(pk, prompt=" ".join(_text_variants(q["variant"]["prompt"])))
                     choice = pk.kind in ("single_choice", "multiple_choice")
                     parts.append(replace(pk, negative=negative if choice else 0.0,
                                          partial_credit=partial))
@@ -126,14 +138,17 @@ def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
     variant outside a batch, e.g. in the practice app. Columns default to ``a``, ``b``, ..."""
     parts = variant.to_dict()["parts"]
     cols = list(columns) if columns is not None else [chr(ord("a") + i) for i in range(len(parts))]
-    return tuple(_part_from_manifest(c, variant.template_id, p)
+    prompt = " ".join(x for x in (variant.prompt.ko, variant.prompt.en) if x)
+    return tuple(replace(_part_from_manifest(c, variant.template_id, p),
+                         prompt=prompt if p["kind"] == "short_answer" else "")
                  for c, p in zip(cols, parts, strict=True))
 
 
 def _part_from_manifest(col: str, qid: str, part: dict[str, Any]) -> PartKey:
     tol = part.get("tolerance")
     opts = part.get("options", [])
-    rubric = tuple(RubricConcept(c["concept"], float(c["weight"]), tuple(c["synonyms"]))
+    rubric = tuple(RubricConcept(c["concept"], float(c["weight"]), tuple(c["synonyms"]),
+                                 tuple(c.get("order", ())))
                    for c in part.get("rubric", []))
     refs = tuple(x for r in part.get("references", []) for x in _text_variants(r))
     mis = tuple(Misconception(m["id"], Text(**m["description"]), _value(m["value"]),
@@ -150,6 +165,9 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any]) -> PartKey:
         expression=part.get("expression"), variables=tuple(part.get("variables", ())),
         references=refs, rubric=rubric,
         wrong_answers=tuple(w["text"] for w in part.get("wrong_answers", [])),
+        wrong_concepts=tuple(WrongConcept(w["concept"], tuple(w["synonyms"]),
+                                          Text(**w["why"]) if w.get("why") else None)
+                             for w in part.get("wrong_concepts", [])),
         misconceptions=mis)
 
 
@@ -299,11 +317,16 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
             raise ValueError(f"answer {answer!r}: {e}") from None
         return replace(base, expression=answer, variables=variables)
     keywords = r.get("keywords", "").strip()
-    concepts = [c for c in keywords.split(";") if c.strip()] if keywords else []
+    items = [c.strip() for c in keywords.split(";") if c.strip()] if keywords else []
+    concepts = [c for c in items if not c.startswith("!")]
     rubric = tuple(RubricConcept(c.split("|")[0].strip(), 1 / len(concepts),
                                  tuple(x.strip() for x in c.split("|") if x.strip()))
                    for c in concepts)
-    return replace(base, references=(answer,), rubric=rubric)
+    # "!a|b" names a wrong concept: mentioning it lowers the score
+    cues = tuple(WrongConcept(c[1:].split("|")[0].strip(),
+                              tuple(x.strip() for x in c[1:].split("|") if x.strip()))
+                 for c in items if c.startswith("!") and c[1:].strip())
+    return replace(base, references=(answer,), rubric=rubric, wrong_concepts=cues)
 
 
 def _share(text: str) -> float:

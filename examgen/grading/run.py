@@ -22,6 +22,8 @@ from examgen.submissions import read_responses
 GRADES_HEAD = ("student_id", "total", "max_total", "percent")
 DETAILS_HEAD = ("student_id", "question_id", "response", "points", "max_points", "outcome",
                 "feedback", "needs_review")
+GROUPS_HEAD = ("group", "question_id", "members", "proposed_points", "max_points", "needs_review",
+               "matched", "missing", "wrong", "answer", "students")
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,22 @@ def grades_rows(batch: GradeBatch) -> list[list[str]]:
 
 
 def details_rows(batch: GradeBatch) -> list[list[str]]:
-    rows: list[list[str]] = [[*DETAILS_HEAD, "template_id", "misconception", "rows"]]
+    rows: list[list[str]] = [[*DETAILS_HEAD, "template_id", "misconception", "rows", "group"]]
     for s in batch.students:
         where = " ".join(str(r) for r in s.rows)
         rows.extend([s.student_id, a.column, a.response, _pts(a.points), _pts(a.max_points),
                      a.outcome.value, a.feedback, "yes" if a.needs_review else "no",
-                     a.question_id, a.misconception or "", where] for a in s.answers)
+                     a.question_id, a.misconception or "", where, a.group] for a in s.answers)
+    return rows
+
+
+def groups_rows(batch: GradeBatch) -> list[list[str]]:
+    """groups.csv: one row per answer group (the ids overrides.csv takes in its group column)."""
+    rows: list[list[str]] = [list(GROUPS_HEAD)]
+    rows += [[g.group_id, g.question_id, str(len(g.members)), _pts(g.points), _pts(g.max_points),
+              "yes" if g.needs_review else "no", "; ".join(g.matched), "; ".join(g.missing),
+              "; ".join(g.wrong), g.texts[0], " ".join(sid for sid, _ in g.members)]
+             for g in batch.groups]
     return rows
 
 
@@ -98,7 +110,7 @@ def rejected_rows(batch: GradeBatch) -> list[list[str]]:
 
 def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tuple[Path, ...]:
     """Write every output; each file appears complete or not at all."""
-    from examgen.reports import render_report_html, render_report_pdf
+    from examgen.reports import render_report_html, render_report_pdf, render_review_html
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +124,9 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tupl
         ("rejected.csv", _csv(rejected_rows(batch)).encode("utf-8")),
         ("report.html", html.encode("utf-8")),
     ]
+    if batch.groups:
+        outputs += [("groups.csv", _csv(groups_rows(batch)).encode("utf-8")),
+                    ("review.html", render_review_html(batch).encode("utf-8"))]
     if pdf:
         outputs.append(("report.pdf", render_report_pdf(html)))
     written = []

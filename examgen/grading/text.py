@@ -1,21 +1,45 @@
 """Short-answer scoring behind a scikit-learn-style contract.
 
-``ShortAnswerScorer(...).fit(references, answers)`` learns the vocabulary of one question;
-``score(answer)`` returns a value in [0, 1], a confidence and an explanation. This is the plain
-version batch grading needs (TF-IDF over character n-grams plus rubric concept hits through the
-bank's synonyms); the short-answer issue replaces its internals behind the same contract.
+``ShortAnswerScorer(rubric, ...).fit(references, answers, graded=...)`` reads one question's
+references and the class's answers; ``score_many(answers)`` returns, per answer, a value in
+[0, 1], a confidence, whether it needs review, and an explanation naming the matched and missing
+concepts. Steps:
+
+1. every text is folded (NFKC, Latin case-folding) and glossary spellings become one token, so
+   "forget gate", "망각 게이트" and "f_t" read the same (:mod:`examgen.bank.glossary`);
+2. similarity features (:mod:`examgen.grading.similarity`) go through the additive model fitted
+   on graded data: the *similarity score*;
+3. the rubric (:mod:`examgen.grading.rubric`) adds coverage of the required concepts; wrong-concept
+   cues and closeness to a known wrong answer pull the score down;
+4. few-shot calibration: when the instructor graded some answers of this question (``graded``),
+   the similarity score is shifted to agree with them on average and corrected, answer by
+   answer, by the errors it made on the most similar graded answers.
+
+Answers in the uncertain band, or with a cue that the score may be misleading (a negated concept,
+a wrong-concept cue, closeness to a known wrong answer that still scores high), need review.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from examgen.model import RubricConcept
+from examgen.bank.glossary import Glossary, load_glossary
+from examgen.grading.rubric import RubricHits, RubricMatcher
+from examgen.grading.similarity import AdditiveModel, default_model, features, matrix
+from examgen.model import RubricConcept, WrongConcept
+
+RUBRIC_WEIGHT = 0.6     # share of the score the rubric decides when a question has one
+CLOSE_TO_REFERENCE = 0.6  # cosine to a model answer above which similarity alone may decide
+RESTATES = 0.6          # cosine to the question above which an answer may only restate it
+DISAGREE = 0.5          # rubric coverage and similarity this far apart: a person should look
+WRONG_CUE_PENALTY = 0.25
+FEW_SHOT_MIN = 3        # graded answers needed before a question is calibrated on them
+SHIFT_PRIOR = 5         # pseudo-count of "no shift" (5 graded answers: half the mean error)
+FEW_SHOT_POWER = 2      # similarity^power weighs a graded answer's residual
+FEW_SHOT_SHRINK = 0.05  # pseudo-weight of "no correction" (chosen on Mohler; 0.01-0.1 alike)
 
 
 @dataclass(frozen=True)
@@ -24,106 +48,174 @@ class TextScore:
     confidence: float     # 0..1: how far from the uncertain band
     matched: tuple[str, ...]
     missing: tuple[str, ...]
-    similarity: float
+    similarity: float     # the similarity score (model output, before the rubric)
     explanation: str
-
-
-def normalize(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"\s+", " ", t).strip()
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[\s\-_·.,()]+", "", normalize(text))
+    needs_review: bool = False
+    wrong: tuple[str, ...] = ()
+    negated: tuple[str, ...] = ()
 
 
 class ShortAnswerScorer:
-    """Similarity to the reference answers combined with rubric coverage."""
+    """Similarity to the references (and to the class's good answers) combined with rubric
+    coverage, optionally calibrated on a few graded answers."""
 
     def __init__(self, rubric: Sequence[RubricConcept] = (), wrong_answers: Sequence[str] = (),
-                 rubric_weight: float = 0.6, low: float = 0.35, high: float = 0.65):
+                 wrong_concepts: Sequence[WrongConcept] = (), *, glossary: Glossary | None = None,
+                 model: AdditiveModel | None = None, low: float = 0.4, high: float = 0.6):
         self.rubric = tuple(rubric)
         self.wrong_answers = tuple(wrong_answers)
-        self.rubric_weight = rubric_weight
+        self.wrong_concepts = tuple(wrong_concepts)
+        self.glossary = glossary
+        self.model = model
         self.low = low
         self.high = high
 
-    def fit(self, references: Sequence[str], answers: Sequence[str] = ()) -> ShortAnswerScorer:
-        if isinstance(references, str):
-            raise TypeError("references must be a list of strings, not one string")
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        refs = [normalize(r) for r in references if r.strip()]
-        if not refs:
+    # -- fitting ---------------------------------------------------------------------------
+    def fit(self, references: Sequence[str], answers: Sequence[str] = (), *,
+            question: str = "", graded: Mapping[str, float] | None = None) -> ShortAnswerScorer:
+        """Learn one question: its references, the class's answers (the vocabulary, what good
+        answers look like) and optionally ``graded`` answers (text -> share of the points)."""
+        if isinstance(references, str) or isinstance(answers, str):
+            raise TypeError("references and answers must be lists of strings, not one string")
+        self.glossary_ = self.glossary if self.glossary is not None else load_glossary()
+        self.model_ = self.model if self.model is not None else default_model()
+        canon = self.glossary_.canonical
+        self.references_ = [canon(r) for r in references if r and r.strip()]
+        if not self.references_:
             raise ValueError("at least one non-empty reference answer is needed")
-        wrong = [normalize(w) for w in self.wrong_answers]
-        seen = list(dict.fromkeys(normalize(a) for a in answers if a.strip()))
-        corpus = refs + wrong + seen
-        self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4),
-                                           sublinear_tf=True)
-        matrix = self.vectorizer_.fit_transform(corpus)  # one pass: fitted rows are reused
-        self.refs_ = matrix[: len(refs)]
-        self.wrong_ = matrix[len(refs): len(refs) + len(wrong)] if wrong else None
-        self.rows_ = {t: len(refs) + len(wrong) + i for i, t in enumerate(seen)}
-        self.matrix_ = matrix
-        self.synonyms_ = [(c, tuple(x for x in (_squash(s) for s in c.synonyms) if x))
-                          for c in self.rubric]
+        self.question_ = canon(question)
+        self.graded_ = {canon(a): float(g) for a, g in (graded or {}).items() if a.strip()}
+        texts = list(dict.fromkeys([canon(a) for a in answers if a.strip()]
+                                   + list(self.graded_)))
+        self.matcher_ = RubricMatcher(self.rubric, self.wrong_concepts, self.glossary_)
+        self._learn(texts)
         return self
 
+    def _learn(self, texts: list[str]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.texts_ = texts
+        self.row_ = {t: i for i, t in enumerate(texts)}
+        cols = features(self.references_, texts, self.question_)
+        self.base_ = self.model_.predict(matrix(cols, self.model_.names))
+        self.char_ = cols["char"]
+        wrong = [self.glossary_.canonical(w) for w in self.wrong_answers]
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        vec.fit(self.references_ + wrong + texts)
+        self.vectorizer_ = vec
+        self.answers_m_ = vec.transform(texts) if texts else None
+        self.refs_m_ = vec.transform(self.references_)
+        self.wrong_m_ = vec.transform(wrong) if wrong else None
+        self.question_m_ = vec.transform([self.question_]) if self.question_ else None
+        self.shift_ = 0.0
+        self.few_shot_ = len(self.graded_) >= FEW_SHOT_MIN
+        if self.few_shot_:
+            idx = [self.row_[t] for t in self.graded_]
+            g = np.array(list(self.graded_.values()))
+            # the mean error on the graded answers, shrunk towards 0 (SHIFT_PRIOR pseudo-answers)
+            self.shift_ = float(np.sum(g - self.base_[idx])) / (len(g) + SHIFT_PRIOR)
+            self.graded_idx_ = np.array(idx)
+            self.graded_y_ = g
+
     def _check(self) -> None:
-        if not hasattr(self, "vectorizer_"):
+        if not hasattr(self, "base_"):
             raise RuntimeError("ShortAnswerScorer is not fitted; call fit(references) first")
 
+    # -- scoring ---------------------------------------------------------------------------
+    def _similarity(self, canon: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Model score and reference cosine of canonical texts; texts seen in fit reuse their
+        class-aware features, others are scored as one more answer of the class."""
+        unseen = [t for t in dict.fromkeys(canon) if t not in self.row_]
+        if unseen:
+            self._learn(self.texts_ + unseen)
+        idx = np.array([self.row_[t] for t in canon], dtype=int)
+        base = self.base_[idx]
+        if self.few_shot_ and self.answers_m_ is not None:
+            # shift to agree with the graded answers on average, then correct each answer by the
+            # residuals of the graded answers most similar to it (kernel-weighted, shrunk to 0
+            # when none is similar)
+            base = np.clip(base + self.shift_, 0, 1)
+            resid = self.graded_y_ - np.clip(self.base_[self.graded_idx_] + self.shift_, 0, 1)
+            sims = (self.answers_m_[idx] @ self.answers_m_[self.graded_idx_].T).toarray()
+            sims[idx[:, None] == self.graded_idx_[None, :]] = 0.0   # no vote for itself
+            w = np.clip(sims, 0, None) ** FEW_SHOT_POWER
+            base = np.clip(base + (w @ resid) / (w.sum(axis=1) + FEW_SHOT_SHRINK), 0, 1)
+            exact = np.array([self.graded_.get(t, -1.0) for t in canon])
+            base = np.where(exact >= 0, exact, base)   # a graded answer keeps its grade
+        return base, self.char_[idx]
+
     def similarities(self, answers: Sequence[str]) -> np.ndarray:
-        """Max cosine similarity of each answer to the references (vectorised)."""
+        """The similarity score (0..1) of each answer, before the rubric."""
         self._check()
-        x = self.vectorizer_.transform([normalize(a) for a in answers])
-        sims = (x @ self.refs_.T).toarray()
-        return sims.max(axis=1) if sims.size else np.zeros(len(answers))
+        return self._similarity([self.glossary_.canonical(a) for a in answers])[0]
 
     def score_many(self, answers: Sequence[str]) -> list[TextScore]:
         """Score many answers with one vectorisation pass."""
         self._check()
+        if isinstance(answers, str):
+            raise TypeError("answers must be a list of strings, not one string")
         if not answers:
             return []
-        texts = [normalize(a) for a in answers]
-        if all(t in self.rows_ for t in texts):
-            x = self.matrix_[[self.rows_[t] for t in texts]]
-        else:
-            x = self.vectorizer_.transform(texts)
-        sims = (x @ self.refs_.T).toarray().max(axis=1)
-        wrong = ((x @ self.wrong_.T).toarray().max(axis=1) if self.wrong_ is not None
-                 else np.zeros(len(answers)))
-        return [self._combine(a, float(s), float(w)) for a, s, w in zip(answers, sims, wrong,
-                                                                       strict=True)]
+        canon = [self.glossary_.canonical(a) for a in answers]
+        base, cosine = self._similarity(canon)
+        x = self.vectorizer_.transform(canon)
+        near_ref = (x @ self.refs_m_.T).toarray().max(axis=1)
+        near_wrong = ((x @ self.wrong_m_.T).toarray().max(axis=1) if self.wrong_m_ is not None
+                      else np.zeros(len(canon)))
+        near_q = ((x @ self.question_m_.T).toarray().ravel() if self.question_m_ is not None
+                  else np.zeros(len(canon)))
+        return [self._combine(c, float(b), float(s), float(w), float(r), float(q))
+                for c, b, s, w, r, q in zip(canon, base, cosine, near_wrong, near_ref, near_q,
+                                            strict=True)]
 
     def score(self, answer: str) -> TextScore:
         return self.score_many([answer])[0]
 
-    def _combine(self, answer: str, sim: float, wrong_sim: float) -> TextScore:
-        squashed = _squash(answer)
-        matched = tuple(c.concept for c, spellings in self.synonyms_
-                        if any(s in squashed for s in spellings))
-        missing = tuple(c.concept for c in self.rubric if c.concept not in matched)
-        coverage = sum(c.weight for c in self.rubric if c.concept in matched)
-        closeness = min(1.0, sim / 0.7)
-        # an answer close to a reference earns its similarity even when the rubric's spellings
-        # do not appear in it; the rubric can only add to that
-        value = closeness
+    def _combine(self, canon: str, sim: float, cosine: float, wrong_sim: float,
+                 ref_sim: float, question_sim: float) -> TextScore:
+        hits: RubricHits = self.matcher_.hits(canon, canonical=canon)
+        value = sim
+        notes, review = [], False
         if self.rubric:
-            value = max(closeness, self.rubric_weight * coverage
-                        + (1 - self.rubric_weight) * closeness)
-        note = ""
-        if self.wrong_ is not None and wrong_sim > max(sim, 0.5):
+            # the rubric decides most of the score; an answer that is close to a model answer
+            # keeps its similarity even when the rubric's spellings do not occur in it
+            value = RUBRIC_WEIGHT * hits.coverage + (1 - RUBRIC_WEIGHT) * sim
+            if cosine >= CLOSE_TO_REFERENCE:
+                value = max(value, sim)
+            elif abs(sim - hits.coverage) >= DISAGREE:
+                notes.append("rubric and similarity disagree")
+                review = True
+            key = self.matcher_.key_concept
+            if key is not None and key in hits.missing and value >= 0.5 and not review:
+                notes.append(f"the key concept {key} is missing")
+                review = True
+        if hits.wrong:
+            value -= WRONG_CUE_PENALTY * len(hits.wrong)
+            notes.append(f"wrong concept: {', '.join(hits.wrong)}")
+            review = True
+        if hits.negated:
+            notes.append(f"negated: {', '.join(hits.negated)}")
+            review = True
+        if question_sim >= RESTATES and question_sim > ref_sim + 0.15:
+            notes.append(f"mostly restates the question ({question_sim:.2f})")
+            review = True
+        if self.wrong_m_ is not None and wrong_sim > max(ref_sim, 0.5):
             value = min(value, 0.2)
-            note = f"; close to a known wrong answer (similarity {wrong_sim:.2f})"
-        value = float(np.clip(value, 0, 1))
-        band = (self.high - self.low) / 2
+            notes.append(f"close to a known wrong answer ({wrong_sim:.2f})")
+            review = True
+        value = float(np.clip(value, 0.0, 1.0))
+        if self.low <= value <= self.high:
+            review = True
+        half = (self.high - self.low) / 2
         centre = (self.high + self.low) / 2
-        confidence = float(np.clip(abs(value - centre) / max(band, 1e-9) - 1, 0, 1))
-        expl = (f"matched: {', '.join(matched) or '—'}; missing: {', '.join(missing) or '—'}; "
-                f"similarity to the model answer {sim:.2f}{note}")
-        return TextScore(value, confidence, matched, missing, sim, expl)
+        confidence = float(np.clip((abs(value - centre) - half) / max(1 - self.high, 1e-9), 0, 1))
+        expl = (f"matched: {', '.join(hits.matched) or '—'}; "
+                f"missing: {', '.join(hits.missing) or '—'}; "
+                f"similarity {sim:.2f} (cosine to the model answer {cosine:.2f})"
+                + ("; calibrated on graded answers" if self.few_shot_ else "")
+                + "".join(f"; {n}" for n in notes))
+        return TextScore(value, confidence, hits.matched, hits.missing, sim, expl, review,
+                         hits.wrong, hits.negated)
 
     def uncertain(self, s: TextScore) -> bool:
-        return self.low <= s.score <= self.high
+        return s.needs_review

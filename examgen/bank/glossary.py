@@ -1,0 +1,157 @@
+"""The course glossary: every spelling of a term (Korean, English, abbreviation) mapped to one
+canonical token before short answers are compared.
+
+``question_bank/glossary.yaml`` lists terms as ``{id, ko: [...], en: [...], abbr: [...]}``.
+Matching: NFKC and Latin case-folding first; spaces, hyphens and underscores inside a spelling are
+optional; Korean spellings match anywhere (particles may follow), Latin ones at word boundaries
+with an optional plural ``s``/``es``; where spellings overlap the longest wins. A term becomes the
+token ``t_<id with underscores>`` so that "forget gate", "망각 게이트" and "f_t" read the same.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from examgen.errors import ExamgenError
+
+DEFAULT_GLOSSARY = Path(__file__).resolve().parents[2] / "question_bank" / "glossary.yaml"
+GLOSSARY_FILE = DEFAULT_GLOSSARY.name
+
+_SEPARATORS = re.compile(r"[\s\-_‐‑–·]+")
+_LATIN_WORD = re.compile(r"^[a-z0-9\[\]().'/+ _-]+$")
+
+
+class GlossaryError(ExamgenError):
+    """The glossary file cannot be used; says file, entry and what to fix."""
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    spellings: tuple[str, ...]
+
+    @property
+    def token(self) -> str:
+        return "t_" + self.id.replace("-", "_")
+
+
+def fold(text: str) -> str:
+    """NFKC, Latin case-folded, whitespace collapsed."""
+    t = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _pattern(spelling: str) -> str:
+    """Regex source of one spelling: separators optional, Latin at word boundaries."""
+    pieces = [p for p in _SEPARATORS.split(fold(spelling)) if p]
+    body = r"[\s\-_‐‑–·]*".join(re.escape(p) for p in pieces)
+    if _LATIN_WORD.match(fold(spelling)):
+        head = r"(?<![a-z0-9])" if pieces and pieces[0][:1].isalnum() else ""
+        tail = r"(?:e?s)?(?![a-z0-9])" if pieces and pieces[-1][-1:].isalnum() else ""
+        return head + body + tail
+    return body
+
+
+class Glossary:
+    """Canonicalises course terms in a text; immutable once built."""
+
+    def __init__(self, terms: tuple[Term, ...]):
+        self.terms = terms
+        self._token_of: dict[str, str] = {}
+        entries: list[tuple[str, str]] = []
+        for t in terms:
+            for s in t.spellings:
+                key = _SEPARATORS.sub("", fold(s))
+                if key:
+                    self._token_of[key] = t.token
+                    entries.append((s, t.token))
+        # longest spelling first so that "self-attention" wins over "attention"
+        entries.sort(key=lambda e: -len(_SEPARATORS.sub("", fold(e[0]))))
+        self._regex = (re.compile("|".join(f"(?:{_pattern(s)})" for s, _ in entries))
+                       if entries else None)
+
+    def token_for(self, spelling: str) -> str | None:
+        return self._token_of.get(_SEPARATORS.sub("", fold(spelling)))
+
+    def canonical(self, text: str) -> str:
+        """``text`` folded, with every glossary spelling replaced by its term's token."""
+        t = fold(text)
+        if self._regex is None:
+            return t
+        token_of = self._token_of
+
+        def sub(m: re.Match[str]) -> str:
+            key = _SEPARATORS.sub("", m.group(0))
+            tok = token_of.get(key)
+            if tok is None:  # a plural ending: strip it and look again
+                tok = token_of.get(key[:-1]) or token_of.get(key[:-2], "")
+            return f" {tok} " if tok else m.group(0)
+
+        return re.sub(r"\s+", " ", self._regex.sub(sub, t)).strip()
+
+    def canonical_spelling(self, spelling: str) -> str:
+        """A rubric spelling in canonical form (its term's token if it is a glossary term)."""
+        tok = self.token_for(spelling)
+        return tok if tok is not None else self.canonical(spelling)
+
+
+EMPTY = Glossary(())
+
+
+def parse_glossary(text: str, source: str) -> Glossary:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise GlossaryError(f"{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("terms"), list):
+        raise GlossaryError(f"{source}: expected a mapping with a 'terms' list")
+    terms: list[Term] = []
+    owner: dict[str, str] = {}
+    problems: list[str] = []
+    for k, raw in enumerate(doc["terms"], start=1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            problems.append(f"{source}: term {k}: expected a mapping with an 'id'")
+            continue
+        unknown = set(raw) - {"id", "ko", "en", "abbr"}
+        if unknown:
+            problems.append(f"{source}: term {raw['id']!r}: unknown key(s) {sorted(unknown)}; "
+                            "expected id, ko, en, abbr")
+        spellings: list[str] = []
+        for lang in ("ko", "en", "abbr"):
+            vals = raw.get(lang, [])
+            if not isinstance(vals, list) or not all(isinstance(v, str) for v in vals):
+                problems.append(f"{source}: term {raw['id']!r}: {lang} must be a list of text")
+                continue
+            spellings += vals
+        for s in spellings:
+            key = _SEPARATORS.sub("", fold(s))
+            if len(key) < 2:
+                problems.append(f"{source}: term {raw['id']!r}: spelling {s!r} is too short")
+            elif owner.setdefault(key, raw["id"]) != raw["id"]:
+                problems.append(f"{source}: term {raw['id']!r}: spelling {s!r} already belongs "
+                                f"to {owner[key]!r}")
+        terms.append(Term(raw["id"], tuple(spellings)))
+    if problems:
+        raise GlossaryError("\n".join(problems))
+    return Glossary(tuple(terms))
+
+
+@lru_cache(maxsize=8)
+def load_glossary(path: Path | str | None = None) -> Glossary:
+    """The glossary at ``path`` (default: the bundled one; an absent default is empty)."""
+    p = Path(path) if path is not None else DEFAULT_GLOSSARY
+    if path is None and not p.exists():
+        return EMPTY
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise GlossaryError(f"cannot read glossary {p}: {e}") from None
+    return parse_glossary(text, str(p))

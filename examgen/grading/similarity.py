@@ -1,0 +1,202 @@
+"""Similarity features of short answers and the additive model that turns them into a score.
+
+Features of one question's answers are computed together (like a grader reading the whole pile):
+
+- ``char``: TF-IDF cosine over character 2–4-grams (robust to Korean particles and spacing) to
+  the closest reference answer;
+- ``char_prf``: cosine to a "pseudo-reference", the references plus the answers weighted by their
+  squared similarity to the references (what good answers in this class look like);
+- ``char_knn``: mean similarity to the five most similar other answers and references;
+- ``word_prf``: like ``char_prf`` over word unigrams, stemmed, with words of the question
+  removed (restating the question earns nothing);
+- ``coverage``: share of the reference's content words that the answer uses;
+- ``length``: log(1 + words).
+
+:class:`AdditiveModel` is a sum of piecewise-linear functions, one per feature (hinges at fixed
+knots, fitted with ridge regression): explainable feature by feature, cheap, and fitted on
+graded data by ``bench/short_answer.py --write-model`` (the shipped coefficients are
+``examgen/grading/similarity_model.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+FEATURES = ("char", "char_prf", "char_knn", "word_prf", "coverage", "length")
+MODEL_FILE = Path(__file__).with_name("similarity_model.json")
+
+_WORD = re.compile(r"[a-z0-9_]+|[가-힣]+")
+# Korean endings stripped before comparing words (longest first)
+_ENDINGS = ("은 는 이 가 을 를 의 에 에서 에게 으로 로 와 과 도 만 이다 입니다 다 하는 하고 하여 해서 "
+            "한다 된다 되는 되어 하며 이며 이고 으며 라는 이라는 라고 이라고 보다 까지 부터 처럼")
+_PARTICLES = tuple(sorted(_ENDINGS.split(" "), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def words(text: str) -> list[str]:
+    """Content words of folded/canonical text: English stop words dropped and Latin words cut to
+    6 letters (a crude stem); Korean words lose a trailing particle; glossary tokens stay whole."""
+    out = []
+    stop = _stop_words()
+    for w in _WORD.findall(text):
+        if w.startswith("t_"):
+            out.append(w)
+        elif w[0].isascii():
+            if w not in stop and (len(w) > 1 or w.isdigit()):
+                out.append(w[:6])
+        else:
+            for p in _PARTICLES:
+                if w.endswith(p) and len(w) > len(p):
+                    w = w[: -len(p)]
+                    break
+            out.append(w)
+    return out
+
+
+def _unit_rows(m: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(n > 0, n, 1)
+
+
+def features(references: Sequence[str], answers: Sequence[str], question: str = ""
+             ) -> dict[str, np.ndarray]:
+    """Feature columns (one value per answer) for one question; texts already canonical."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    refs = [r for r in references if r.strip()] or [""]
+    n, nr = len(answers), len(refs)
+    out: dict[str, np.ndarray] = {}
+    if n == 0:
+        return {f: np.zeros(0) for f in FEATURES}
+    qwords = set(words(question))
+
+    def analyse(t: str) -> list[str]:
+        return [w for w in words(t) if w not in qwords]
+
+    corpus = list(refs) + list(answers)
+    for tag, vec in (("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4),
+                                              sublinear_tf=True, dtype=np.float64)),
+                     ("word", TfidfVectorizer(analyzer=analyse, sublinear_tf=True,
+                                              dtype=np.float64))):
+        try:
+            m = vec.fit_transform(corpus)
+        except ValueError:  # nothing but stop words / question words anywhere
+            for f in (tag, f"{tag}_prf", f"{tag}_knn"):
+                out[f] = np.zeros(n)
+            continue
+        r, a = m[:nr], m[nr:]
+        sim = (a @ r.T).toarray().max(axis=1)
+        out[tag] = sim
+        # pseudo-reference: references (weight: half the answers' total) plus answers by sim^2
+        w = sim ** 2
+        centre = np.asarray(a.T @ w).ravel() + np.asarray(r.sum(axis=0)).ravel() * (
+            max(w.sum(), 1.0) / (2 * nr))
+        norm = np.linalg.norm(centre)
+        out[f"{tag}_prf"] = np.asarray(a @ (centre / norm if norm else centre)).ravel()
+        if tag == "char":
+            out["char_knn"] = _knn(a, r)
+    ref_words = set().union(*(set(analyse(x)) for x in refs)) or set().union(
+        *(set(words(x)) for x in refs))
+    out["coverage"] = np.array([len(ref_words & set(analyse(t))) / max(1, len(ref_words))
+                                for t in answers])
+    out["length"] = np.log1p([len(t.split()) for t in answers])
+    return {f: out[f] for f in FEATURES}
+
+
+def _knn(a, r, k: int = 5) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Mean cosine to the k most similar other answers and references (dense in blocks)."""
+    n = a.shape[0]
+    out = np.empty(n)
+    rs = (a @ r.T).toarray()
+    for lo in range(0, n, 2048):
+        hi = min(n, lo + 2048)
+        s = (a[lo:hi] @ a.T).toarray()
+        s[np.arange(hi - lo), np.arange(lo, hi)] = -1.0     # not yourself
+        s = np.hstack([s, rs[lo:hi]])
+        kk = min(k, s.shape[1] - 1) if s.shape[1] > 1 else 1
+        top = np.partition(s, -kk, axis=1)[:, -kk:]
+        out[lo:hi] = np.clip(top, 0, None).mean(axis=1)
+    return out
+
+
+def matrix(cols: Mapping[str, np.ndarray], names: Sequence[str] = FEATURES) -> np.ndarray:
+    return np.column_stack([cols[f] for f in names])
+
+
+@dataclass(frozen=True)
+class AdditiveModel:
+    """score = intercept + Σ_j f_j(x_j), f_j piecewise linear: a_j·x + Σ_k b_jk·max(0, x − t_jk).
+    ``top`` is the score of a fully correct answer (5 on a 0–5 scale)."""
+
+    names: tuple[str, ...]
+    knots: tuple[tuple[float, ...], ...]
+    coef: tuple[tuple[float, ...], ...]
+    intercept: float
+    top: float
+
+    def _basis(self, j: int, x: np.ndarray) -> np.ndarray:
+        return np.column_stack([x] + [np.maximum(0.0, x - t) for t in self.knots[j]])
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        """Per-feature contributions, shape (n, features), on the 0..1 scale."""
+        return np.column_stack([self._basis(j, x[:, j]) @ np.array(self.coef[j])
+                                for j in range(len(self.names))]) / self.top
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Scores on the 0..1 scale (clipped)."""
+        if x.shape[0] == 0:
+            return np.zeros(0)
+        return np.clip(self.intercept / self.top + self.contributions(x).sum(axis=1), 0.0, 1.0)
+
+    def to_json(self) -> str:
+        return json.dumps({"names": self.names, "knots": self.knots, "coef": self.coef,
+                           "intercept": self.intercept, "top": self.top}, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> AdditiveModel:
+        d = json.loads(text)
+        return cls(tuple(d["names"]), tuple(tuple(k) for k in d["knots"]),
+                   tuple(tuple(c) for c in d["coef"]), float(d["intercept"]), float(d["top"]))
+
+
+def fit_additive(x: np.ndarray, y: np.ndarray, names: Sequence[str] = FEATURES, *,
+                 n_knots: int = 4, alpha: float = 3.0, top: float | None = None) -> AdditiveModel:
+    """Fit an :class:`AdditiveModel` (knots at quantiles of each feature; ridge on standardised
+    hinge columns, folded back into plain coefficients)."""
+    from sklearn.linear_model import Ridge
+
+    qs = np.linspace(0, 1, n_knots + 2)[1:-1]
+    knots = tuple(tuple(float(v) for v in np.unique(np.quantile(x[:, j], qs)))
+                  for j in range(x.shape[1]))
+    proto = AdditiveModel(tuple(names), knots, tuple(() for _ in names), 0.0, 1.0)
+    blocks = [proto._basis(j, x[:, j]) for j in range(x.shape[1])]
+    b = np.hstack(blocks)
+    mu, sd = b.mean(axis=0), b.std(axis=0)
+    sd = np.where(sd > 1e-12, sd, 1.0)
+    ridge = Ridge(alpha=alpha).fit((b - mu) / sd, y)
+    w = ridge.coef_ / sd
+    intercept = float(ridge.intercept_ - (mu * w).sum())
+    coef, k = [], 0
+    for blk in blocks:
+        coef.append(tuple(float(v) for v in w[k:k + blk.shape[1]]))
+        k += blk.shape[1]
+    return AdditiveModel(tuple(names), knots, tuple(coef), intercept,
+                         float(top if top is not None else y.max()))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> AdditiveModel:
+    return AdditiveModel.from_json(MODEL_FILE.read_text(encoding="utf-8"))
