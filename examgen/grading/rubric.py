@@ -16,9 +16,10 @@ from examgen.bank.glossary import Glossary
 from examgen.model import RubricConcept, WrongConcept
 
 # (matched at the end of the term: re.match(text, pos) anchors there)
-# a Korean negation shortly after the term, in the same clause: "A가 아니라", "A는 없다",
-# "A 때문이 아니고", "A를 쓰지 않는다"
-_KO_AFTER = re.compile(r"[^.,;!?\n]{0,12}?(?:아니|아닌|않|없|못)")
+# a Korean negation shortly after the term, in the same clause: "A가 아니라", "A 때문이 아니고",
+# "A를 쓰지 않는다", "A로는 못 한다". Not 없-: "순환 연결을 없앴다" (removed) states a fact about A
+# rather than denying that A is the answer.
+_KO_AFTER = re.compile(r"[^.,;!?\n]{0,12}?(?:아니|아닌|않|못\s)")
 # an English negation just before the term ("not the A", "rather than A", "without A")
 _EN_BEFORE = re.compile(r"(?:\bnot|\bno|\bnever|\bwithout|\brather than|\binstead of|n't)"
                         r"(?:\s+[\w'-]+){0,2}\s*$")

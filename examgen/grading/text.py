@@ -34,6 +34,7 @@ from examgen.model import RubricConcept, WrongConcept
 RUBRIC_WEIGHT = 0.6     # share of the score the rubric decides when a question has one
 CLOSE_TO_REFERENCE = 0.6  # cosine to a model answer above which similarity alone may decide
 RESTATES = 0.6          # cosine to the question above which an answer may only restate it
+NEAR_WRONG = 0.6        # cosine to a known wrong answer (clearly above any reference): capped
 DISAGREE = 0.5          # rubric coverage and similarity this far apart: a person should look
 WRONG_CUE_PENALTY = 0.25
 FEW_SHOT_MIN = 3        # graded answers needed before a question is calibrated on them
@@ -199,7 +200,7 @@ class ShortAnswerScorer:
         if question_sim >= RESTATES and question_sim > ref_sim + 0.15:
             notes.append(f"mostly restates the question ({question_sim:.2f})")
             review = True
-        if self.wrong_m_ is not None and wrong_sim > max(ref_sim, 0.5):
+        if self.wrong_m_ is not None and wrong_sim >= NEAR_WRONG and wrong_sim > ref_sim + 0.15:
             value = min(value, 0.2)
             notes.append(f"close to a known wrong answer ({wrong_sim:.2f})")
             review = True
