@@ -30,11 +30,13 @@ def right_answer(part: VariantPart) -> str:
 
 
 def wrong_answer(part: VariantPart) -> str:
-    """An answer that is wrong and matches no misconception: a wrong option, or the key's
-    value plus 17 (far outside any tolerance)."""
+    """An answer that is wrong and matches no misconception: a wrong option, the key's
+    expression plus 1, or the key's value plus 17 (far outside any tolerance)."""
     if part.options:
         wrong = [o for o in part.options if not o.correct]
         return ([o for o in wrong if not o.misconception] or wrong)[0].key
+    if part.expression is not None:
+        return f"({part.expression}) + 1"
     return _fmt(np.asarray(part.value, dtype=float) + 17.0)
 
 
