@@ -27,6 +27,7 @@ from examgen.errors import ExamgenError
 from examgen.grading.parse import MAX_ANSWER_LENGTH
 from examgen.model import Variant
 from examgen.practice import drill
+from examgen.practice.prefetch import Prefetcher
 from examgen.practice.store import AnswerRecord, AttemptFacts, Store
 from examgen.practice.ui import LANGS, OUTCOMES, UI, message
 from examgen.render.html import TEMPLATES_DIR, environment
@@ -81,11 +82,12 @@ def _int_arg(field: str, text: str, lo: int, hi: int) -> int:
 class Practice:
     """The app's state: bank, store, templates, caches. One per app."""
 
-    def __init__(self, bank: Bank, store: Store, templates_dir: str):
+    def __init__(self, bank: Bank, store: Store, templates_dir: str, prefetch: bool):
         self.bank, self.store = bank, store
         self.env = environment(templates_dir)
         self.templates_dir = templates_dir
         self.variant: Callable[[str, int], Variant] = lru_cache(maxsize=VARIANT_CACHE)(self._variant)
+        self.prefetcher = Prefetcher(bank.root) if prefetch else None
         self._sheet_lock = threading.Lock()
         self._renderer: Any = None
 
@@ -98,6 +100,22 @@ class Practice:
         if not 0 <= seed < 2 ** SEED_BITS:
             raise BadInput("bad_seed", 404, limit=2 ** SEED_BITS)
         return self.variant(template_id, seed)
+
+    def warm_ahead(self, student: str, template_id: str, seed: int) -> None:
+        """While the student reads problem (template_id, seed): typeset its solution and the
+        problem "next" will most likely draw (the same draw, if the choices stay as they are)."""
+        if self.prefetcher is None:
+            return
+        lang = current_lang()
+        self.prefetcher.warm(template_id, seed, lang)
+        mode = session.get("mode", "normal")
+        templates = drill.eligible(self.bank, session.get("topics", []),
+                                   session.get("difficulty", drill.MIXED))
+        if templates and mode in drill.MODES:
+            stats = self.store.template_stats(student) if mode == "weak" else ()
+            d = drill.draw_problem(templates, stats, mode, student, self.store.draws(student) + 1,
+                                   last=template_id)
+            self.prefetcher.warm(d.template_id, d.seed, lang)
 
     def render(self, name: str, status: int = 200, **ctx: Any) -> Response:
         lang = current_lang()
@@ -128,11 +146,15 @@ def _student() -> str | None:
 
 
 def create_app(db_path: Path | str, bank: Bank | None = None, *,
-               templates_dir: str = str(TEMPLATES_DIR)) -> Flask:
+               templates_dir: str = str(TEMPLATES_DIR), prefetch: bool = False) -> Flask:
     """The practice app over the database at ``db_path`` (created when missing) and ``bank``
-    (default: the bundled bank). Importable and testable without a server."""
+    (default: the bundled bank). Importable and testable without a server. ``prefetch``
+    typesets formulas in a background thread ahead of the students (the server turns it on;
+    it starts with the fixed formulas of every template)."""
     store = Store(db_path)
-    pr = Practice(bank if bank is not None else load_bank(), store, templates_dir)
+    pr = Practice(bank if bank is not None else load_bank(), store, templates_dir, prefetch)
+    if pr.prefetcher is not None:
+        pr.prefetcher.warm_idle([(t.id, 0, "ko") for t in pr.bank.templates])
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(SECRET_KEY=store.secret_key(), MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
                       MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES, SESSION_COOKIE_HTTPONLY=True,
@@ -222,8 +244,10 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
             return redirect("/")
         variant = pr.problem(template_id, seed)
         if request.method == "GET":
-            return pr.render("problem", v=variant, columns=drill.columns(variant), seed=seed,
+            page = pr.render("problem", v=variant, columns=drill.columns(variant), seed=seed,
                              result=None, answers={})
+            pr.warm_ahead(student, template_id, seed)
+            return page
         answers = {}
         for col in drill.columns(variant):
             values = [x.strip() for x in request.form.getlist(f"ans-{col}")]

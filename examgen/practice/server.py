@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -34,7 +35,7 @@ def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: 
 
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")
-    app = create_app(db, load_bank(bank))
+    app = create_app(db, load_bank(bank), prefetch=True)
     if not is_loopback(host):
         print(f"warning: listening on {host}, not only this machine: anyone who can reach port "
               f"{port} can practise under any nickname and see its progress (there are no "
@@ -47,4 +48,16 @@ def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: 
     shown = f"[{host}]" if ":" in host else host
     print(f"examgen practice: http://{shown}:{port}/ (database {db}); Ctrl+C stops it",
           file=out, flush=True)
-    server.run()
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # unwinds server.run() in the main thread
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        pr = app.extensions["examgen.practice"]
+        if pr.prefetcher is not None:
+            pr.prefetcher.shutdown()

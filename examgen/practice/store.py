@@ -230,6 +230,12 @@ class Store:
                 (student, time.time())).fetchone()
             return int(row[0])
 
+    def draws(self, student: str) -> int:
+        """How many problems ``student`` has drawn so far."""
+        row = self._conn().execute("SELECT draws FROM students WHERE name = ?",
+                                   (student,)).fetchone()
+        return int(row[0]) if row else 0
+
     def record(self, a: AttemptFacts, answers: Sequence[AnswerRecord]) -> int:
         """Store a graded attempt with its answers; returns its id."""
         with self._write() as conn:
