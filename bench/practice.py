@@ -1,7 +1,7 @@
 """Load benchmark of `examgen practice`: the server started as a user starts it (the console
 script in a subprocess, a fresh database), then simulated students on loopback.
 
-    .venv/bin/python bench/practice.py [--students 50] [--seconds 30] [--think 1.0] [--warmup 5]
+    .venv/bin/python bench/practice.py [--students 50] [--seconds 30] [--think 5] [--warmup 5]
 
 Each student signs in, picks random topics, and loops: "new problem" (GET /next and the problem
 page it redirects to, timed together: what the student waits for), think, "submit" (POST an
@@ -216,17 +216,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--students", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
-    ap.add_argument("--think", type=float, default=1.0,
-                    help="mean think time between a student's requests, seconds (0: none)")
+    ap.add_argument("--think", type=float, default=5.0,
+                    help="mean think time between a student's requests, seconds (0: none); "
+                         "5 s is already a fast student (reading a problem, computing a step)")
     ap.add_argument("--warmup", type=float, default=5.0)
-    ap.add_argument("--baseline-seconds", type=float, default=10.0)
+    ap.add_argument("--baseline-seconds", type=float, default=20.0)
+    ap.add_argument("--baseline-think", type=float, default=1.0,
+                    help="the lone student's mean think time (short, for enough samples)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         proc, port = start_server(Path(tmp) / "bench.sqlite3")
         try:
-            base, base_wall = run_students(port, 1, args.baseline_seconds, args.think,
+            base, base_wall = run_students(port, 1, args.baseline_seconds, args.baseline_think,
                                            args.warmup, False, args.seed)
             load, wall = run_students(port, args.students, args.seconds, args.think,
                                       args.warmup, True, args.seed + 1)
@@ -235,8 +238,8 @@ def main() -> int:
             proc.wait(timeout=10)
     print(f"examgen practice on 127.0.0.1, waitress, fresh database; {args.warmup:g} s warm-up "
           "left out of each phase")
-    report(f"baseline: 1 student, think {args.think:g} s mean, {args.baseline_seconds:g} s",
-           base, base_wall)
+    report(f"baseline: 1 student, think {args.baseline_think:g} s mean, "
+           f"{args.baseline_seconds:g} s", base, base_wall)
     report(f"load: {args.students} students, think {args.think:g} s mean, {args.seconds:g} s",
            load, wall)
     p95 = max((float(np.percentile(np.asarray(x) * 1000, 95)) for x in (load.new, load.submit)

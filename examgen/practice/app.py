@@ -25,7 +25,7 @@ from examgen.bank import load_bank
 from examgen.bank.loader import Bank
 from examgen.errors import ExamgenError
 from examgen.grading.parse import MAX_ANSWER_LENGTH
-from examgen.model import Variant
+from examgen.model import Template, Variant
 from examgen.practice import drill
 from examgen.practice.prefetch import Prefetcher
 from examgen.practice.store import AnswerRecord, AttemptFacts, Store
@@ -116,6 +116,18 @@ class Practice:
             d = drill.draw_problem(templates, stats, mode, student, self.store.draws(student) + 1,
                                    last=template_id)
             self.prefetcher.warm(d.template_id, d.seed, lang)
+
+    def warm_up(self) -> None:
+        """Pay the first-request costs before serving: compile the page templates and grade one
+        answer of every kind once (the short-answer scorer loads scikit-learn on first use)."""
+        for name in ("login", "choose", "problem", "progress", "sheet", "error"):
+            self.env.get_template(f"practice/{name}.html.j2")
+        kinds: dict[str, Template] = {}
+        for t in self.bank.templates:
+            kinds.setdefault(t.type.value, t)
+        for t in kinds.values():
+            v = self.variant(t.id, 0)
+            drill.grade_variant(v, {c: "0.5" for c in drill.columns(v)})
 
     def render(self, name: str, status: int = 200, **ctx: Any) -> Response:
         lang = current_lang()

@@ -156,11 +156,12 @@ class Prefetcher:
         self._pump()
 
     def wait(self, timeout: float = 60.0) -> bool:
-        """Block until nothing is queued or under way (for tests); False on timeout."""
+        """Block until nothing is queued or under way, or prefetching stopped (for tests);
+        False on timeout."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
-                if not (self._in_flight or self._wanted or self._idle):
+                if self._closed or not (self._in_flight or self._wanted or self._idle):
                     return True
             time.sleep(0.01)
         return False

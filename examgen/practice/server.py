@@ -36,6 +36,7 @@ def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: 
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")
     app = create_app(db, load_bank(bank), prefetch=True)
+    app.extensions["examgen.practice"].warm_up()
     if not is_loopback(host):
         print(f"warning: listening on {host}, not only this machine: anyone who can reach port "
               f"{port} can practise under any nickname and see its progress (there are no "
