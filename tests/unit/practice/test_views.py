@@ -97,8 +97,12 @@ def test_multi_part_and_choice(client: FlaskClient, bank: Bank) -> None:
     cols = re.findall(r'id="feedback-(\w)" data-outcome="correct"', html)
     assert len(cols) == len(variant_for_seed(bank.get(MHA), 5).parts) > 1
     assert 'id="overall" data-outcome="correct"' in html
-    html = submit(client, CHOICE, 2, answers_for(bank, CHOICE, 2, right=False))
+    wrong = answers_for(bank, CHOICE, 2, right=False)
+    html = submit(client, CHOICE, 2, wrong)
     assert outcome(html, "a") == "wrong"
+    right = variant_for_seed(bank.get(CHOICE), 2).parts[0].correct_keys
+    assert html.count("opt-correct") == len(right) and html.count("opt-wrong") == 1
+    assert re.search(rf'opt-wrong"><input type="radio" name="ans-a" value="{wrong["a"]}" checked', html)
 
 
 def test_another_like_this_keeps_the_template_and_changes_the_seed(client: FlaskClient) -> None:
