@@ -11,6 +11,7 @@ apt_packages=(
   fontconfig            # font lookup (fc-match)
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint's text layout and PDF font subsetting
   poppler-utils         # pdftotext, pdffonts, pdftoppm: used by the tests and to look at PDFs
+  chromium              # the practice app's browser test (Playwright drives /usr/bin/chromium)
 )
 # Debian's own python3 needs python3-venv for `python3 -m venv`; other Pythons bring it along
 "$PY" -c "import ensurepip, venv" 2>/dev/null || apt_packages+=(python3-venv)

@@ -198,6 +198,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_practice(args: argparse.Namespace) -> int:
+    from examgen.practice.server import serve
+
+    serve(args.host, args.port, args.db, bank=args.bank)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="examgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"examgen {__version__}")
@@ -263,6 +270,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="overrides.csv (student_id,question_id,points,comment): manual grades")
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
     p.set_defaults(func=cmd_grade)
+
+    p = with_bank(sub.add_parser("practice", help="start the student practice web app "
+                                 "(randomized problems with instant feedback)"))
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 "
+                        "for a classroom network)")
+    p.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
+    p.add_argument("--db", type=Path, default=Path("output") / "practice.sqlite3",
+                   help="SQLite database of attempts (default output/practice.sqlite3; created "
+                        "when missing)")
+    p.set_defaults(func=cmd_practice)
 
     p = with_bank(bank_sub.add_parser("stress", help="draw many variants and report "
                                       "degenerate ones"))

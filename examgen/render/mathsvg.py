@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import re
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -137,9 +139,29 @@ def compiled_for(uri: str | None) -> tuple[tuple[float, float, float, float], by
     return compile_svg(svg)
 
 
-@lru_cache(maxsize=2048)
+PRELOAD_LIMIT = 10_000
+_preloaded: dict[tuple[str, bool], MathImage] = {}
+_preload_lock = threading.Lock()
+
+
+def preload(images: Iterable[tuple[str, bool, MathImage]]) -> None:
+    """Remember formulas typeset elsewhere (another process) as (tex, display, image), so
+    :func:`typeset` returns them at once; the oldest are forgotten past ``PRELOAD_LIMIT``."""
+    with _preload_lock:
+        for tex, display, image in images:
+            _preloaded[(tex, display)] = image
+        while len(_preloaded) > PRELOAD_LIMIT:
+            del _preloaded[next(iter(_preloaded))]
+
+
 def typeset(tex: str, display: bool = False) -> MathImage:
     """Typeset ``tex``; raise :class:`MathError` naming the formula when ziamath cannot."""
+    image = _preloaded.get((tex, display))
+    return image if image is not None else _typeset(tex, display)
+
+
+@lru_cache(maxsize=2048)
+def _typeset(tex: str, display: bool) -> MathImage:
     import ziamath
 
     ziamath.config.svg2 = False  # plain paths: WeasyPrint draws them without <use>/<symbol>

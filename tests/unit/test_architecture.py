@@ -9,7 +9,7 @@ PKG = Path(__file__).resolve().parents[2] / "examgen"
 CORE = ["model", "rng", "errors", "mathexpr", "formatting", "kernels", "families", "variants",
         "textrender", "bank"]
 OUTER = ("examgen.cli", "examgen.generate", "examgen.render", "examgen.assemble",
-         "examgen.spec")
+         "examgen.spec", "examgen.practice")
 
 
 def imports(path: Path) -> set[str]:

@@ -1,0 +1,340 @@
+"""The practice web app: Flask views over the bank, the grader and the store.
+
+Pages are rendered by examgen's own sandboxed, autoescaping Jinja2 environment from
+``templates/practice/`` (which imports the exam partials of ``templates/_macros.html.j2``), so
+problems and solutions look like the PDFs and every student text is escaped. A problem's
+address is its template id and variant seed (``/p/<id>/<seed>``), so any problem can be shown
+again exactly. Bad input of any kind gets a page with a clear message and a 4xx status.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, redirect, request, session
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
+
+from examgen.bank import load_bank
+from examgen.bank.loader import Bank
+from examgen.errors import ExamgenError
+from examgen.grading.parse import MAX_ANSWER_LENGTH
+from examgen.model import Template, Variant
+from examgen.practice import drill
+from examgen.practice.prefetch import Prefetcher
+from examgen.practice.store import AnswerRecord, AttemptFacts, Store
+from examgen.practice.ui import LANGS, OUTCOMES, UI, message
+from examgen.render.html import TEMPLATES_DIR, environment
+from examgen.rng import SEED_BITS
+from examgen.variants import variant_for_seed
+
+__all__ = ["MAX_FORM_BYTES", "MAX_NICKNAME", "create_app"]
+
+MAX_FORM_BYTES = 64 * 1024
+MAX_NICKNAME = 40
+MAX_SHEET = 20
+VARIANT_CACHE = 4096
+
+log = logging.getLogger("examgen.practice")
+
+
+class BadInput(Exception):
+    """Student input the app cannot use: shown as a page with ``message`` and ``status``."""
+
+    def __init__(self, key: str, status: int = 400, **details: object):
+        super().__init__(key)
+        self.key, self.status, self.details = key, status, details
+
+
+def check_nickname(text: str) -> str:
+    name = unicodedata.normalize("NFC", text).strip()
+    if not name:
+        raise BadInput("nickname_empty")
+    if len(name) > MAX_NICKNAME:
+        raise BadInput("nickname_long", got=len(name), limit=MAX_NICKNAME)
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in name):
+        raise BadInput("nickname_control")
+    return name
+
+
+def _choice(field: str, got: str, allowed: tuple[str, ...]) -> str:
+    if got not in allowed:
+        raise BadInput("bad_choice", field=field, got=got[:40], allowed=", ".join(allowed))
+    return got
+
+
+def _int_arg(field: str, text: str, lo: int, hi: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = lo - 1
+    if not lo <= value <= hi:
+        raise BadInput("bad_number", field=field, got=text[:40], lo=lo, hi=hi)
+    return value
+
+
+class Practice:
+    """The app's state: bank, store, templates, caches. One per app."""
+
+    def __init__(self, bank: Bank, store: Store, templates_dir: str, prefetch: bool):
+        self.bank, self.store = bank, store
+        self.env = environment(templates_dir)
+        self.templates_dir = templates_dir
+        self.variant: Callable[[str, int], Variant] = lru_cache(maxsize=VARIANT_CACHE)(self._variant)
+        self.prefetcher = Prefetcher(bank.root) if prefetch else None
+        self._sheet_lock = threading.Lock()
+        self._renderer: Any = None
+
+    def _variant(self, template_id: str, seed: int) -> Variant:
+        return variant_for_seed(self.bank.get(template_id), seed)
+
+    def problem(self, template_id: str, seed: int) -> Variant:
+        if template_id not in self.bank:
+            raise BadInput("no_question", 404, id=template_id[:80])
+        if not 0 <= seed < 2 ** SEED_BITS:
+            raise BadInput("bad_seed", 404, limit=2 ** SEED_BITS)
+        return self.variant(template_id, seed)
+
+    def warm_ahead(self, student: str, template_id: str, seed: int) -> None:
+        """While the student reads problem (template_id, seed): typeset its solution and the
+        problem "next" will most likely draw (the same draw, if the choices stay as they are)."""
+        if self.prefetcher is None:
+            return
+        lang = current_lang()
+        self.prefetcher.warm(template_id, seed, lang)
+        mode = session.get("mode", "normal")
+        templates = drill.eligible(self.bank, session.get("topics", []),
+                                   session.get("difficulty", drill.MIXED))
+        if templates and mode in drill.MODES:
+            stats = self.store.template_stats(student) if mode == "weak" else ()
+            d = drill.draw_problem(templates, stats, mode, student, self.store.draws(student) + 1,
+                                   last=template_id)
+            self.prefetcher.warm(d.template_id, d.seed, lang)
+
+    def warm_up(self) -> None:
+        """Pay the first-request costs before serving: compile the page templates and grade one
+        answer of every kind once (the short-answer scorer loads scikit-learn on first use)."""
+        for name in ("login", "choose", "problem", "progress", "sheet", "error"):
+            self.env.get_template(f"practice/{name}.html.j2")
+        kinds: dict[str, Template] = {}
+        for t in self.bank.templates:
+            kinds.setdefault(t.type.value, t)
+        for t in kinds.values():
+            v = self.variant(t.id, 0)
+            drill.grade_variant(v, {c: "0.5" for c in drill.columns(v)})
+
+    def render(self, name: str, status: int = 200, **ctx: Any) -> Response:
+        lang = current_lang()
+        html = self.env.get_template(f"practice/{name}.html.j2").render(
+            lang=lang, langs=[lang], ui=UI[lang], outcomes=OUTCOMES[lang],
+            student=session.get("student"), path=request.path, **ctx)
+        return Response(html, status, mimetype="text/html")
+
+    def sheet_pdf(self, variants: list[tuple[str, int, Variant]], student: str, lang: str) -> bytes:
+        from examgen.practice.sheet import render_sheet
+
+        with self._sheet_lock:  # one WeasyPrint job at a time; the renderer is made on first use
+            if self._renderer is None:
+                from examgen.render import CopyRenderer
+
+                self._renderer = CopyRenderer(self.templates_dir)
+            return render_sheet(self._renderer, variants, student, lang)
+
+
+def current_lang() -> str:
+    lang = session.get("lang", "ko")
+    return lang if lang in LANGS else "ko"
+
+
+def _student() -> str | None:
+    name = session.get("student")
+    return name if isinstance(name, str) and name else None
+
+
+def create_app(db_path: Path | str, bank: Bank | None = None, *,
+               templates_dir: str = str(TEMPLATES_DIR), prefetch: bool = False) -> Flask:
+    """The practice app over the database at ``db_path`` (created when missing) and ``bank``
+    (default: the bundled bank). Importable and testable without a server. ``prefetch``
+    typesets formulas in a background thread ahead of the students (the server turns it on;
+    it starts with the fixed formulas of every template)."""
+    store = Store(db_path)
+    pr = Practice(bank if bank is not None else load_bank(), store, templates_dir, prefetch)
+    if pr.prefetcher is not None:
+        pr.prefetcher.warm_idle([(t.id, 0, "ko") for t in pr.bank.templates])
+    app = Flask(__name__, static_folder="static", static_url_path="/static")
+    app.config.update(SECRET_KEY=store.secret_key(), MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
+                      MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES, SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax")
+    app.extensions["examgen.practice"] = pr
+    _routes(app, pr)
+    _errors(app, pr)
+    return app
+
+
+def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table reads best in one place
+    @app.before_request
+    def pick_language() -> None:
+        lang = request.args.get("lang")
+        if lang in LANGS and session.get("lang") != lang:
+            session["lang"] = lang
+
+    @app.get("/health")
+    def health() -> Response:
+        return Response("ok\n", mimetype="text/plain")
+
+    @app.get("/")
+    def index() -> Response | BaseResponse:
+        if _student():
+            return redirect("/choose")
+        return pr.render("login")
+
+    @app.post("/login")
+    def login() -> BaseResponse:
+        session["student"] = check_nickname(request.form.get("nickname", ""))
+        return redirect("/choose", 303)
+
+    @app.post("/logout")
+    def logout() -> BaseResponse:
+        lang = current_lang()
+        session.clear()
+        session["lang"] = lang
+        return redirect("/", 303)
+
+    @app.route("/choose", methods=["GET", "POST"])
+    def choose() -> Response | BaseResponse:
+        if not _student():
+            return redirect("/")
+        if request.method == "POST":
+            topics = request.form.getlist("topic")
+            for t in topics:
+                _choice("topic", t, pr.bank.topics)
+            session["topics"] = sorted(set(topics))
+            session["difficulty"] = _choice("difficulty", request.form.get("difficulty", "mixed"),
+                                            drill.DIFFICULTIES)
+            session["mode"] = _choice("mode", request.form.get("mode", "normal"), drill.MODES)
+            return redirect("/next", 303)
+        return pr.render("choose", topics=pr.bank.topics, difficulties=drill.DIFFICULTIES,
+                         modes=drill.MODES, chosen=set(session.get("topics", [])),
+                         difficulty=session.get("difficulty", "mixed"),
+                         mode=session.get("mode", "normal"))
+
+    @app.get("/next")
+    def next_problem() -> Response | BaseResponse:
+        student = _student()
+        if not student:
+            return redirect("/")
+        mode = _choice("mode", request.args.get("mode", session.get("mode", "normal")), drill.MODES)
+        templates = drill.eligible(pr.bank, session.get("topics", []),
+                                   session.get("difficulty", drill.MIXED))
+        if not templates:
+            raise BadInput("no_templates", 409)
+        recent = pr.store.recent(student, 1)
+        stats = pr.store.template_stats(student) if mode == "weak" else ()
+        d = drill.draw_problem(templates, stats, mode, student, pr.store.next_draw(student),
+                               last=recent[0].template_id if recent else None)
+        return redirect(f"/p/{d.template_id}/{d.seed}")
+
+    @app.get("/like/<template_id>")
+    def another_like(template_id: str) -> BaseResponse:
+        student = _student()
+        if not student:
+            return redirect("/")
+        pr.problem(template_id, 0)  # the template must exist
+        d = drill.same_template(template_id, student, pr.store.next_draw(student))
+        return redirect(f"/p/{d.template_id}/{d.seed}")
+
+    @app.route("/p/<template_id>/<int:seed>", methods=["GET", "POST"])
+    def problem(template_id: str, seed: int) -> Response | BaseResponse:
+        student = _student()
+        if not student:
+            return redirect("/")
+        variant = pr.problem(template_id, seed)
+        if request.method == "GET":
+            page = pr.render("problem", v=variant, columns=drill.columns(variant), seed=seed,
+                             result=None, answers={})
+            pr.warm_ahead(student, template_id, seed)
+            return page
+        answers = {}
+        for col in drill.columns(variant):
+            values = [x.strip() for x in request.form.getlist(f"ans-{col}")]
+            text = ",".join(x for x in values if x)
+            if len(text) > MAX_ANSWER_LENGTH:
+                raise BadInput("answer_too_long", 413, column=col, got=len(text),
+                               limit=MAX_ANSWER_LENGTH)
+            answers[col] = text
+        result = drill.grade_variant(variant, answers)
+        pr.store.record(AttemptFacts(student, template_id, variant.topic, variant.difficulty.value,
+                                     seed, result.points, result.max_points, result.outcome),
+                        [drill_record(r) for r in result.parts])
+        return pr.render("problem", v=variant, columns=drill.columns(variant), seed=seed,
+                         result=result, answers=answers)
+
+    @app.get("/progress")
+    def progress() -> Response | BaseResponse:
+        student = _student()
+        if not student:
+            return redirect("/")
+        return pr.render("progress", p=pr.store.progress(student))
+
+    @app.get("/sheet")
+    def sheet() -> Response | BaseResponse:
+        if not _student():
+            return redirect("/")
+        return pr.render("sheet", max_n=MAX_SHEET)
+
+    @app.get("/sheet.pdf")
+    def sheet_pdf() -> Response | BaseResponse:
+        student = _student()
+        if not student:
+            return redirect("/")
+        n = _int_arg("n", request.args.get("n", "5"), 1, MAX_SHEET)
+        templates = drill.eligible(pr.bank, session.get("topics", []),
+                                   session.get("difficulty", drill.MIXED))
+        if not templates:
+            raise BadInput("no_templates", 409)
+        draws = []
+        for _ in range(n):
+            d = drill.draw_problem(templates, (), "normal", student, pr.store.next_draw(student))
+            draws.append((d.template_id, d.seed, pr.variant(d.template_id, d.seed)))
+        pdf = pr.sheet_pdf(draws, student, current_lang())
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": "attachment; filename=practice-sheet.pdf"})
+
+
+def drill_record(r: drill.PartResult) -> AnswerRecord:
+    return AnswerRecord(r.column, r.response, r.scored.outcome, r.scored.points,
+                        r.scored.misconception)
+
+
+def _errors(app: Flask, pr: Practice) -> None:
+    def page(status: int, text: str) -> Response:
+        return pr.render("error", status, message=text, code=status)
+
+    @app.errorhandler(BadInput)
+    def bad_input(e: BadInput) -> Response:
+        return page(e.status, message(e.key, current_lang(), **e.details))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(e: RequestEntityTooLarge) -> Response:
+        return page(413, message("too_large", current_lang(), limit=MAX_FORM_BYTES))
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> Response:
+        status = e.code or 400
+        key = {404: "not_found", 405: "method"}.get(status, "bad_request")
+        return page(status, message(key, current_lang()))
+
+    @app.errorhandler(ExamgenError)
+    def examgen_error(e: ExamgenError) -> Response:
+        return page(400, str(e))
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception) -> Response:
+        log.exception("practice app: unexpected error on %s %s", request.method, request.path)
+        return page(500, message("internal", current_lang()))

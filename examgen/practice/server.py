@@ -1,0 +1,64 @@
+"""Serving the practice app: waitress (a threaded, pure-Python WSGI server) on a host and port."""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from examgen.errors import UsageError
+
+THREADS = 8
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: int = THREADS,
+          out: TextIO = sys.stderr) -> None:
+    """Run the app until interrupted. A host other than loopback gets a warning: there are no
+    passwords, so anyone who can reach the port can use (and read the progress of) any name."""
+    import logging
+
+    from waitress import create_server
+
+    from examgen.bank import load_bank
+    from examgen.practice.app import create_app
+
+    if not 0 < port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, got {port}")
+    app = create_app(db, load_bank(bank), prefetch=True)
+    app.extensions["examgen.practice"].warm_up()
+    if not is_loopback(host):
+        print(f"warning: listening on {host}, not only this machine: anyone who can reach port "
+              f"{port} can practise under any nickname and see its progress (there are no "
+              "passwords). Use it on a classroom network only.", file=out)
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="examgen-practice")
+    except OSError as e:
+        raise UsageError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    logging.basicConfig(level=logging.WARNING)  # unexpected errors in a request are logged
+    shown = f"[{host}]" if ":" in host else host
+    print(f"examgen practice: http://{shown}:{port}/ (database {db}); Ctrl+C stops it",
+          file=out, flush=True)
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # unwinds server.run() in the main thread
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        pr = app.extensions["examgen.practice"]
+        if pr.prefetcher is not None:
+            pr.prefetcher.shutdown()

@@ -1,0 +1,49 @@
+"""A practice sheet: N drawn problems as one PDF made by the exam renderer — the exam pages
+(problems with answer spaces) followed by the answer-key pages (answers and worked solutions)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Sequence
+
+from examgen.assemble import ExamCopy, ExamQuestion, ExamSection
+from examgen.model import Text, Variant
+from examgen.render import CopyRenderer
+from examgen.spec import ExamSpec, Student
+
+TITLE = Text("시퀀스 모델 연습지", "Sequence models practice sheet")
+COURSE = Text("examgen 연습", "examgen practice")
+SECTION = Text("연습 문제", "Practice problems")
+INSTRUCTIONS = Text("문제를 먼저 풀고, 뒤쪽의 정답 및 풀이로 확인하세요.",
+                    "Solve the problems first, then check them against the answer key at the back.")
+
+
+def sheet_copy(draws: Sequence[tuple[str, int, Variant]], student: str,
+               lang: str) -> tuple[ExamCopy, ExamSpec]:
+    """The copy and spec the exam renderer needs for the drawn (template id, seed, variant)s."""
+    questions = tuple(ExamQuestion(i, f"Q{i}", tid, seed, v)
+                      for i, (tid, seed, v) in enumerate(draws, start=1))
+    digest = hashlib.sha256(repr([(t, s) for t, s, _ in draws]).encode()).hexdigest()
+    spec = ExamSpec(
+        name="practice-sheet", title=TITLE, course=COURSE, date="", duration=10 * len(draws),
+        instructions=INSTRUCTIONS, language="en" if lang == "en" else "ko", seed=draws[0][1],
+        mode="per-student", forms=1, shuffle_questions=False, shuffle_choices=True,
+        sections=(), path="<practice>", sha256=digest)
+    copy = ExamCopy(student, Student(student, "", 0), None, (ExamSection(SECTION, questions),))
+    return copy, spec
+
+
+def render_sheet(renderer: CopyRenderer, draws: Sequence[tuple[str, int, Variant]], student: str,
+                 lang: str) -> bytes:
+    """The practice sheet PDF: exam pages, then answer-key pages."""
+    from pypdf import PdfWriter
+
+    copy, spec = sheet_copy(draws, student, lang)
+    rendered = renderer.render(copy, spec)
+    writer = PdfWriter()
+    writer.append(io.BytesIO(rendered.exam))
+    writer.append(io.BytesIO(rendered.key))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
