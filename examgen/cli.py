@@ -195,6 +195,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
           f"{errors} unreadable answer(s), {review} answer(s) to review); mean {mean:.1f}%")
     print(f"report: {run.out_dir / 'report.html'}" + ("" if args.no_pdf else
           f" and {run.out_dir / 'report.pdf'}") + f"; grades: {run.out_dir / 'grades.csv'}")
+    if b.groups:
+        flagged = sum(g.needs_review for g in b.groups)
+        print(f"short answers: {len(b.groups)} answer group(s), {flagged} to review in "
+              f"{run.out_dir / 'review.html'}"
+              + (f"; calibrated on your grades: {', '.join(q for q, _ in b.calibrated)}"
+                 if b.calibrated else "")
+              + (f"; {len(b.suspicions)} possible collusion pair(s) in the report"
+                 if b.suspicions else ""))
     return 0
 
 

@@ -20,7 +20,7 @@ def fmt(v: float, d: int) -> str:
     return f"{v:.{d}f}"
 
 
-def answer(part: dict, rng: np.random.Generator) -> str:
+def answer(part: dict, template_id: str, rng: np.random.Generator) -> str:
     kind, r = part["kind"], rng.random()
     d = part["decimals"] if part.get("decimals") is not None else 3
     if r < 0.05:
@@ -60,13 +60,27 @@ def answer(part: dict, rng: np.random.Generator) -> str:
         return ";".join(right)
     if kind == "symbolic":
         return "h*d_v" if r < 0.9 else "h+d_v"
+    # short answers: student-style answers to the seed-quiz items (the hand-graded test set),
+    # else the model answer or its first sentence
+    pool = SHORT_POOL.get(template_id, [])
+    if pool and r < 0.85:
+        return str(pool[int(rng.integers(len(pool)))])
     refs = part.get("references", [])
     ref = refs[0]["ko"] if refs else ""
-    if r < 0.2:
-        return "모르겠습니다"
-    if r < 0.4:
-        return ref.split(".")[0]
-    return ref
+    return ref.split(".")[0] if r < 0.9 else ref
+
+
+def short_pool(path: Path) -> dict[str, list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    pool: dict[str, list[str]] = {}
+    for row in rows:
+        if row["kind"] != "empty":
+            pool.setdefault(row["question_id"], []).append(row["answer"])
+    return pool
+
+
+SHORT_POOL = short_pool(HERE.parent / "tests" / "data" / "short_answers_ko.csv")
 
 
 def main() -> int:
@@ -76,9 +90,21 @@ def main() -> int:
     header = ["timestamp", "student_id", "name", *manifest["columns"]]
     rows = []
     for k, s in enumerate(manifest["students"]):
-        parts = [p for q in copies[s["copy"]]["questions"] for p in q["variant"]["parts"]]
+        parts = [(p, q["template_id"]) for q in copies[s["copy"]]["questions"]
+                 for p in q["variant"]["parts"]]
         rows.append([f"2026-12-08 10:{k:02d}", s["student_id"], s["name"],
-                     *(answer(p, rng) for p in parts)])
+                     *(answer(p, t, rng) for p, t in parts)])
+    # two students hand in the same odd free-text answers (the report lists them)
+    short_ids = sorted({q["template_id"] for q in copies[manifest["students"][0]["copy"]]["questions"]
+                        if q["variant"]["parts"][0]["kind"] == "short_answer"})
+    odd = ["게이트가 많을수록 기억을 더 오래 한다고 배웠습니다",
+           "모델이 커지면 자동으로 해결되는 문제라고 생각합니다",
+           "행렬을 여러 번 더해서 크기가 변하지 않게 만든다"]
+    shared = dict(zip(short_ids, odd, strict=False))   # template id -> the same odd answer
+    for row, s in ((rows[20], manifest["students"][20]), (rows[21], manifest["students"][21])):
+        for q in copies[s["copy"]]["questions"]:
+            if q["template_id"] in shared:
+                row[3 + manifest["columns"].index(q["columns"][0])] = shared[q["template_id"]]
     # deliberately messy rows
     rows[3][5] = "=HYPERLINK(\"http://x\",\"click\")"        # formula injection attempt
     rows.append([*rows[7][:3], *rows[7][3:]])                  # the same student twice

@@ -230,3 +230,76 @@ def test_yaml_key(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     (g,) = read_csv(tmp_path / "grades.csv")
     assert (g["heads"], g["pe"], g["gates"], g["total"]) == ("1", "2", "2", "5")
+
+
+SHORT_KEY = (
+    "question_id,type,answer,points,keywords\n"
+    'gates,short,"망각 게이트가 셀 상태에서 지울 양을 정하고 입력 게이트가 새로 쓸 양을 정한다",4,'
+    '"망각 게이트|forget gate;입력 게이트|input gate;!업데이트 게이트|update gate"\n'
+    'why,short,"어텐션은 디코더가 매 시점 입력 전체에서 중요한 부분에 집중하게 해 긴 문장의 정보 손실을 '
+    '줄인다",4,"어텐션|attention;집중|focus;긴 문장|long sequence"\n')
+SHORT_ANSWERS = {
+    "s1": ["forget gate decides what to erase from the cell state, input gate what to write",
+           "attention lets the decoder focus on the important input words, so long sentences "
+           "lose less information"],
+    "s2": ["망각 게이트는 지울 양, 입력 게이트는 새로 쓸 양을 정한다",
+           "디코더가 입력 전체 중 중요한 부분에 집중하도록 해서 긴 문장에서도 정보가 덜 사라진다"],
+    "s3": ["the gates are like little doors in the network that open at random",
+           "it makes the model bigger so it can remember bananas and other words"],
+    "s4": ["the gates are like little doors in the network that open at random!",
+           "it makes the model bigger so it can remember bananas and other words."],
+    "s5": ["업데이트 게이트와 리셋 게이트가 셀 상태를 조절한다", "모르겠습니다"],
+    "s6": ["", "attention"],
+    "s7": ["forget gate and input gate", "attention focuses on important parts of the input"],
+    "s8": ["the input gate writes and the forget gate erases the cell state",
+           "to focus on the relevant encoder states for long sentences"],
+}
+
+
+def test_short_answers_groups_review_collusion_and_group_overrides(tmp_path: Path) -> None:
+    key = tmp_path / "key.csv"
+    key.write_text(SHORT_KEY, encoding="utf-8")
+    resp = write(tmp_path / "resp.csv", [["student_id", "gates", "why"],
+                                         *[[sid, *a] for sid, a in SHORT_ANSWERS.items()]])
+    out = tmp_path / "g"
+    r = run("grade", "--key", str(key), "--responses", str(resp), "--out", str(out), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    assert "review.html" in r.stdout
+    details = {(d["student_id"], d["question_id"]): d for d in read_csv(out / "details.csv")}
+    # feedback names the matched and missing concepts
+    assert "matched: 망각 게이트, 입력 게이트" in details["s2", "gates"]["feedback"]
+    assert "missing: 입력 게이트" in details["s7", "gates"]["feedback"] or \
+        float(details["s7", "gates"]["points"]) >= 2
+    # a wrong concept (the GRU's gates) is named and flagged
+    assert "wrong concept: 업데이트 게이트" in details["s5", "gates"]["feedback"]
+    assert details["s5", "gates"]["needs_review"] == "yes"
+    assert float(details["s5", "gates"]["points"]) < float(details["s2", "gates"]["points"])
+    # s3 and s4 wrote near-identical answers: one group; the pair is listed as possible collusion
+    g3, g4 = details["s3", "gates"]["group"], details["s4", "gates"]["group"]
+    assert g3 and g3 == g4
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "s3, s4" in report
+    review = (out / "review.html").read_text(encoding="utf-8")
+    assert review.count(f'id="{g3}"') == 1 and "s3" in review and "s4" in review
+    groups = {g["group"]: g for g in read_csv(out / "groups.csv")}
+    assert groups[g3]["members"] == "2" and groups[g3]["students"] == "s3 s4"
+    # one override row grades the whole group; with a third graded answer the question is
+    # calibrated on the instructor's grades (few-shot) and the report says so
+    ov = write(tmp_path / "overrides.csv", [["student_id", "question_id", "points", "comment",
+                                             "group"],
+                                            ["", "gates", "0", "nonsense", g3],
+                                            ["s1", "gates", "4", "good", ""]])
+    r = run("grade", "--key", str(key), "--responses", str(resp), "--out", str(out), "--no-pdf",
+            "--overrides", str(ov))
+    assert r.returncode == 0, r.stderr
+    after = {(d["student_id"], d["question_id"]): d for d in read_csv(out / "details.csv")}
+    for sid in ("s3", "s4"):
+        assert after[sid, "gates"]["points"] == "0"
+        assert after[sid, "gates"]["feedback"].startswith("instructor: nonsense")
+    assert "calibrated on graded answers" in after["s8", "gates"]["feedback"]
+    assert "gates (3)" in (out / "report.html").read_text(encoding="utf-8")
+    # an unknown group is a clear error
+    bad = write(tmp_path / "bad.csv", [["question_id", "points", "group"], ["gates", "1", "G99"]])
+    r = run("grade", "--key", str(key), "--responses", str(resp), "--out", str(out), "--no-pdf",
+            "--overrides", str(bad))
+    assert r.returncode != 0 and "no answer group 'G99'" in r.stderr
