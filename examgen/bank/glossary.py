@@ -64,6 +64,7 @@ class Glossary:
     def __init__(self, terms: tuple[Term, ...]):
         self.terms = terms
         self._token_of: dict[str, str] = {}
+        self._cache: dict[str, str] = {}   # equal answers are common in a class
         entries: list[tuple[str, str]] = []
         for t in terms:
             for s in t.spellings:
@@ -81,6 +82,15 @@ class Glossary:
 
     def canonical(self, text: str) -> str:
         """``text`` folded, with every glossary spelling replaced by its term's token."""
+        hit = self._cache.get(text)
+        if hit is None:
+            hit = self._canonical(text)
+            if len(self._cache) >= 100_000:
+                self._cache.clear()
+            self._cache[text] = hit
+        return hit
+
+    def _canonical(self, text: str) -> str:
         t = fold(text)
         if self._regex is None:
             return t

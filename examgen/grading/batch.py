@@ -15,7 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from examgen.errors import ExamgenError, did_you_mean
-from examgen.grading.groups import EXPLAINED, GROUP_THRESHOLD, NEAR_IDENTICAL, collusion, greedy_groups
+from examgen.grading.groups import (
+    EXPLAINED,
+    GROUP_THRESHOLD,
+    collusion,
+    greedy_groups,
+    near_identical,
+)
 from examgen.grading.key import AnswerKey, PartKey
 from examgen.grading.score import Scored, blank, score
 from examgen.grading.text import FEW_SHOT_MIN, ShortAnswerScorer, TextScore
@@ -190,9 +196,9 @@ def score_short(groups: dict[str, list[ShortItem]],
                 scored[texts[0]].points, part.points, lead.matched, lead.missing, lead.wrong,
                 any(scored[t].needs_review for t in texts), scored[texts[0]].feedback))
         # collusion: near-identical answers the references do not explain
-        tight = greedy_groups(unique, [counts[t] for t in unique], vectors, NEAR_IDENTICAL)
-        explained = {t for t, ts in text_scores.items() if ts.similarity >= EXPLAINED
-                     or _cosine_to_refs(scorer, t) >= EXPLAINED}
+        tight = near_identical([scorer.glossary_.canonical(t) for t in unique])
+        explained = {t for t, ts in text_scores.items()
+                     if max(ts.similarity, ts.cosine) >= EXPLAINED}
         tight_of = dict(zip(unique, tight, strict=True))
         near[qid] = [(it.student_id, -1 if it.text in explained else tight_of[it.text])
                      for it in answered]
@@ -201,11 +207,6 @@ def score_short(groups: dict[str, list[ShortItem]],
             near_texts[qid][c] = near_texts[qid][c] or t
     return ShortResult(scores, group_of, tuple(all_groups),
                        tuple(collusion(near, near_texts)))
-
-
-def _cosine_to_refs(scorer: ShortAnswerScorer, text: str) -> float:
-    x = scorer.vectorizer_.transform([scorer.glossary_.canonical(text)])
-    return float((x @ scorer.refs_m_.T).toarray().max())
 
 
 def _points(ts: TextScore, points: float) -> Scored:

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -71,16 +72,33 @@ def _unit_rows(m: np.ndarray) -> np.ndarray:
     return m / np.where(n > 0, n, 1)
 
 
+@dataclass(frozen=True)
+class CharSpace:
+    """The character n-gram TF-IDF space the features were computed in (reused by the scorer
+    for review cues and few-shot neighbours)."""
+
+    vectorizer: Any
+    answers: Any        # sparse rows, one per answer
+    references: Any
+
+
 def features(references: Sequence[str], answers: Sequence[str], question: str = ""
              ) -> dict[str, np.ndarray]:
     """Feature columns (one value per answer) for one question; texts already canonical."""
+    return fit_features(references, answers, question)[0]
+
+
+def fit_features(references: Sequence[str], answers: Sequence[str], question: str = ""
+                 ) -> tuple[dict[str, np.ndarray], CharSpace | None]:
+    """:func:`features` and the character space they were computed in."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     refs = [r for r in references if r.strip()] or [""]
     n, nr = len(answers), len(refs)
     out: dict[str, np.ndarray] = {}
+    space: CharSpace | None = None
     if n == 0:
-        return {f: np.zeros(0) for f in FEATURES}
+        return {f: np.zeros(0) for f in FEATURES}, None
     qwords = set(words(question))
 
     def analyse(t: str) -> list[str]:
@@ -108,12 +126,13 @@ def features(references: Sequence[str], answers: Sequence[str], question: str = 
         out[f"{tag}_prf"] = np.asarray(a @ (centre / norm if norm else centre)).ravel()
         if tag == "char":
             out["char_knn"] = _knn(a, r)
+            space = CharSpace(vec, a, r)
     ref_words = set().union(*(set(analyse(x)) for x in refs)) or set().union(
         *(set(words(x)) for x in refs))
     out["coverage"] = np.array([len(ref_words & set(analyse(t))) / max(1, len(ref_words))
                                 for t in answers])
     out["length"] = np.log1p([len(t.split()) for t in answers])
-    return {f: out[f] for f in FEATURES}
+    return {f: out[f] for f in FEATURES}, space
 
 
 def _knn(a, r, k: int = 5) -> np.ndarray:  # type: ignore[no-untyped-def]

@@ -28,7 +28,13 @@ import numpy as np
 
 from examgen.bank.glossary import Glossary, load_glossary
 from examgen.grading.rubric import RubricHits, RubricMatcher
-from examgen.grading.similarity import AdditiveModel, default_model, features, matrix
+from examgen.grading.similarity import (
+    AdditiveModel,
+    CharSpace,
+    default_model,
+    fit_features,
+    matrix,
+)
 from examgen.model import RubricConcept, WrongConcept
 
 RUBRIC_WEIGHT = 0.6     # share of the score the rubric decides when a question has one
@@ -54,6 +60,7 @@ class TextScore:
     needs_review: bool = False
     wrong: tuple[str, ...] = ()
     negated: tuple[str, ...] = ()
+    cosine: float = 0.0   # TF-IDF cosine to the closest reference answer
 
 
 class ShortAnswerScorer:
@@ -97,17 +104,19 @@ class ShortAnswerScorer:
 
         self.texts_ = texts
         self.row_ = {t: i for i, t in enumerate(texts)}
-        cols = features(self.references_, texts, self.question_)
+        cols, space = fit_features(self.references_, texts, self.question_)
         self.base_ = self.model_.predict(matrix(cols, self.model_.names))
         self.char_ = cols["char"]
+        if space is None:   # no answers yet: a space of the references alone
+            vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+            space = CharSpace(vec, None, vec.fit_transform(self.references_))
+        self.vectorizer_ = space.vectorizer
+        self.answers_m_ = space.answers
+        self.refs_m_ = space.references
         wrong = [self.glossary_.canonical(w) for w in self.wrong_answers]
-        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-        vec.fit(self.references_ + wrong + texts)
-        self.vectorizer_ = vec
-        self.answers_m_ = vec.transform(texts) if texts else None
-        self.refs_m_ = vec.transform(self.references_)
-        self.wrong_m_ = vec.transform(wrong) if wrong else None
-        self.question_m_ = vec.transform([self.question_]) if self.question_ else None
+        self.wrong_m_ = self.vectorizer_.transform(wrong) if wrong else None
+        self.question_m_ = (self.vectorizer_.transform([self.question_]) if self.question_
+                            else None)
         self.shift_ = 0.0
         self.few_shot_ = len(self.graded_) >= FEW_SHOT_MIN
         if self.few_shot_:
@@ -216,7 +225,7 @@ class ShortAnswerScorer:
                 + ("; calibrated on graded answers" if self.few_shot_ else "")
                 + "".join(f"; {n}" for n in notes))
         return TextScore(value, confidence, hits.matched, hits.missing, sim, expl, review,
-                         hits.wrong, hits.negated)
+                         hits.wrong, hits.negated, cosine)
 
     def uncertain(self, s: TextScore) -> bool:
         return s.needs_review
