@@ -94,6 +94,7 @@ def cmd_bank_show(args: argparse.Namespace) -> int:
 
 
 def cmd_bank_check(args: argparse.Namespace) -> int:
+    from examgen.bank.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
     from examgen.bank.selftest import check_rendering
 
     try:
@@ -102,13 +103,21 @@ def cmd_bank_check(args: argparse.Namespace) -> int:
         print(e, file=sys.stderr)
         print(f"bank check: {len(e.problems)} problem(s)", file=sys.stderr)
         return 1
-    problems = check_rendering(bank)
+    problems: list[object] = list(check_rendering(bank))
+    glossary = Path(bank.root) / GLOSSARY_FILE
+    terms = 0
+    if glossary.exists():
+        try:
+            terms = len(load_glossary(glossary).terms)
+        except GlossaryError as e:
+            problems += str(e).splitlines()
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
         print(f"bank check: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"bank check: {len(bank)} questions in {len(bank.topics)} topics, no problems")
+    print(f"bank check: {len(bank)} questions in {len(bank.topics)} topics"
+          + (f", glossary of {terms} terms" if terms else "") + ", no problems")
     return 0
 
 

@@ -14,6 +14,9 @@ import pytest
 EXAMGEN = Path(sys.executable).with_name("examgen")
 
 
+REPO_BANK = Path(__file__).resolve().parents[2] / "question_bank"
+
+
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     exe = [str(EXAMGEN)] if EXAMGEN.exists() else [sys.executable, "-m", "examgen.cli"]
     return subprocess.run([*exe, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
@@ -86,6 +89,20 @@ def test_check_lists_every_problem_with_location(tmp_path: Path) -> None:
                                "the required key 'solution'") for line in lines)
     assert lines[-1] == "bank check: 4 problem(s)"
     assert "Traceback" not in r.stderr
+
+
+def test_check_checks_the_glossary(tmp_path: Path) -> None:
+    shutil.copy(REPO_BANK / "gru.yaml", tmp_path / "gru.yaml")
+    (tmp_path / "glossary.yaml").write_text(
+        "terms:\n  - id: forget-gate\n    en: [forget gate]\n"
+        "  - id: gate\n    en: [Forget Gate, x]\n", encoding="utf-8")
+    r = run("bank", "check", "--bank", str(tmp_path), cwd=tmp_path)
+    assert r.returncode == 1
+    assert "term 'gate': spelling 'Forget Gate' already belongs to 'forget-gate'" in r.stderr
+    assert "term 'gate': spelling 'x' is too short" in r.stderr
+    assert "bank check: 2 problem(s)" in r.stderr
+    ok = run("bank", "check")
+    assert "glossary of" in ok.stdout and "terms" in ok.stdout
 
 
 def test_check_reports_render_errors(tmp_path: Path) -> None:
