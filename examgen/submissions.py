@@ -41,6 +41,8 @@ class Entry:
     rows: tuple[int, ...]
     answers: tuple[tuple[str, str], ...]   # (column, text) for the known question columns
     flags: tuple[str, ...] = ()
+    graded: tuple[tuple[str, float, int], ...] = ()   # (column, points, row) given by the
+                                                      # instructor in a graded column
 
 
 @dataclass(frozen=True)
@@ -177,11 +179,15 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
     i_name = _find(header, NAME_NAMES)
     q_cols: list[tuple[int, str]] = []
     ignored: list[str] = []
+    g_cols: list[tuple[int, str]] = []
     for i, h in enumerate(header):
         if i in (i_id, i_name):
             continue
+        graded_of = re.fullmatch(r"(.+?)[\s_\-]*(?:graded|채점)", _key(h))
         if _key(h) in known:
             q_cols.append((i, known[_key(h)]))
+        elif graded_of is not None and graded_of.group(1) in known:
+            g_cols.append((i, known[graded_of.group(1)]))
         elif re.fullmatch(r"(?i)q\s*\d+[a-z]?", h.strip()):
             rejected.append(RejectedRow(header_row, "", f"unknown question column {h!r}: not in "
                                         "the exam; its answers are not graded"
@@ -207,7 +213,9 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
             continue
         answers = tuple((col, row[i][:MAX_CELL]) for i, col in q_cols)
         name = row[i_name].strip() if i_name is not None else ""
-        entries.append(Entry(sid, name, (rownum,), answers))
+        graded = tuple(g for i, col in g_cols
+                       if (g := _graded(row[i], col, rownum, notices)) is not None)
+        entries.append(Entry(sid, name, (rownum,), answers, (), graded))
         first_row.setdefault(sid, rownum)
     if empty:
         notices.append(f"skipped {empty} empty row(s)")
@@ -222,9 +230,23 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
             others = ", ".join(str(r) for r in rows)
             e = Entry(e.student_id, e.name, e.rows, e.answers,
                       (f"duplicate submission: student {e.student_id} appears in rows {others}; "
-                       "all are graded, decide which counts",))
+                       "all are graded, decide which counts",), e.graded)
         out.append(e)
     return out, rejected
+
+
+def _graded(cell: str, column: str, rownum: int, notices: list[str]
+            ) -> tuple[str, float, int] | None:
+    """An instructor's points in a graded column (blank: not graded; unreadable: a notice)."""
+    t = cell.strip().replace(",", ".")
+    if not t:
+        return None
+    try:
+        return column, float(t), rownum
+    except ValueError:
+        notices.append(f"row {rownum}: graded points {cell.strip()!r} for {column} is not a "
+                       "number; the answer is scored as if ungraded")
+        return None
 
 
 def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: int, i_a: int,
@@ -233,6 +255,8 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
     rejected: list[RejectedRow] = []
     answers: dict[str, dict[str, tuple[str, int]]] = {}
     rows: dict[str, list[int]] = {}
+    i_g = _find(header, ("graded", "채점"))
+    graded: dict[str, list[tuple[str, float, int]]] = {}
     for rownum, row in body:
         if not any(c.strip() for c in row):
             continue
@@ -254,8 +278,12 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
             continue
         mine[col] = (row[i_a][:MAX_CELL], rownum)
         rows.setdefault(sid, []).append(rownum)
+        g = _graded(row[i_g], col, rownum, notices) if i_g is not None else None
+        if g is not None:
+            graded.setdefault(sid, []).append(g)
     notices.append("long layout: one row per answer (student_id, question_id, answer)")
     entries = [Entry(sid, "", tuple(rows[sid]),
-                     tuple((c, a[0]) for c, a in sorted(ans.items(), key=lambda kv: kv[1][1])))
+                     tuple((c, a[0]) for c, a in sorted(ans.items(), key=lambda kv: kv[1][1])),
+                     (), tuple(graded.get(sid, ())))
                for sid, ans in answers.items()]
     return entries, rejected

@@ -39,6 +39,7 @@ class Override:
     comment: str
     row: int
     group: str = ""      # an answer group (review.html): the row grades every member
+    source: str = "overrides"   # where the row is: overrides.csv or the responses' graded column
 
 
 class OverrideError(ExamgenError):
@@ -49,6 +50,10 @@ def grade_batch(key: AnswerKey, subs: Submissions,
                 overrides: Sequence[Override] = ()) -> GradeBatch:
     pending: list[tuple[Entry, list[tuple[PartKey, str]]]] = []
     short: dict[str, list[ShortItem]] = {}
+    # points the instructor put in the responses' graded column(s) act as overrides
+    inline = [Override(e.student_id, col, pts, "graded column", row, source="responses")
+              for e in subs.entries for col, pts, row in e.graded]
+    overrides = [*inline, *overrides]
     for e_index, entry in enumerate(subs.entries):
         given = dict(entry.answers)
         parts = [(p, given.get(p.column, "")) for p in key.parts_for(entry.student_id)]
@@ -131,7 +136,7 @@ def _expand_groups(overrides: Sequence[Override], groups: Sequence[AnswerGroup]
             continue
         g = by_id.get(o.group)
         if g is None:
-            raise OverrideError(f"overrides row {o.row}: no answer group {o.group!r}"
+            raise OverrideError(f"{o.source} row {o.row}: no answer group {o.group!r}"
                                 + did_you_mean(o.group, list(by_id)))
         out += [replace(o, student_id=sid, question=col, group="") for sid, col in g.members]
     return out
@@ -269,7 +274,7 @@ def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBa
     problems = []
     for o in overrides:
         if o.student_id not in by_student:
-            problems.append(f"overrides row {o.row}: student {o.student_id!r} has no graded "
+            problems.append(f"{o.source} row {o.row}: student {o.student_id!r} has no graded "
                             "submission")
             continue
         hit = False
@@ -279,7 +284,7 @@ def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBa
             for k, a in enumerate(answers):
                 if o.question in (a.column, a.question_id):
                     if not -a.max_points <= o.points <= a.max_points:
-                        problems.append(f"overrides row {o.row}: {o.points:g} points is outside "
+                        problems.append(f"{o.source} row {o.row}: {o.points:g} points is outside "
                                         f"0..{a.max_points:g} for {a.column}")
                         hit = True
                         break
@@ -289,7 +294,7 @@ def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBa
                     hit = True
             students[i] = replace(s, answers=tuple(answers))
         if not hit:
-            problems.append(f"overrides row {o.row}: {o.question!r} is not a question of "
+            problems.append(f"{o.source} row {o.row}: {o.question!r} is not a question of "
                             f"{o.student_id}")
     if problems:
         raise OverrideError("\n".join(problems))

@@ -303,3 +303,32 @@ def test_short_answers_groups_review_collusion_and_group_overrides(tmp_path: Pat
     r = run("grade", "--key", str(key), "--responses", str(resp), "--out", str(out), "--no-pdf",
             "--overrides", str(bad))
     assert r.returncode != 0 and "no answer group 'G99'" in r.stderr
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_graded_column_calibrates_short_answers(tmp_path: Path, layout: str) -> None:
+    key = tmp_path / "key.csv"
+    key.write_text(SHORT_KEY, encoding="utf-8")
+    grades = {"s3": "0", "s4": "0", "s8": "4"}      # the instructor graded three answers
+    if layout == "long":
+        rows = [["student_id", "question_id", "answer", "graded"]]
+        rows += [[sid, q, a[k], grades.get(sid, "") if q == "gates" else ""]
+                 for sid, a in SHORT_ANSWERS.items() for k, q in enumerate(("gates", "why"))]
+        rows.append(["s1", "nope", "x", "many"])   # a bad row is still reported as before
+    else:
+        rows = [["student_id", "gates", "why", "gates_graded"]]
+        rows += [[sid, *a, grades.get(sid, "")] for sid, a in SHORT_ANSWERS.items()]
+        rows.append(["s9", "forget gate", "attention", "lots"])
+    resp = write(tmp_path / "resp.csv", rows)
+    out = tmp_path / "g"
+    r = run("grade", "--key", str(key), "--responses", str(resp), "--out", str(out), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    assert "calibrated on your grades: gates" in r.stdout
+    details = {(d["student_id"], d["question_id"]): d for d in read_csv(out / "details.csv")}
+    assert details["s3", "gates"]["points"] == "0"
+    assert details["s8", "gates"]["points"] == "4"
+    assert details["s8", "gates"]["feedback"].startswith("instructor: graded column")
+    assert "calibrated on graded answers" in details["s1", "gates"]["feedback"]
+    assert "calibrated on graded answers" not in details["s1", "why"]["feedback"]
+    if layout == "wide":
+        assert "row 10: graded points 'lots' for gates is not a number" in r.stdout
