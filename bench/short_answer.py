@@ -129,7 +129,7 @@ def korean_set(path: Path = KO_SET) -> dict[str, float]:
     by_q: dict[str, list[dict[str, str]]] = defaultdict(list)
     for r in rows:
         by_q[r["question_id"]].append(r)
-    pred, gold, unflagged_zero, reviewed = [], [], 0, 0
+    pred, gold, review, unflagged_zero, reviewed = [], [], [], 0, 0
     for qid, items in by_q.items():
         t = bank.get(qid)
         refs = [x for ref in t.references for x in (ref.ko, ref.en) if x]
@@ -139,12 +139,20 @@ def korean_set(path: Path = KO_SET) -> dict[str, float]:
         for r, s in zip(items, scorer.score_many([r["answer"] for r in items]), strict=True):
             pred.append(s.score)
             gold.append(float(r["grade"]))
+            review.append(s.needs_review)
             reviewed += s.needs_review
             if float(r["grade"]) == 0 and s.score >= 0.5 and not s.needs_review:
                 unflagged_zero += 1
     r_, rmse = stats(np.array(pred), np.array(gold))
+    err = np.abs(np.array(pred) - np.array(gold)) >= 0.25
+    flag = np.array(review, dtype=bool)
     return {"r": r_, "rmse": rmse, "n": len(rows), "review": reviewed,
-            "zero_unflagged": unflagged_zero}
+            "zero_unflagged": unflagged_zero,
+            # how many big errors (>= a quarter of the points) review catches, and how many
+            # reviewed answers really were big errors
+            "caught": float(err[flag].sum() / max(1, err.sum())),
+            "precision": float(err[flag].mean()) if flag.any() else 0.0,
+            "r_unflagged": stats(np.array(pred)[~flag], np.array(gold)[~flag])[0]}
 
 
 def main() -> int:
@@ -175,6 +183,9 @@ def main() -> int:
         print(f"Korean/English seed-quiz set: {k['n']:.0f} answers  r = {k['r']:.3f}  "
               f"RMSE = {k['rmse']:.3f} (0..1)  needs_review {k['review']:.0f}; "
               f"graded-0 answers >= 50 % without review: {k['zero_unflagged']:.0f}")
+        print(f"  review catches {100 * k['caught']:.0f}% of the errors >= 0.25 of the points; "
+              f"{100 * k['precision']:.0f}% of reviewed answers are such errors; "
+              f"r on the answers not flagged = {k['r_unflagged']:.3f}")
     if args.write_model:
         MODEL_FILE.write_text(fit_model(by_q).to_json() + "\n", encoding="utf-8")
         print(f"wrote {MODEL_FILE.relative_to(REPO)}")
