@@ -253,6 +253,7 @@ SHORT_ANSWERS = {
     "s7": ["forget gate and input gate", "attention focuses on important parts of the input"],
     "s8": ["the input gate writes and the forget gate erases the cell state",
            "to focus on the relevant encoder states for long sentences"],
+    "s9": ["<script>alert('gate')</script>", "<img src=x onerror=alert(1)> attention"],
 }
 
 
@@ -281,6 +282,7 @@ def test_short_answers_groups_review_collusion_and_group_overrides(tmp_path: Pat
     assert "s3, s4" in report
     review = (out / "review.html").read_text(encoding="utf-8")
     assert review.count(f'id="{g3}"') == 1 and "s3" in review and "s4" in review
+    assert "<script>" not in review and "&lt;script&gt;" in review and "<img" not in review
     groups = {g["group"]: g for g in read_csv(out / "groups.csv")}
     assert groups[g3]["members"] == "2" and groups[g3]["students"] == "s3 s4"
     # one override row grades the whole group; with a third graded answer the question is
