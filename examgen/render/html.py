@@ -1,5 +1,9 @@
 """Exam copies -> HTML documents (exam and answer key) from the Jinja2 templates in
-``templates/``, rendered in a sandbox with autoescape and StrictUndefined."""
+``templates/``, rendered in a sandbox with autoescape and StrictUndefined.
+
+The documents are for :class:`examgen.render.pdf.PdfWriter`: formulas are ``examgen-math:``
+links it resolves (short HTML, see :mod:`examgen.render.mathsvg`), not data URIs.
+"""
 
 from __future__ import annotations
 
@@ -51,14 +55,22 @@ def _pts(x: float) -> str:
 
 
 def _math(tex: str) -> Markup:
-    return typeset(tex).img(alt=tex)
+    return typeset(tex).img(alt=tex, linked=True)
+
+
+def _rich(text: str, steps: bool = False) -> Markup:
+    return rich(text, steps, linked=True)
+
+
+def _inline(text: str) -> Markup:
+    return inline(text, linked=True)
 
 
 @lru_cache(maxsize=4)
 def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update({"tr": _tr, "rich": rich, "inline": inline, "pts": _pts, "math": _math})
+    env.filters.update({"tr": _tr, "rich": _rich, "inline": _inline, "pts": _pts, "math": _math})
     return env
 
 

@@ -5,20 +5,48 @@ one process: the font configuration, the parsed stylesheet, WeasyPrint's image c
 cache of the drawing operators of each math image (WeasyPrint re-parses every SVG path on
 every draw; a formula's operators do not depend on where it is drawn, because WeasyPrint
 moves the origin first, so they are recorded once and replayed).
+
+Formulas arrive as ``examgen-math:`` links (see :mod:`examgen.render.mathsvg`); the writer's
+URL fetcher resolves them. When a formula will be drawn from its compiled operators, WeasyPrint
+only needs its size, so it gets the bare ``<svg>`` element and never parses the paths.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from examgen.render.mathsvg import compiled_for
+from examgen.render.mathsvg import compiled_for, image_for_link
 
 _REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
 _PATCHED = False
 MAX_CACHED_IMAGES = 1500
 FAST_MATH = True  # tests switch this off to compare against WeasyPrint's own SVG renderer
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+
+
+@lru_cache(maxsize=1)
+def _url_fetcher_class() -> Any:
+    """WeasyPrint's URL fetcher, plus ``examgen-math:`` links (built on first use, so that
+    importing this module does not load WeasyPrint)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class MathUrlFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            image = image_for_link(url)
+            if image is None:
+                return super().fetch(url, headers)
+            body = image.svg
+            root = _SVG_ROOT.match(body)
+            if FAST_MATH and root is not None and compiled_for(url) is not None:
+                body = root.group(0) + "</svg>"  # drawn from its operators: the size is enough
+            return URLFetcherResponse(url, body.encode("utf-8"),
+                                      {"Content-Type": "image/svg+xml"})
+
+    return MathUrlFetcher
 
 
 def _draw_compiled(stream: Any, compiled: tuple[tuple[float, float, float, float], bytes],
@@ -87,6 +115,7 @@ class PdfWriter:
         self.stylesheet = weasyprint.CSS(string=css, font_config=self.font_config)
         self.base_url = base_url
         self.cache: dict[str, Any] = {}
+        self.url_fetcher = _url_fetcher_class()()
 
     def render(self, html: str) -> Any:
         """Lay out ``html``: an inspectable WeasyPrint document."""
@@ -95,7 +124,8 @@ class PdfWriter:
         if len(self.cache) > MAX_CACHED_IMAGES:
             self.cache.clear()
             _REPLAY.clear()
-        return self._weasyprint.HTML(string=html, base_url=self.base_url).render(
+        return self._weasyprint.HTML(string=html, base_url=self.base_url,
+                                     url_fetcher=self.url_fetcher).render(
             stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.cache)
 
     def write(self, html: str) -> RenderedPdf:

@@ -62,3 +62,20 @@ def test_compiled_math_matches_weasyprint(tmp_path: Path, monkeypatch: pytest.Mo
     assert abs(ink_a - ink_b) / ink_b < 0.01
     assert np.abs(a - b).mean() < 1.0           # out of 255
     assert (np.abs(a - b) > 96).mean() < 0.002  # hardly any pixel differs visibly
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_linked_math_gives_the_same_pdf(fast: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        font = find_hangul_font()
+    except FontError as e:
+        pytest.skip(str(e))
+    monkeypatch.setattr(pdfmod, "FAST_MATH", fast)
+    css = f"@page {{ size: A5; margin: 10mm }} html {{ font-family: '{font}' }}"
+
+    def html(linked: bool) -> str:
+        body = "".join(f"<p>{rich('수식 $' + t + '$ 끝', linked=linked)}</p>" for t in FORMULAS)
+        return f"<html><body>{body}</body></html>"
+
+    assert "examgen-math:" in html(True) and "examgen-math:" not in html(False)
+    assert pdfmod.PdfWriter(css).write(html(True)).data == pdfmod.PdfWriter(css).write(html(False)).data
