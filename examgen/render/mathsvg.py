@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from markupsafe import Markup, escape
 
 from examgen.errors import ExamgenError
+from examgen.render.mathglyphs import Placement, recording
 
 RENDER_SIZE = 20.0  # ziamath font size (SVG user units per em); the img is scaled in em
 
@@ -35,17 +37,50 @@ _ELEMENT = re.compile(r"<(/?)(\w+)([^>]*?)/?>")
 _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
 _PATH_CMD = re.compile(r"([A-Za-z])([^A-Za-z]*)")
 _BLACK = {None, "black", "#000", "#000000"}
+_NUMBER = re.compile(r"-?[\d.]+")
 
 
 def _num(x: float) -> bytes:
     return f"{x:.3f}".rstrip("0").rstrip(".").encode() if x else b"0"
 
 
-def compile_svg(svg: str) -> tuple[tuple[float, float, float, float], bytes] | None:
+@dataclass(frozen=True)
+class GlyphUse:
+    """One glyph of a compiled formula: its outline (PDF path operators in font units, shared
+    by every use of the glyph in a document) and where it goes (a ``cm`` matrix)."""
+    outline: bytes
+    bbox: tuple[float, float, float, float]
+    matrix: bytes
+
+
+Compiled = tuple[tuple[float, float, float, float], tuple[bytes | GlyphUse, ...]]
+
+
+@lru_cache(maxsize=4096)
+def _outline_ops(d: str) -> tuple[bytes, tuple[float, float, float, float]] | None:
+    ops = _path_ops(d)
+    numbers = [float(n) for n in _NUMBER.findall(d)]
+    if ops is None or len(numbers) < 2 or len(numbers) % 2:
+        return None
+    xs, ys = numbers[0::2], numbers[1::2]
+    return ops, (min(xs), min(ys), max(xs), max(ys))
+
+
+def _glyph_use(placement: Placement) -> GlyphUse | None:
+    outline = _outline_ops(placement.outline)
+    if outline is None:
+        return None
+    s = f"{placement.scale:.7f}".rstrip("0").encode()
+    matrix = b" ".join((s, b"0 0", s, _num(placement.x), _num(placement.y), b"cm"))
+    return GlyphUse(outline[0], outline[1], matrix)
+
+
+def compile_svg(svg: str, glyphs: Mapping[str, Placement] | None = None) -> Compiled | None:
     """PDF fill operators (in viewBox units) for the SVG ziamath writes: black ``path``
     elements with absolute M, L, Q, C, Z commands, ``rect`` and plain ``g`` groups. ``None``
-    for anything else, which then goes through WeasyPrint's own SVG renderer."""
-    out: list[bytes] = []
+    for anything else, which then goes through WeasyPrint's own SVG renderer. Paths found in
+    ``glyphs`` (recorded while typesetting) become :class:`GlyphUse` items."""
+    out: list[bytes | GlyphUse] = []
     viewbox = None
     for closing, tag, attrs_text in _ELEMENT.findall(svg):
         if closing:
@@ -65,7 +100,13 @@ def compile_svg(svg: str) -> tuple[tuple[float, float, float, float], bytes] | N
             w, h = float(attrs["width"]), float(attrs["height"])
             out.append(b" ".join((_num(x), _num(y), _num(w), _num(h), b"re f")))
         elif tag == "path":
-            ops = _path_ops(attrs.get("d", ""))
+            d = attrs.get("d", "")
+            placement = glyphs.get(d) if glyphs else None
+            use = _glyph_use(placement) if placement is not None else None
+            if use is not None:
+                out.append(use)
+                continue
+            ops = _path_ops(d)
             if ops is None:
                 return None
             out.append(ops + b" f")
@@ -73,7 +114,7 @@ def compile_svg(svg: str) -> tuple[tuple[float, float, float, float], bytes] | N
             return None
     if viewbox is None:
         return None
-    return viewbox, b"\n".join(out)
+    return viewbox, tuple(out)
 
 
 def _path_ops(d: str) -> bytes | None:
@@ -115,6 +156,8 @@ class MathImage:
     baseline_em: float   # how far the image's bottom lies below the text baseline
     tex: str = ""
     display: bool = False
+    # the glyph placements recorded while typesetting, by path data (see mathglyphs)
+    glyphs: Mapping[str, Placement] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def data_uri(self) -> str:
@@ -149,7 +192,7 @@ def _data_uri(svg: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def compiled_for(uri: str | None) -> tuple[tuple[float, float, float, float], bytes] | None:
+def compiled_for(uri: str | None) -> Compiled | None:
     """The PDF operators of a formula image, from its data URI or ``examgen-math:`` link alone
     (so the output never depends on what a process has cached); ``None`` for other images
     (inline SVG has none)."""
@@ -157,7 +200,7 @@ def compiled_for(uri: str | None) -> tuple[tuple[float, float, float, float], by
         return None
     if uri.startswith(LINK_SCHEME):
         image = image_for_link(uri)
-        return compile_svg(image.svg) if image is not None else None
+        return compile_svg(image.svg, image.glyphs) if image is not None else None
     if not uri.startswith(_URI_PREFIX):
         return None
     try:
@@ -181,8 +224,9 @@ def _typeset(tex: str, display: bool) -> MathImage:
     ziamath_fast.install()
     ziamath.config.svg2 = False  # plain paths: WeasyPrint draws them without <use>/<symbol>
     try:
-        math = ziamath.Latex(tex, size=RENDER_SIZE, inline=not display)
-        svg = math.svg()
+        with recording() as glyphs:
+            math = ziamath.Latex(tex, size=RENDER_SIZE, inline=not display)
+            svg = math.svg()
     except Exception as e:  # ziamath raises many kinds for unsupported input
         raise MathError(f"cannot typeset formula ${tex}$: {type(e).__name__}: {e}") from None
     m = _SVG_SIZE.search(svg)
@@ -192,4 +236,4 @@ def _typeset(tex: str, display: bool) -> MathImage:
     ymin = float(m.group(3).split()[1])
     descent = max(0.0, height + ymin)  # the baseline is at y = 0
     return MathImage(svg, width / RENDER_SIZE, height / RENDER_SIZE, descent / RENDER_SIZE, tex,
-                     display)
+                     display, glyphs)

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from examgen.render.mathsvg import compiled_for, image_for_link
+from examgen.render.mathsvg import Compiled, GlyphUse, compiled_for, image_for_link
 
 _REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
+# per resources dictionary (one per document, or per group): its glyph outline XObjects
+_GLYPHS: dict[int, tuple[Any, dict[bytes, bytes]]] = {}
 _PATCHED = False
 MAX_CACHED_IMAGES = 1500
 FAST_MATH = True  # tests switch this off to compare against WeasyPrint's own SVG renderer
@@ -49,17 +51,40 @@ def _url_fetcher_class() -> Any:
     return MathUrlFetcher
 
 
-def _draw_compiled(stream: Any, compiled: tuple[tuple[float, float, float, float], bytes],
-                   width: float, height: float) -> None:
+def _glyph_name(stream: Any, glyph: GlyphUse) -> bytes:
+    """The name of ``glyph``'s outline XObject in the resources ``stream`` draws with; the
+    outline is added on first use, so each document holds each outline once."""
+    import pydyf
+
+    resources = stream._resources
+    entry = _GLYPHS.get(id(resources))
+    if entry is None or entry[0] is not resources:
+        entry = _GLYPHS[id(resources)] = (resources, {})
+    names = entry[1]
+    name = names.get(glyph.outline)
+    if name is None:
+        name = names[glyph.outline] = f"eg{len(names)}".encode()
+        x0, y0, x1, y1 = glyph.bbox
+        resources["XObject"][name.decode()] = pydyf.Stream(
+            [glyph.outline + b" f"], compress=stream.compress, extra=pydyf.Dictionary({
+                "Type": "/XObject", "Subtype": "/Form",
+                "BBox": pydyf.Array((x0 - 1, y0 - 1, x1 + 1, y1 + 1))}))
+    return name
+
+
+def _draw_compiled(stream: Any, compiled: Compiled, width: float, height: float) -> None:
     """Draw a compiled formula the way WeasyPrint places an SVG (xMidYMid meet)."""
-    (vx, vy, vw, vh), ops = compiled
+    (vx, vy, vw, vh), items = compiled
     scale = min(width / vw, height / vh)
     tx = (width - vw * scale) / 2 - vx * scale
     ty = (height - vh * scale) / 2 - vy * scale
     stream.push_state()
     stream.transform(scale, 0, 0, scale, tx, ty)
     stream.set_color_rgb(0, 0, 0)
-    stream.stream.append(ops)
+    ops = [item if isinstance(item, bytes)
+           else b"q " + item.matrix + b" /" + _glyph_name(stream, item) + b" Do Q"
+           for item in items]
+    stream.stream.append(b"\n".join(ops))
     stream.pop_state()
 
 
@@ -130,4 +155,7 @@ class PdfWriter:
 
     def write(self, html: str) -> RenderedPdf:
         doc = self.render(html)
-        return RenderedPdf(doc.write_pdf(), len(doc.pages))
+        try:
+            return RenderedPdf(doc.write_pdf(), len(doc.pages))
+        finally:
+            _GLYPHS.clear()  # the document's resources are written: forget them
