@@ -22,8 +22,6 @@ from typing import Any
 from examgen.render.mathsvg import Compiled, GlyphUse, compiled_for, image_for_link
 
 _REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
-# per resources dictionary (one per document, or per group): its glyph outline XObjects
-_GLYPHS: dict[int, tuple[Any, dict[bytes, bytes]]] = {}
 _PATCHED = False
 MAX_CACHED_IMAGES = 1500
 FAST_MATH = True  # tests switch this off to compare against WeasyPrint's own SVG renderer
@@ -56,11 +54,10 @@ def _glyph_name(stream: Any, glyph: GlyphUse) -> bytes:
     outline is added on first use, so each document holds each outline once."""
     import pydyf
 
-    resources = stream._resources
-    entry = _GLYPHS.get(id(resources))
-    if entry is None or entry[0] is not resources:
-        entry = _GLYPHS[id(resources)] = (resources, {})
-    names = entry[1]
+    resources = stream._resources  # one per document (or per group drawn into)
+    names: dict[bytes, bytes] | None = getattr(resources, "examgen_glyphs", None)
+    if names is None:
+        names = resources.examgen_glyphs = {}
     name = names.get(glyph.outline)
     if name is None:
         name = names[glyph.outline] = f"eg{len(names)}".encode()
@@ -155,7 +152,4 @@ class PdfWriter:
 
     def write(self, html: str) -> RenderedPdf:
         doc = self.render(html)
-        try:
-            return RenderedPdf(doc.write_pdf(), len(doc.pages))
-        finally:
-            _GLYPHS.clear()  # the document's resources are written: forget them
+        return RenderedPdf(doc.write_pdf(), len(doc.pages))
