@@ -1,5 +1,9 @@
 """Exam copies -> HTML documents (exam and answer key) from the Jinja2 templates in
-``templates/``, rendered in a sandbox with autoescape and StrictUndefined."""
+``templates/``, rendered in a sandbox with autoescape and StrictUndefined.
+
+The documents are for :class:`examgen.render.pdf.PdfWriter`: formulas are ``examgen-math:``
+links it resolves (short HTML, see :mod:`examgen.render.mathsvg`), not data URIs.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from typing import Any, Literal
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
 
 from examgen.assemble import ExamCopy
 from examgen.model import Text
@@ -50,15 +53,20 @@ def _pts(x: float) -> str:
     return f"{x:g}"
 
 
-def _math(tex: str) -> Markup:
-    return typeset(tex).img(alt=tex)
-
-
 @lru_cache(maxsize=4)
-def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
+def environment(templates_dir: str = str(TEMPLATES_DIR), linked: bool = True
+                ) -> SandboxedEnvironment:
+    """The templates' environment. ``linked``: formulas as short ``examgen-math:`` links that
+    only the PDF writer resolves (exams, keys); otherwise self-contained SVG images (pages a
+    browser shows, such as the practice app's)."""
     env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update({"tr": _tr, "rich": rich, "inline": inline, "pts": _pts, "math": _math})
+    env.filters.update({
+        "tr": _tr, "pts": _pts,
+        "rich": lambda text, steps=False: rich(text, steps, linked=linked),
+        "inline": lambda text: inline(text, linked=linked),
+        "math": lambda tex: typeset(tex).img(alt=tex, linked=linked),
+    })
     return env
 
 

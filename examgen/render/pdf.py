@@ -5,33 +5,83 @@ one process: the font configuration, the parsed stylesheet, WeasyPrint's image c
 cache of the drawing operators of each math image (WeasyPrint re-parses every SVG path on
 every draw; a formula's operators do not depend on where it is drawn, because WeasyPrint
 moves the origin first, so they are recorded once and replayed).
+
+Formulas arrive as ``examgen-math:`` links (see :mod:`examgen.render.mathsvg`); the writer's
+URL fetcher resolves them. When a formula will be drawn from its compiled operators, WeasyPrint
+only needs its size, so it gets the bare ``<svg>`` element and never parses the paths.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from examgen.render.mathsvg import compiled_for
+from examgen.render.mathsvg import Compiled, GlyphUse, compiled_for, image_for_link
 
 _REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
 _PATCHED = False
 MAX_CACHED_IMAGES = 1500
 FAST_MATH = True  # tests switch this off to compare against WeasyPrint's own SVG renderer
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 
 
-def _draw_compiled(stream: Any, compiled: tuple[tuple[float, float, float, float], bytes],
-                   width: float, height: float) -> None:
+@lru_cache(maxsize=1)
+def _url_fetcher_class() -> Any:
+    """WeasyPrint's URL fetcher, plus ``examgen-math:`` links (built on first use, so that
+    importing this module does not load WeasyPrint)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class MathUrlFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            image = image_for_link(url)
+            if image is None:
+                return super().fetch(url, headers)
+            body = image.svg
+            root = _SVG_ROOT.match(body)
+            if FAST_MATH and root is not None and compiled_for(url) is not None:
+                body = root.group(0) + "</svg>"  # drawn from its operators: the size is enough
+            return URLFetcherResponse(url, body.encode("utf-8"),
+                                      {"Content-Type": "image/svg+xml"})
+
+    return MathUrlFetcher
+
+
+def _glyph_name(stream: Any, glyph: GlyphUse) -> bytes:
+    """The name of ``glyph``'s outline XObject in the resources ``stream`` draws with; the
+    outline is added on first use, so each document holds each outline once."""
+    import pydyf
+
+    resources = stream._resources  # one per document (or per group drawn into)
+    names: dict[bytes, bytes] | None = getattr(resources, "examgen_glyphs", None)
+    if names is None:
+        names = resources.examgen_glyphs = {}
+    name = names.get(glyph.outline)
+    if name is None:
+        name = names[glyph.outline] = f"eg{len(names)}".encode()
+        x0, y0, x1, y1 = glyph.bbox
+        resources["XObject"][name.decode()] = pydyf.Stream(
+            [glyph.outline + b" f"], compress=stream.compress, extra=pydyf.Dictionary({
+                "Type": "/XObject", "Subtype": "/Form",
+                "BBox": pydyf.Array((x0 - 1, y0 - 1, x1 + 1, y1 + 1))}))
+    return name
+
+
+def _draw_compiled(stream: Any, compiled: Compiled, width: float, height: float) -> None:
     """Draw a compiled formula the way WeasyPrint places an SVG (xMidYMid meet)."""
-    (vx, vy, vw, vh), ops = compiled
+    (vx, vy, vw, vh), items = compiled
     scale = min(width / vw, height / vh)
     tx = (width - vw * scale) / 2 - vx * scale
     ty = (height - vh * scale) / 2 - vy * scale
     stream.push_state()
     stream.transform(scale, 0, 0, scale, tx, ty)
     stream.set_color_rgb(0, 0, 0)
-    stream.stream.append(ops)
+    ops = [item if isinstance(item, bytes)
+           else b"q " + item.matrix + b" /" + _glyph_name(stream, item) + b" Do Q"
+           for item in items]
+    stream.stream.append(b"\n".join(ops))
     stream.pop_state()
 
 
@@ -87,6 +137,7 @@ class PdfWriter:
         self.stylesheet = weasyprint.CSS(string=css, font_config=self.font_config)
         self.base_url = base_url
         self.cache: dict[str, Any] = {}
+        self.url_fetcher = _url_fetcher_class()()
 
     def render(self, html: str) -> Any:
         """Lay out ``html``: an inspectable WeasyPrint document."""
@@ -95,7 +146,8 @@ class PdfWriter:
         if len(self.cache) > MAX_CACHED_IMAGES:
             self.cache.clear()
             _REPLAY.clear()
-        return self._weasyprint.HTML(string=html, base_url=self.base_url).render(
+        return self._weasyprint.HTML(string=html, base_url=self.base_url,
+                                     url_fetcher=self.url_fetcher).render(
             stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.cache)
 
     def write(self, html: str) -> RenderedPdf:

@@ -333,4 +333,4 @@ def test_graded_column_calibrates_short_answers(tmp_path: Path, layout: str) -> 
     assert "calibrated on graded answers" in details["s1", "gates"]["feedback"]
     assert "calibrated on graded answers" not in details["s1", "why"]["feedback"]
     if layout == "wide":
-        assert "row 10: graded points 'lots' for gates is not a number" in r.stdout
+        assert f"row {len(SHORT_ANSWERS) + 2}: graded points 'lots' for gates is not a number" in r.stdout

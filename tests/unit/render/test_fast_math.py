@@ -3,8 +3,10 @@ rendering of the same images (rasterised and compared pixel by pixel)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -43,22 +45,57 @@ def test_every_formula_compiles() -> None:
         assert compile_svg(typeset(tex).svg) is not None, tex
 
 
-def test_compiled_math_matches_weasyprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _css() -> str:
     try:
         font = find_hangul_font()
     except FontError as e:
         pytest.skip(str(e))
-    body = "".join(f"<p style='font-size:16pt'>{rich('수식 $' + t + '$ 끝')}</p>" for t in FORMULAS)
-    html = f"<html><body>{body}</body></html>"
-    css = f"@page {{ size: A5; margin: 10mm }} html {{ font-family: '{font}' }}"
-    fast = pdfmod.PdfWriter(css).write(html).data
-    monkeypatch.setattr(pdfmod, "FAST_MATH", False)
-    slow = pdfmod.PdfWriter(css).write(html).data
+    return f"@page {{ size: A5; margin: 10mm }} html {{ font-family: '{font}' }}"
+
+
+def _html(linked: bool = False) -> str:
+    body = "".join(f"<p style='font-size:16pt'>{rich('수식 $' + t + '$ 끝', linked=linked)}</p>"
+                   for t in FORMULAS)
+    return f"<html><body>{body}</body></html>"
+
+
+def assert_looks_the_same(fast: bytes, slow: bytes, tmp: Path) -> None:
     assert fast != slow  # two different drawing paths really ran
-    a, b = pgm(fast, tmp_path, "fast"), pgm(slow, tmp_path, "slow")
+    a, b = pgm(fast, tmp, "fast"), pgm(slow, tmp, "slow")
     assert a.shape == b.shape
     ink_a, ink_b = (a < 128).sum(), (b < 128).sum()
     assert ink_a > 2000  # something was drawn
     assert abs(ink_a - ink_b) / ink_b < 0.01
     assert np.abs(a - b).mean() < 1.0           # out of 255
     assert (np.abs(a - b) > 96).mean() < 0.002  # hardly any pixel differs visibly
+
+
+def test_compiled_math_matches_weasyprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    css = _css()
+    fast = pdfmod.PdfWriter(css).write(_html()).data
+    monkeypatch.setattr(pdfmod, "FAST_MATH", False)
+    slow = pdfmod.PdfWriter(css).write(_html()).data
+    assert_looks_the_same(fast, slow, tmp_path)
+
+
+def test_linked_math_with_shared_glyphs_matches_weasyprint(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    css = _css()
+    fast = pdfmod.PdfWriter(css).write(_html(linked=True)).data
+    assert b"/eg0 Do" in zlib_text(fast)  # glyph outlines are shared XObjects
+    monkeypatch.setattr(pdfmod, "FAST_MATH", False)
+    slow = pdfmod.PdfWriter(css).write(_html(linked=False)).data
+    assert_looks_the_same(fast, slow, tmp_path)
+    # without the fast path a link is just another way to pass the same SVG
+    assert pdfmod.PdfWriter(css).write(_html(linked=True)).data == slow
+
+
+def zlib_text(pdf: bytes) -> bytes:
+    """Every Flate stream of ``pdf``, decompressed and concatenated."""
+    out = []
+    for m in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            out.append(zlib.decompressobj().decompress(pdf[m.end():]))
+        except zlib.error:
+            continue
+    return b"".join(out)

@@ -1,0 +1,47 @@
+"""The ziamath speed-ups change nothing in the SVG it writes, and ``examgen-math:`` links give
+the same PDF as self-contained data URIs."""
+
+from __future__ import annotations
+
+import pytest
+
+from examgen.render import ziamath_fast
+from examgen.render.mathsvg import RENDER_SIZE, image_for_link, typeset
+from tests.unit.render.test_fast_math import FORMULAS as DRAWN
+
+FORMULAS = [
+    *DRAWN,
+    r"\left( \frac{a}{b} \right)^{2} + \left| x_{i} \right| = \left[ \sum_{j=1}^{n} w_j \right]",
+    r"\operatorname{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V",
+    r"\frac{\partial L}{\partial h_{t-1}} = \prod_{k=t}^{T} \tanh'(a_k)\, W^\top",
+    r"c_t = f_t \odot c_{t-1} + i_t \odot g_t,\quad h_t = o_t \odot \tanh(c_t)",
+    r"\{ 1, 2 \} \cup \langle a, b \rangle",
+    r"x = \begin{pmatrix} \frac{1}{2} \\ -3.25 \end{pmatrix}",
+]
+
+
+def _svg(tex: str, display: bool) -> str:
+    import ziamath
+
+    ziamath.config.svg2 = False
+    return str(ziamath.Latex(tex, size=RENDER_SIZE, inline=not display).svg())
+
+
+@pytest.mark.parametrize("display", [False, True])
+def test_speedups_write_the_same_svg(display: bool) -> None:
+    ziamath_fast.uninstall()
+    try:
+        plain = [_svg(tex, display) for tex in FORMULAS]
+    finally:
+        ziamath_fast.install()
+    assert [_svg(tex, display) for tex in FORMULAS] == plain
+
+
+def test_link_names_the_formula() -> None:
+    for tex in FORMULAS:
+        image = typeset(tex)
+        assert image.link.startswith("examgen-math:i") and "\\" not in image.link
+        assert image_for_link(image.link) == image
+    assert image_for_link("examgen-math:") is None
+    assert image_for_link("examgen-math:x1") is None
+    assert image_for_link("data:image/svg+xml;base64,") is None
