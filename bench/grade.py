@@ -89,14 +89,16 @@ def main() -> int:
         res = grade_files(rpath, manifest=mpath, out=Path(tmp) / "out", pdf=not args.no_pdf)
         wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # short answers are scored in worker processes for large classes: their peak counts too
+    peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     n_answers = sum(len(s.answers) for s in res.batch.students)
     n_short = sum(1 for c in copies["form-A"] if c["kind"] == "short_answer")
     print(f"bench/grade.py: {len(res.batch.students)} students x {len(data['columns'])} "
           f"questions = {n_answers} answers ({n_short} short-answer columns), "
           f"report PDF {'off' if args.no_pdf else 'on'}")
     print(f"  wall time {wall:.2f} s ({1e6 * wall / n_answers:.1f} µs per answer); "
-          f"peak memory {peak:.0f} MiB")
-    ok = wall < TARGET_S and peak < TARGET_MB
+          f"peak memory {peak:.0f} MiB (largest worker {peak_child:.0f} MiB)")
+    ok = wall < TARGET_S and peak + peak_child < TARGET_MB
     print(f"  target < {TARGET_S:.0f} s and < {TARGET_MB} MiB: {'met' if ok else 'NOT met'}")
     return 0
 

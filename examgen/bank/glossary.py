@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -47,15 +48,42 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-def _pattern(spelling: str) -> str:
-    """Regex source of one spelling: separators optional, Latin at word boundaries."""
-    pieces = [p for p in _SEPARATORS.split(fold(spelling)) if p]
-    body = r"[\s\-_‐‑–·]*".join(re.escape(p) for p in pieces)
-    if _LATIN_WORD.match(fold(spelling)):
-        head = r"(?<![a-z0-9])" if pieces and pieces[0][:1].isalnum() else ""
-        tail = r"(?:e?s)?(?![a-z0-9])" if pieces and pieces[-1][-1:].isalnum() else ""
-        return head + body + tail
-    return body
+_SEP_ATOM = ""        # a separator position inside a spelling (matches zero or more separators)
+_END = "\0"          # marks a node where a spelling ends (True: a Latin one, with a plural tail)
+_SEP_RX = r"[\s\-_‐‑–·]*"
+_LATIN_TAIL = r"(?:e?s)?(?![a-z0-9])"
+
+
+def _trie_regex(spellings: list[str]) -> str:
+    """One regex for all spellings, shaped as a trie (shared prefixes matched once), so a text is
+    scanned in time that hardly grows with the number of spellings. At every node the longer
+    continuations come before stopping there, so the longest spelling wins."""
+    root: dict[str, Any] = {}
+    for s in spellings:
+        pieces = [p for p in _SEPARATORS.split(fold(s)) if p]
+        atoms: list[str] = []
+        for k, piece in enumerate(pieces):
+            if k:
+                atoms.append(_SEP_ATOM)
+            atoms += list(piece)
+        node = root
+        for a in atoms:
+            node = node.setdefault(a, {})
+        latin = bool(_LATIN_WORD.match(fold(s))) and pieces[-1][-1:].isalnum()
+        node[_END] = bool(node.get(_END)) or latin
+
+    def rx(node: dict[str, Any]) -> str:
+        parts = [(_SEP_RX if a == _SEP_ATOM else re.escape(a)) + rx(child)
+                 for a, child in sorted((k, v) for k, v in node.items() if k != _END)]
+        if _END in node:
+            parts.append(_LATIN_TAIL if node[_END] else "")
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    branches = []
+    for a, child in sorted(root.items()):
+        head = r"(?<![a-z0-9])" if re.fullmatch(r"[a-z0-9]", a) else ""
+        branches.append(head + re.escape(a) + rx(child))
+    return "|".join(branches)
 
 
 class Glossary:
@@ -72,10 +100,7 @@ class Glossary:
                 if key:
                     self._token_of[key] = t.token
                     entries.append((s, t.token))
-        # longest spelling first so that "self-attention" wins over "attention"
-        entries.sort(key=lambda e: -len(_SEPARATORS.sub("", fold(e[0]))))
-        self._regex = (re.compile("|".join(f"(?:{_pattern(s)})" for s, _ in entries))
-                       if entries else None)
+        self._regex = re.compile(_trie_regex([s for s, _ in entries])) if entries else None
 
     def token_for(self, spelling: str) -> str | None:
         return self._token_of.get(_SEPARATORS.sub("", fold(spelling)))

@@ -157,6 +157,58 @@ def _graded_answers(short: dict[str, list[ShortItem]], overrides: Sequence[Overr
     return out
 
 
+@dataclass(frozen=True)
+class _Question:
+    """What scoring one question's distinct answers gives (texts only: cheap to send between
+    processes)."""
+
+    scored: dict[str, Scored]
+    hits: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]  # matched/missing/wrong
+    label: dict[str, int]        # answer group
+    tight: dict[str, int]        # near-identical cluster, -1 when the references explain it
+    examples: list[str]          # a text per near-identical cluster
+
+
+def _score_question(part: PartKey, unique: list[str], counts: list[int],
+                    graded: dict[str, float] | None) -> _Question:
+    scorer = ShortAnswerScorer(part.rubric, part.wrong_answers, part.wrong_concepts).fit(
+        list(part.references) or [""], unique, question=part.prompt, graded=graded)
+    text_scores = scorer.score_many(unique)
+    canon = [scorer.glossary_.canonical(t) for t in unique]
+    label = greedy_groups(unique, counts, scorer.vectors(canon), GROUP_THRESHOLD)
+    tight = near_identical(canon)
+    examples = [""] * (max(tight) + 1)
+    for t, c in zip(unique, tight, strict=True):
+        examples[c] = examples[c] or t
+    return _Question(
+        {t: _points(ts, part.points) for t, ts in zip(unique, text_scores, strict=True)},
+        {t: (ts.matched, ts.missing, ts.wrong) for t, ts in zip(unique, text_scores, strict=True)},
+        dict(zip(unique, label, strict=True)),
+        {t: -1 if max(ts.similarity, ts.cosine) >= EXPLAINED else c
+         for t, ts, c in zip(unique, text_scores, tight, strict=True)},
+        examples)
+
+
+PARALLEL_MIN = 5_000    # short answers in a batch from which questions are scored in parallel
+
+
+def _score_questions(jobs: list[tuple[PartKey, list[str], list[int], dict[str, float] | None]]
+                     ) -> list[_Question]:
+    """Every question's result, in order; large batches use a process per core (fork: the
+    workers start with the loaded libraries)."""
+    import multiprocessing as mp
+    import os
+
+    total = sum(len(u) for _, u, _, _ in jobs)
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or total < PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
+        return [_score_question(*job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        return list(pool.map(_score_question, *zip(*jobs, strict=True)))
+
+
 def score_short(groups: dict[str, list[ShortItem]],
                 graded: dict[str, dict[str, float]] | None = None) -> ShortResult:
     """Score every short answer, question by question: one scorer per question fitted on the
@@ -166,50 +218,37 @@ def score_short(groups: dict[str, list[ShortItem]],
     all_groups: list[AnswerGroup] = []
     near: dict[str, list[tuple[str, int]]] = {}
     near_texts: dict[str, list[str]] = {}
+    jobs, asked = [], []
     for qid, items in groups.items():
-        part = items[0].part
-        answered = [it for it in items if not blank(it.text)]
         for it in items:
             scores[(it.entry, it.part_index)] = Scored(0.0, Outcome.BLANK, "no answer")
+        answered = [it for it in items if not blank(it.text)]
         if not answered:
             continue
         counts = Counter(it.text for it in answered)
         unique = sorted(counts, key=lambda t: (-counts[t], t))   # equal answers scored once
-        scorer = ShortAnswerScorer(part.rubric, part.wrong_answers, part.wrong_concepts).fit(
-            list(part.references) or [""], unique, question=part.prompt,
-            graded=(graded or {}).get(qid))
-        text_scores = dict(zip(unique, scorer.score_many(unique), strict=True))
-        scored = {t: _points(ts, part.points) for t, ts in text_scores.items()}
-        for it in answered:
-            scores[(it.entry, it.part_index)] = scored[it.text]
-        # groups: by similarity of the canonical answers
-        vectors = scorer.vectorizer_.transform([scorer.glossary_.canonical(t) for t in unique])
-        label = greedy_groups(unique, [counts[t] for t in unique], vectors, GROUP_THRESHOLD)
-        lab_of = dict(zip(unique, label, strict=True))
+        jobs.append((items[0].part, unique, [counts[t] for t in unique], (graded or {}).get(qid)))
+        asked.append((qid, answered, unique))
+    for (qid, answered, unique), res in zip(asked, _score_questions(jobs), strict=True):
+        part = answered[0].part
         members: dict[int, list[ShortItem]] = {}
         for it in answered:
-            members.setdefault(lab_of[it.text], []).append(it)
+            scores[(it.entry, it.part_index)] = res.scored[it.text]
+            members.setdefault(res.label[it.text], []).append(it)
         for k in sorted(members):
             gid = f"{qid}/G{k + 1:02d}"
             who = members[k]
-            texts = [t for t in unique if lab_of[t] == k]
-            lead = text_scores[texts[0]]
+            texts = [t for t in unique if res.label[t] == k]
+            lead = res.scored[texts[0]]
             for it in who:
                 group_of[(it.entry, it.part_index)] = gid
             all_groups.append(AnswerGroup(
                 gid, qid, tuple((it.student_id, it.part.column) for it in who), tuple(texts),
-                scored[texts[0]].points, part.points, lead.matched, lead.missing, lead.wrong,
-                any(scored[t].needs_review for t in texts), scored[texts[0]].feedback))
+                lead.points, part.points, *res.hits[texts[0]],
+                any(res.scored[t].needs_review for t in texts), lead.feedback))
         # collusion: near-identical answers the references do not explain
-        tight = near_identical([scorer.glossary_.canonical(t) for t in unique])
-        explained = {t for t, ts in text_scores.items()
-                     if max(ts.similarity, ts.cosine) >= EXPLAINED}
-        tight_of = dict(zip(unique, tight, strict=True))
-        near[qid] = [(it.student_id, -1 if it.text in explained else tight_of[it.text])
-                     for it in answered]
-        near_texts[qid] = [""] * (max(tight) + 1)
-        for t, c in zip(unique, tight, strict=True):
-            near_texts[qid][c] = near_texts[qid][c] or t
+        near[qid] = [(it.student_id, res.tight[it.text]) for it in answered]
+        near_texts[qid] = res.examples
     return ShortResult(scores, group_of, tuple(all_groups),
                        tuple(collusion(near, near_texts)))
 

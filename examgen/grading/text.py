@@ -154,6 +154,13 @@ class ShortAnswerScorer:
             base = np.where(exact >= 0, exact, base)   # a graded answer keeps its grade
         return base, self.char_[idx]
 
+    def vectors(self, canonical: Sequence[str]):  # type: ignore[no-untyped-def]
+        """Character n-gram TF-IDF rows of canonical texts (the rows computed in fit when the
+        texts were seen there)."""
+        if self.answers_m_ is not None and all(t in self.row_ for t in canonical):
+            return self.answers_m_[[self.row_[t] for t in canonical]]
+        return self.vectorizer_.transform(list(canonical))
+
     def similarities(self, answers: Sequence[str]) -> np.ndarray:
         """The similarity score (0..1) of each answer, before the rubric."""
         self._check()
@@ -167,8 +174,8 @@ class ShortAnswerScorer:
         if not answers:
             return []
         canon = [self.glossary_.canonical(a) for a in answers]
-        base, cosine = self._similarity(canon)
-        x = self.vectorizer_.transform(canon)
+        base, cosine = self._similarity(canon)   # every text is now a row of the space
+        x = self.vectors(canon)
         near_ref = (x @ self.refs_m_.T).toarray().max(axis=1)
         near_wrong = ((x @ self.wrong_m_.T).toarray().max(axis=1) if self.wrong_m_ is not None
                       else np.zeros(len(canon)))
