@@ -205,6 +205,9 @@ def _score_questions(jobs: list[tuple[PartKey, list[str], list[int], dict[str, f
         return [_score_question(*job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
+    # imported once here, not once per worker (scikit-learn takes about 2 s to import)
+    import sklearn.feature_extraction.text  # noqa: F401
+
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
         return list(pool.map(_score_question, *zip(*jobs, strict=True)))
 

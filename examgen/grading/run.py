@@ -8,7 +8,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,7 +110,7 @@ def rejected_rows(batch: GradeBatch) -> list[list[str]]:
 
 def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tuple[Path, ...]:
     """Write every output; each file appears complete or not at all."""
-    from examgen.reports import render_report_html, render_report_pdf, render_review_html
+    from examgen.reports import render_report_html, render_review_html
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -118,6 +118,8 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tupl
         raise ExamgenError(f"cannot create output folder {out_dir}: {e.strerror or e}; "
                            "choose another --out") from None
     html = render_report_html(batch)
+    pdf_job = (_start_pdf(html, len(batch.students) >= PDF_FORK_MIN) if pdf
+               else None)   # large classes: typeset in another process meanwhile
     outputs: list[tuple[str, bytes]] = [
         ("grades.csv", _csv(grades_rows(batch)).encode("utf-8")),
         ("details.csv", _csv(details_rows(batch)).encode("utf-8")),
@@ -127,12 +129,41 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tupl
     if batch.groups:
         outputs += [("groups.csv", _csv(groups_rows(batch)).encode("utf-8")),
                     ("review.html", render_review_html(batch).encode("utf-8"))]
-    if pdf:
-        outputs.append(("report.pdf", render_report_pdf(html)))
+    if pdf_job is not None:
+        outputs.append(("report.pdf", pdf_job()))
     written = []
     for name, data in outputs:  # everything is built before anything is written
         written.append(_atomic_write(out_dir / name, data))
     return tuple(written)
+
+
+PDF_FORK_MIN = 1_000   # students from which the report PDF is typeset in a forked process
+
+
+def _start_pdf(html: str, fork: bool) -> Callable[[], bytes]:
+    """Start typesetting the report PDF; the returned function waits for its bytes. Large
+    classes fork a process for it (the collector is frozen first so that the child does not
+    touch, and copy, the parent's objects); small ones typeset when asked."""
+    import gc
+    import multiprocessing as mp
+
+    from examgen.reports import render_report_pdf
+
+    if not fork or "fork" not in mp.get_all_start_methods():
+        return lambda: render_report_pdf(html)
+    from concurrent.futures import ProcessPoolExecutor
+
+    gc.freeze()
+    pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
+    future = pool.submit(render_report_pdf, html)
+    gc.unfreeze()
+
+    def wait() -> bytes:
+        try:
+            return future.result()
+        finally:
+            pool.shutdown()
+    return wait
 
 
 def _atomic_write(path: Path, data: bytes) -> Path:
