@@ -264,3 +264,11 @@ def test_report_pdf_is_a_pdf() -> None:
         pytest.skip(f"no Hangul font installed: {e}")
     pdf = reports.render_report_pdf(reports.render_report_html(hostile_batch()))
     assert pdf.startswith(b"%PDF")
+
+
+def test_report_pdf_from_a_forked_process_is_the_same_pdf() -> None:
+    from examgen.grading.run import _start_pdf
+
+    html = reports.render_report_html(batch_of(MIXED, MIXED_MAX))
+    forked, here = _start_pdf(html, fork=True)(), _start_pdf(html, fork=False)()
+    assert forked.startswith(b"%PDF") and forked == here
