@@ -50,9 +50,18 @@ def grade_batch(key: AnswerKey, subs: Submissions,
                 overrides: Sequence[Override] = ()) -> GradeBatch:
     pending: list[tuple[Entry, list[tuple[PartKey, str]]]] = []
     short: dict[str, list[ShortItem]] = {}
-    # points the instructor put in the responses' graded column(s) act as overrides
-    inline = [Override(e.student_id, col, pts, "graded column", row, source="responses")
-              for e in subs.entries for col, pts, row in e.graded]
+    # points the instructor put in the responses' graded column(s) act as overrides; one
+    # outside the question's range is reported and left out, the answer is still scored
+    inline, notices = [], list(subs.notices)
+    for e in subs.entries:
+        most = {p.column: p.points for p in key.parts_for(e.student_id)} if e.graded else {}
+        for col, pts, row in e.graded:
+            if -most.get(col, 0.0) <= pts <= most.get(col, 0.0):
+                inline.append(Override(e.student_id, col, pts, "graded column", row,
+                                       source="responses"))
+            else:
+                notices.append(f"row {row}: graded points {pts:g} for {col} are outside "
+                               f"0..{most.get(col, 0.0):g}; the answer is scored as if ungraded")
     overrides = [*inline, *overrides]
     for e_index, entry in enumerate(subs.entries):
         given = dict(entry.answers)
@@ -88,7 +97,7 @@ def grade_batch(key: AnswerKey, subs: Submissions,
                                      entry.flags))
     batch = GradeBatch(key.title, subs.source, key.columns,
                        tuple(p.points for p in _column_parts(key)), tuple(students),
-                       subs.rejected, subs.notices, result.groups, result.suspicions,
+                       subs.rejected, tuple(notices), result.groups, result.suspicions,
                        tuple(sorted((q, len(g)) for q, g in graded.items()
                                     if len(g) >= FEW_SHOT_MIN)))
     return apply_overrides(batch, overrides) if overrides else batch

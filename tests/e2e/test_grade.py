@@ -320,7 +320,8 @@ def test_graded_column_calibrates_short_answers(tmp_path: Path, layout: str) -> 
     else:
         rows = [["student_id", "gates", "why", "gates_graded"]]
         rows += [[sid, *a, grades.get(sid, "")] for sid, a in SHORT_ANSWERS.items()]
-        rows.append(["s9", "forget gate", "attention", "lots"])
+        rows[-1][-1] = "40"                         # out of range: reported, not applied
+        rows.append(["s10", "forget gate", "attention", "lots"])
     resp = write(tmp_path / "resp.csv", rows)
     out = tmp_path / "g"
     r = run("grade", "--key", str(key), "--responses", str(resp), "--out", str(out), "--no-pdf")
@@ -333,4 +334,6 @@ def test_graded_column_calibrates_short_answers(tmp_path: Path, layout: str) -> 
     assert "calibrated on graded answers" in details["s1", "gates"]["feedback"]
     assert "calibrated on graded answers" not in details["s1", "why"]["feedback"]
     if layout == "wide":
-        assert f"row {len(SHORT_ANSWERS) + 2}: graded points 'lots' for gates is not a number" in r.stdout
+        n = len(SHORT_ANSWERS)
+        assert f"row {n + 2}: graded points 'lots' for gates is not a number" in r.stdout
+        assert f"row {n + 1}: graded points 40 for gates are outside 0..4" in r.stdout
