@@ -233,6 +233,3 @@ class ShortAnswerScorer:
                 + "".join(f"; {n}" for n in notes))
         return TextScore(value, confidence, hits.matched, hits.missing, sim, expl, review,
                          hits.wrong, hits.negated, cosine)
-
-    def uncertain(self, s: TextScore) -> bool:
-        return s.needs_review
