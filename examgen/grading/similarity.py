@@ -67,11 +67,6 @@ def words(text: str) -> list[str]:
     return out
 
 
-def _unit_rows(m: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(m, axis=1, keepdims=True)
-    return m / np.where(n > 0, n, 1)
-
-
 @dataclass(frozen=True)
 class CharSpace:
     """The character n-gram TF-IDF space the features were computed in (reused by the scorer
@@ -100,23 +95,23 @@ def fit_features(references: Sequence[str], answers: Sequence[str], question: st
     if n == 0:
         return {f: np.zeros(0) for f in FEATURES}, None
     qwords = set(words(question))
-
-    def analyse(t: str) -> list[str]:
-        return [w for w in words(t) if w not in qwords]
-
     corpus = list(refs) + list(answers)
-    for tag, vec in (("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4),
-                                              sublinear_tf=True, dtype=np.float64)),
-                     ("word", TfidfVectorizer(analyzer=analyse, sublinear_tf=True,
-                                              dtype=np.float64))):
+    # each text's content words, once: for the word TF-IDF and for coverage
+    content = [[w for w in words(t) if w not in qwords] for t in corpus]
+    for tag, vec, docs in (
+            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+                                     dtype=np.float64), corpus),
+            ("word", TfidfVectorizer(analyzer=_given, sublinear_tf=True, dtype=np.float64),
+             content)):
         try:
-            m = vec.fit_transform(corpus)
+            m = vec.fit_transform(docs)
         except ValueError:  # nothing but stop words / question words anywhere
             for f in (tag, f"{tag}_prf", f"{tag}_knn"):
                 out[f] = np.zeros(n)
             continue
         r, a = m[:nr], m[nr:]
-        sim = (a @ r.T).toarray().max(axis=1)
+        to_refs = (a @ r.T).toarray()
+        sim = to_refs.max(axis=1)
         out[tag] = sim
         # pseudo-reference: references (weight: half the answers' total) plus answers by sim^2
         w = sim ** 2
@@ -125,21 +120,26 @@ def fit_features(references: Sequence[str], answers: Sequence[str], question: st
         norm = np.linalg.norm(centre)
         out[f"{tag}_prf"] = np.asarray(a @ (centre / norm if norm else centre)).ravel()
         if tag == "char":
-            out["char_knn"] = _knn(a, r)
+            out["char_knn"] = _knn(a, to_refs)
             space = CharSpace(vec, a, r)
-    ref_words = set().union(*(set(analyse(x)) for x in refs)) or set().union(
+    ref_words = set().union(*(set(c) for c in content[:nr])) or set().union(
         *(set(words(x)) for x in refs))
-    out["coverage"] = np.array([len(ref_words & set(analyse(t))) / max(1, len(ref_words))
-                                for t in answers])
+    out["coverage"] = np.array([len(ref_words & set(c)) / max(1, len(ref_words))
+                                for c in content[nr:]])
     out["length"] = np.log1p([len(t.split()) for t in answers])
     return {f: out[f] for f in FEATURES}, space
 
 
-def _knn(a, r, k: int = 5) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Mean cosine to the k most similar other answers and references (dense in blocks)."""
+def _given(tokens: list[str]) -> list[str]:
+    """The analyzer of documents that are already lists of words."""
+    return tokens
+
+
+def _knn(a, rs: np.ndarray, k: int = 5) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Mean cosine to the k most similar other answers and references (``rs``: the answers'
+    cosines to the references), dense in blocks."""
     n = a.shape[0]
     out = np.empty(n)
-    rs = (a @ r.T).toarray()
     for lo in range(0, n, 2048):
         hi = min(n, lo + 2048)
         s = (a[lo:hi] @ a.T).toarray()

@@ -176,20 +176,20 @@ class ShortAnswerScorer:
         canon = [self.glossary_.canonical(a) for a in answers]
         base, cosine = self._similarity(canon)   # every text is now a row of the space
         x = self.vectors(canon)
-        near_ref = (x @ self.refs_m_.T).toarray().max(axis=1)
         near_wrong = ((x @ self.wrong_m_.T).toarray().max(axis=1) if self.wrong_m_ is not None
                       else np.zeros(len(canon)))
         near_q = ((x @ self.question_m_.T).toarray().ravel() if self.question_m_ is not None
                   else np.zeros(len(canon)))
-        return [self._combine(c, float(b), float(s), float(w), float(r), float(q))
-                for c, b, s, w, r, q in zip(canon, base, cosine, near_wrong, near_ref, near_q,
-                                            strict=True)]
+        return [self._combine(c, float(b), float(s), float(w), float(q))
+                for c, b, s, w, q in zip(canon, base, cosine, near_wrong, near_q, strict=True)]
 
     def score(self, answer: str) -> TextScore:
         return self.score_many([answer])[0]
 
     def _combine(self, canon: str, sim: float, cosine: float, wrong_sim: float,
-                 ref_sim: float, question_sim: float) -> TextScore:
+                 question_sim: float) -> TextScore:
+        """``cosine``: to the closest reference, in the same space as ``wrong_sim`` and
+        ``question_sim``."""
         hits: RubricHits = self.matcher_.hits(canon, canonical=canon)
         value = sim
         notes, review = [], False
@@ -213,10 +213,10 @@ class ShortAnswerScorer:
         if hits.negated:
             notes.append(f"negated: {', '.join(hits.negated)}")
             review = True
-        if question_sim >= RESTATES and question_sim > ref_sim + 0.15:
+        if question_sim >= RESTATES and question_sim > cosine + 0.15:
             notes.append(f"mostly restates the question ({question_sim:.2f})")
             review = True
-        if self.wrong_m_ is not None and wrong_sim >= NEAR_WRONG and wrong_sim > ref_sim + 0.15:
+        if self.wrong_m_ is not None and wrong_sim >= NEAR_WRONG and wrong_sim > cosine + 0.15:
             value = min(value, 0.2)
             notes.append(f"close to a known wrong answer ({wrong_sim:.2f})")
             review = True
