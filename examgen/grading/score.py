@@ -31,6 +31,7 @@ class Scored:
     needs_review: bool = False
     misconception: str | None = None
     normalized: str = ""
+    position: int | None = None    # format errors: 0-based index of the offending character
 
 
 # parsing is cached: equal cells (common in a class) are parsed once; plain ASCII decimals (most
@@ -118,7 +119,7 @@ def _equivalent(expr: Any, expected_text: str, variables: frozenset[str]) -> boo
 def format_error(err: P.FormatError, text: str) -> Scored:
     where = f" (at character {err.position + 1})" if err.position is not None else ""
     return Scored(0.0, Outcome.FORMAT_ERROR, f"could not read the answer: {err.message}{where}",
-                  needs_review=True, normalized="")
+                  needs_review=True, normalized="", position=err.position)
 
 
 def score(part: PartKey, text: str) -> Scored:

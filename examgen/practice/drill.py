@@ -8,7 +8,6 @@ variant seed, which is stored with the attempt so ``variant_for_seed`` re-create
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -78,8 +77,6 @@ def same_template(template_id: str, student: str, draw_no: int) -> Draw:
 
 # -- grading -------------------------------------------------------------------------------------
 
-_AT = re.compile(r"\(at character (\d+)\)")
-
 
 @dataclass(frozen=True)
 class PartResult:
@@ -126,8 +123,8 @@ def grade_variant(variant: Variant, answers: Mapping[str, str]) -> Result:
         scored = grade_one(key, text)
         mis = next((m.description for m in part.misconceptions if m.id == scored.misconception),
                    None)
-        at = _AT.search(scored.feedback) if scored.outcome is Outcome.FORMAT_ERROR else None
-        error_at = int(at.group(1)) - 1 if at and int(at.group(1)) - 1 < len(text) else None
+        at = scored.position if scored.outcome is Outcome.FORMAT_ERROR else None
+        error_at = at if at is not None and at < len(text) else None
         results.append(PartResult(part, key.column, text, scored, mis, error_at))
     points = sum(r.scored.points for r in results)
     return Result(tuple(results), points, variant.points,
