@@ -24,7 +24,8 @@ from examgen.errors import ExamgenError
 DEFAULT_GLOSSARY = Path(__file__).resolve().parents[2] / "question_bank" / "glossary.yaml"
 GLOSSARY_FILE = DEFAULT_GLOSSARY.name
 
-_SEPARATORS = re.compile(r"[\s\-_‐‑–·]+")
+_SEP_CLASS = r"[\s\-_‐‑–·]"     # what may separate the words of a spelling
+_SEPARATORS = re.compile(_SEP_CLASS + "+")
 _LATIN_WORD = re.compile(r"^[a-z0-9\[\]().'/+ _-]+$")
 
 
@@ -50,7 +51,7 @@ def fold(text: str) -> str:
 
 _SEP_ATOM = ""        # a separator position inside a spelling (matches zero or more separators)
 _END = "\0"          # marks a node where a spelling ends (True: a Latin one, with a plural tail)
-_SEP_RX = r"[\s\-_‐‑–·]*"
+_SEP_RX = _SEP_CLASS + "*"
 _LATIN_TAIL = r"(?:e?s)?(?![a-z0-9])"
 
 
@@ -93,14 +94,14 @@ class Glossary:
         self.terms = terms
         self._token_of: dict[str, str] = {}
         self._cache: dict[str, str] = {}   # equal answers are common in a class
-        entries: list[tuple[str, str]] = []
+        spellings: list[str] = []
         for t in terms:
             for s in t.spellings:
                 key = _SEPARATORS.sub("", fold(s))
                 if key:
                     self._token_of[key] = t.token
-                    entries.append((s, t.token))
-        self._regex = re.compile(_trie_regex([s for s, _ in entries])) if entries else None
+                    spellings.append(s)
+        self._regex = re.compile(_trie_regex(spellings)) if spellings else None
 
     def token_for(self, spelling: str) -> str | None:
         return self._token_of.get(_SEPARATORS.sub("", fold(spelling)))

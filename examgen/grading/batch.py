@@ -56,7 +56,7 @@ def grade_batch(key: AnswerKey, subs: Submissions,
     for e in subs.entries:
         most = {p.column: p.points for p in key.parts_for(e.student_id)} if e.graded else {}
         for col, pts, row in e.graded:
-            if -most.get(col, 0.0) <= pts <= most.get(col, 0.0):
+            if _allowed(pts, most.get(col, 0.0)):
                 inline.append(Override(e.student_id, col, pts, "graded column", row,
                                        source="responses"))
             else:
@@ -198,7 +198,7 @@ def _score_question(part: PartKey, unique: list[str], counts: list[int],
         examples)
 
 
-PARALLEL_MIN = 5_000    # short answers in a batch from which questions are scored in parallel
+PARALLEL_MIN = 5_000    # distinct short answers from which questions are scored in parallel
 
 
 def _score_questions(jobs: list[tuple[PartKey, list[str], list[int], dict[str, float] | None]]
@@ -247,10 +247,13 @@ def score_short(groups: dict[str, list[ShortItem]],
         for it in answered:
             scores[(it.entry, it.part_index)] = res.scored[it.text]
             members.setdefault(res.label[it.text], []).append(it)
+        texts_of: dict[int, list[str]] = {}
+        for t in unique:                      # most common first, as the groups were led
+            texts_of.setdefault(res.label[t], []).append(t)
         for k in sorted(members):
             gid = f"{qid}/G{k + 1:02d}"
             who = members[k]
-            texts = [t for t in unique if res.label[t] == k]
+            texts = texts_of[k]
             lead = res.scored[texts[0]]
             for it in who:
                 group_of[(it.entry, it.part_index)] = gid
@@ -315,6 +318,11 @@ def read_overrides(path: Path | str) -> list[Override]:
     return out
 
 
+def _allowed(points: float, max_points: float) -> bool:
+    """Points an instructor may give: up to the maximum, or as much taken off."""
+    return -max_points <= points <= max_points
+
+
 def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:
     """The batch with the instructor's points replacing the computed ones (every total and
     statistic is recomputed from the answers)."""
@@ -334,7 +342,7 @@ def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBa
             answers = list(s.answers)
             for k, a in enumerate(answers):
                 if o.question in (a.column, a.question_id):
-                    if not -a.max_points <= o.points <= a.max_points:
+                    if not _allowed(o.points, a.max_points):
                         problems.append(f"{o.source} row {o.row}: {o.points:g} points is outside "
                                         f"0..{a.max_points:g} for {a.column}")
                         hit = True

@@ -115,9 +115,8 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
             parts = []
             for q in copy["questions"]:
                 for col, part in zip(q["columns"], q["variant"]["parts"], strict=True):
-                    pk = _part_from_manifest(col, q["template_id"], part)
-                    if pk.kind == "short_answer":
-                        pk = replace(pk, prompt=" ".join(_text_variants(q["variant"]["prompt"])))
+                    pk = _part_from_manifest(col, q["template_id"], part,
+                                             q["variant"]["prompt"])
                     choice = pk.kind in ("single_choice", "multiple_choice")
                     parts.append(replace(pk, negative=negative if choice else 0.0,
                                          partial_credit=partial))
@@ -136,15 +135,17 @@ def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
                        ) -> tuple[PartKey, ...]:
     """The keys of one variant's parts (as a manifest would give them), for grading a single
     variant outside a batch, e.g. in the practice app. Columns default to ``a``, ``b``, ..."""
-    parts = variant.to_dict()["parts"]
+    d = variant.to_dict()
+    parts = d["parts"]
     cols = list(columns) if columns is not None else [chr(ord("a") + i) for i in range(len(parts))]
-    prompt = " ".join(x for x in (variant.prompt.ko, variant.prompt.en) if x)
-    return tuple(replace(_part_from_manifest(c, variant.template_id, p),
-                         prompt=prompt if p["kind"] == "short_answer" else "")
+    return tuple(_part_from_manifest(c, variant.template_id, p, d["prompt"])
                  for c, p in zip(cols, parts, strict=True))
 
 
-def _part_from_manifest(col: str, qid: str, part: dict[str, Any]) -> PartKey:
+def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
+                        prompt: dict[str, str] | str) -> PartKey:
+    """One part's key; ``prompt`` is the question's (short answers keep its text: its words
+    earn nothing)."""
     tol = part.get("tolerance")
     opts = part.get("options", [])
     rubric = tuple(RubricConcept(c["concept"], float(c["weight"]), tuple(c["synonyms"]),
@@ -168,6 +169,7 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any]) -> PartKey:
         wrong_concepts=tuple(WrongConcept(w["concept"], tuple(w["synonyms"]),
                                           Text(**w["why"]) if w.get("why") else None)
                              for w in part.get("wrong_concepts", [])),
+        prompt=" ".join(_text_variants(prompt)) if part["kind"] == "short_answer" else "",
         misconceptions=mis)
 
 

@@ -50,9 +50,9 @@ def _negated(text: str, start: int, end: int) -> bool:
                 or _EN_BEFORE.search(text[max(0, start - 40):start]))
 
 
-def _first_hit(text: str, spellings: Sequence[_Spelling]) -> tuple[int, bool] | None:
-    """Position of the first affirmed occurrence of any spelling, and whether a negated one was
-    seen (None when none occurs at all)."""
+def _first_hit(text: str, spellings: Sequence[_Spelling]) -> int | None:
+    """Position of the first affirmed occurrence of any spelling; -1 when the only occurrences
+    are negated, None when there is none."""
     best: int | None = None
     negated = False
     for s in spellings:
@@ -63,8 +63,8 @@ def _first_hit(text: str, spellings: Sequence[_Spelling]) -> tuple[int, bool] | 
             best = m.start() if best is None else min(best, m.start())
             break
     if best is None:
-        return (-1, True) if negated else None
-    return best, negated
+        return -1 if negated else None
+    return best
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class RubricMatcher:
         for c, spellings, stages in self._concepts:
             if stages:
                 found = [_first_hit(text, s) for s in stages]
-                pos = [f[0] for f in found if f is not None and f[0] >= 0]
+                pos = [f for f in found if f is not None and f >= 0]
                 if len(pos) == len(stages):
                     if pos == sorted(pos):
                         matched.append(c.concept)
@@ -112,13 +112,13 @@ class RubricMatcher:
                         wrong.append(f"{c.concept} (reversed)")
                 continue
             hit = _first_hit(text, spellings)
-            if hit is not None and hit[0] >= 0:
+            if hit is not None and hit >= 0:
                 matched.append(c.concept)
             elif hit is not None:
                 negated.append(c.concept)
         for w, spellings in self._cues:
             hit = _first_hit(text, spellings)
-            if hit is not None and hit[0] >= 0:
+            if hit is not None and hit >= 0:
                 wrong.append(w.concept)
         coverage = sum(c.weight for c in self.rubric if c.concept in matched) / self._total
         missing = tuple(c.concept for c in self.rubric if c.concept not in matched)
