@@ -5,9 +5,13 @@ functions, :func:`render_report_html` and :func:`render_report_pdf`, return text
 writing files is the caller's business. Nothing here reads a clock, so a report is a function
 of its batch alone.
 
-Conventions used throughout: every student of the batch is counted for every column of
-``batch.columns`` (an answer missing for a student counts as 0 points); variances are
-population variances (ddof=0); a statistic that is undefined is NaN and prints as "—".
+Item analysis is by *item*, one question part as every student met it, not by submission
+column: when copies shuffle their questions, column Q6 holds a different question for each
+student, and only the question's own statistics mean anything. An item is the k-th part of a
+question (``question_id``); it is labelled by its column when it sat in the same column for
+everyone. Every student is counted for every item (an answer missing for a student counts as 0
+points); variances are population variances (ddof=0); a statistic that is undefined is NaN and
+prints as "—".
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ from examgen.model import AnswerGrade, AnswerGroup, GradeBatch, Outcome
 if TYPE_CHECKING:
     from examgen.render.pdf import PdfWriter
 
-__all__ = ["ItemStats", "Summary", "csv_safe", "histogram_svg", "item_stats", "render_report_html",
-           "render_report_pdf", "render_review_html", "review_list", "score_matrix", "summarize"]
+__all__ = ["Item", "ItemStats", "Summary", "csv_safe", "histogram_svg", "item_stats", "render_report_html",
+           "items", "render_report_pdf", "render_review_html", "review_list", "score_matrix",
+           "summarize"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 HISTOGRAM_BINS = 10
@@ -43,10 +48,23 @@ WRONG_OUTCOMES = frozenset({Outcome.WRONG, Outcome.PARTIAL})
 
 
 @dataclass(frozen=True)
-class ItemStats:
-    """Item analysis of one submission column."""
+class Item:
+    """One question part as every student met it, wherever it sat on their copy."""
 
-    column: str
+    question_id: str
+    part: int                     # 0 for the first (or only) part of the question
+    label: str                    # its column if it sat in one column for everyone, else the
+    columns: tuple[str, ...]      # question id (and part letter); the columns it sat in
+    max_points: float
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """Item analysis of one item (see :class:`Item`)."""
+
+    label: str
+    question_id: str
+    columns: tuple[str, ...]
     max_points: float
     mean: float
     difficulty: float            # mean / max_points (the p-value); NaN when max_points is 0
@@ -78,16 +96,63 @@ class Summary:
 
 # -- statistics -----------------------------------------------------------------------------------
 
-def score_matrix(batch: GradeBatch) -> npt.NDArray[np.float64]:
-    """Points as a students × columns array in ``batch.columns`` order (0 where a student has
-    no answer in a column; answers in columns outside ``batch.columns`` are left out)."""
-    index = {c: j for j, c in enumerate(batch.columns)}
-    m = np.zeros((len(batch.students), len(batch.columns)), dtype=np.float64)
+ItemKey = tuple[str, int]
+
+
+def _item_keys(answers: tuple[AnswerGrade, ...], columns: dict[str, int]
+               ) -> list[tuple[ItemKey, AnswerGrade]]:
+    """A student's answers in exam columns with their items: the k-th answer to a question is
+    its part k."""
+    seen: Counter[str] = Counter()
+    out = []
+    for a in answers:
+        if a.column in columns:
+            out.append(((a.question_id, seen[a.question_id]), a))
+            seen[a.question_id] += 1
+    return out
+
+
+def items(batch: GradeBatch) -> tuple[Item, ...]:
+    """The batch's items in exam order (the order the first student who has them met them);
+    a column no one answered is an item of its own, so an empty batch still lists its
+    columns."""
+    columns = {c: j for j, c in enumerate(batch.columns)}
+    cols: dict[ItemKey, dict[str, None]] = {}
+    tops: dict[ItemKey, float] = {}
+    parts: Counter[str] = Counter()
+    for student in batch.students:
+        for key, a in _item_keys(student.answers, columns):
+            cols.setdefault(key, {})[a.column] = None
+            tops[key] = max(tops.get(key, 0.0), a.max_points)
+            parts[key[0]] = max(parts[key[0]], key[1] + 1)
+    answered = {c for cs in cols.values() for c in cs}
+    for c, top in zip(batch.columns, batch.max_points, strict=True):
+        if c not in answered:
+            cols[(c, 0)], tops[(c, 0)] = {c: None}, top
+            parts[c] = max(parts[c], 1)
+    out = []
+    for (qid, k), where in cols.items():
+        in_order = tuple(sorted(where, key=columns.__getitem__))
+        if len(in_order) == 1:
+            label = in_order[0]
+        else:
+            label = qid + (f" ({chr(ord('a') + k)})" if parts[qid] > 1 else "")
+        out.append(Item(qid, k, label, in_order, tops[(qid, k)]))
+    return tuple(out)
+
+
+def score_matrix(batch: GradeBatch, of: tuple[Item, ...] | None = None
+                 ) -> npt.NDArray[np.float64]:
+    """Points as a students × items array, items as :func:`items` orders them (0 where a
+    student has no answer to an item; answers in columns outside ``batch.columns`` are left
+    out)."""
+    of = items(batch) if of is None else of
+    index = {(it.question_id, it.part): j for j, it in enumerate(of)}
+    columns = {c: j for j, c in enumerate(batch.columns)}
+    m = np.zeros((len(batch.students), len(of)), dtype=np.float64)
     for i, student in enumerate(batch.students):
-        for a in student.answers:
-            j = index.get(a.column)
-            if j is not None:
-                m[i, j] += a.points
+        for key, a in _item_keys(student.answers, columns):
+            m[i, index[key]] += a.points
     return m
 
 
@@ -109,20 +174,21 @@ def _ranked(counts: Counter[str], limit: int | None = None) -> tuple[tuple[str, 
 
 
 def item_stats(batch: GradeBatch) -> tuple[ItemStats, ...]:
-    """Difficulty, discrimination and answer tallies of every column, in exam order."""
-    m = score_matrix(batch)
+    """Difficulty, discrimination and answer tallies of every item, in exam order."""
+    of = items(batch)
+    m = score_matrix(batch, of)
     n = m.shape[0]
     totals = m.sum(axis=1)
-    by_column: dict[str, list[AnswerGrade]] = {c: [] for c in batch.columns}
+    columns = {c: j for j, c in enumerate(batch.columns)}
+    by_item: dict[ItemKey, list[AnswerGrade]] = {(it.question_id, it.part): [] for it in of}
     for student in batch.students:
-        for a in student.answers:
-            if a.column in by_column:
-                by_column[a.column].append(a)
+        for key, a in _item_keys(student.answers, columns):
+            by_item[key].append(a)
     result = []
-    for j, (column, max_points) in enumerate(zip(batch.columns, batch.max_points, strict=True)):
+    for j, it in enumerate(of):
         scores = m[:, j]
         mean = float(scores.mean()) if n else math.nan
-        answers = by_column[column]
+        answers = by_item[(it.question_id, it.part)]
         wrong: Counter[str] = Counter()
         for a in answers:
             if a.outcome in WRONG_OUTCOMES:
@@ -131,8 +197,9 @@ def item_stats(batch: GradeBatch) -> tuple[ItemStats, ...]:
                     wrong[text] += 1
         mis = Counter(a.misconception for a in answers if a.misconception)
         result.append(ItemStats(
-            column=column, max_points=float(max_points), mean=mean,
-            difficulty=mean / max_points if max_points > 0 and n else math.nan,
+            label=it.label, question_id=it.question_id, columns=it.columns,
+            max_points=it.max_points, mean=mean,
+            difficulty=mean / it.max_points if it.max_points > 0 and n else math.nan,
             discrimination=_pearson(scores, totals - scores), n=n,
             blank=sum(a.outcome == Outcome.BLANK for a in answers),
             format_errors=sum(a.outcome == Outcome.FORMAT_ERROR for a in answers),
@@ -175,15 +242,17 @@ def _histogram(percents: npt.NDArray[np.float64]) -> tuple[tuple[float, float, i
 
 def summarize(batch: GradeBatch) -> Summary:
     """Distribution of the totals, reliability (alpha, KR-20) and the percent histogram."""
-    m = score_matrix(batch)
+    of = items(batch)
+    m = score_matrix(batch, of)
+    tops = tuple(it.max_points for it in of)
     totals = m.sum(axis=1)
     n = len(totals)
-    max_total = float(sum(batch.max_points))
+    max_total = float(sum(tops))
     percents = totals / max_total * 100 if max_total > 0 else np.full(n, math.nan)
     nan = math.nan
     mean = float(totals.mean()) if n else nan
-    kr20 = _alpha((m / np.asarray(batch.max_points, dtype=np.float64)).round()) \
-        if _dichotomous(m, batch.max_points) else None
+    kr20 = _alpha((m / np.asarray(tops, dtype=np.float64)).round()) \
+        if _dichotomous(m, tops) else None
     return Summary(
         n=n, mean=mean, median=float(np.median(totals)) if n else nan,
         std=float(totals.std()) if n else nan, min=float(totals.min()) if n else nan,
@@ -286,8 +355,9 @@ LABELS: dict[str, dict[str, str]] = {
         "review_note": "비슷한 답을 묶어 한 번만 보여 줍니다. overrides.csv에 group 열로 묶음을 "
                        "채점하면 구성원 모두에게 적용됩니다.",
         "other_groups": "검토가 필요 없는 묶음",
-        "item_note": "난이도 = 평균/배점, 변별도 = 문항 점수와 나머지 총점의 상관 (point-biserial); "
-                     "주황색은 변별도 0.2 미만.",
+        "item_note": "문항별(소문항별) 분석: 문제 순서가 섞인 시험에서도 같은 문항끼리 모읍니다 "
+                     "(작은 글씨는 그 문항이 놓였던 열). 난이도 = 평균/배점, 변별도 = 문항 점수와 "
+                     "나머지 총점의 상관 (point-biserial); 주황색은 변별도 0.2 미만.",
     },
     "en": {
         "title": "Grading report", "source": "Source", "graded": "Graded students",
@@ -315,7 +385,9 @@ LABELS: dict[str, dict[str, str]] = {
         "review_note": "Similar answers are grouped and shown once. Grade a group in "
                        "overrides.csv (group column) to grade every member.",
         "other_groups": "Groups that need no review",
-        "item_note": "Difficulty = mean/max; discrimination = correlation of the item with the "
+        "item_note": "One row per question (part), gathered across copies even when the "
+                     "question order was shuffled (small print: the columns it sat in). "
+                     "Difficulty = mean/max; discrimination = correlation of the item with the "
                      "rest score (point-biserial); orange marks r below 0.2.",
     },
 }

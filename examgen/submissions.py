@@ -131,22 +131,70 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
         i_id = _find(header, ID_NAMES)
         if i_id is None:
             raise SubmissionError(
-                f"{source}: row {header_row}: no student id column; expected 'student_id' "
-                f"(or name yours with --id-column); columns are {', '.join(header) or 'none'}"
+                f"{source}: row {header_row}: no student id column; expected one of "
+                f"{', '.join(repr(n) for n in ID_NAMES)} (or name yours with --id-column); "
+                f"columns are {', '.join(header) or 'none'}"
                 + did_you_mean(header[0] if header else "", ["student_id"]))
     i_q, i_a = _find(header, LONG_QUESTION), _find(header, LONG_ANSWER)
     known = {_key(c): c for c in columns}
+    _check_unique(header, header_row, known, source)
     body = numbered[1:]
     notices: list[str] = [f"read {source} as {encoding}, delimiter "
                           f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}[delimiter]}"]
+    if id_column is None and _key(header[i_id]) != "student_id":
+        notices.append(f"took column {header[i_id]!r} as the student id (--id-column to "
+                       "choose another)")
     if i_q is not None and i_a is not None and not any(_key(h) in known for h in header):
         entries, rejected = _long(body, header, i_id, i_q, i_a, known, students, notices)
         layout: Literal["wide", "long"] = "long"
     else:
         entries, rejected = _wide(body, header, header_row, i_id, known, students, notices)
         layout = "wide"
+    refused = [r for r in rejected if r.row != header_row]
+    if not entries and refused:
+        unknown = all("is not in the manifest" in r.reason for r in refused)
+        hint = (f"; is {header[i_id]!r} the student id column? (--id-column to choose another)"
+                if unknown else "")
+        raise SubmissionError(
+            f"{source}: no row could be graded: all {len(refused)} were rejected (first: row "
+            f"{refused[0].row}: {refused[0].reason}){hint}")
     return Submissions(source, encoding, delimiter, layout, tuple(entries), tuple(rejected),
                        tuple(notices), len(body))
+
+
+def _column_name(index: int) -> str:
+    """A spreadsheet's name of the 0-based column ``index``: A, B, ..., Z, AA, ..."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+def _check_unique(header: Sequence[str], header_row: int, known: dict[str, str],
+                  source: str) -> None:
+    """A question (or graded) column that appears twice: which one holds the answers cannot be
+    guessed, so the file is refused rather than one of them dropped."""
+    seen: dict[tuple[str, str], int] = {}
+    for i, h in enumerate(header):
+        k = _key(h)
+        graded = _graded_of(k, known)
+        target = ("answer", known[k]) if k in known else ("graded", graded) if graded else None
+        if target is None:
+            continue
+        if target in seen:
+            raise SubmissionError(
+                f"{source}: row {header_row}: column {h!r} appears twice (columns "
+                f"{_column_name(seen[target])} and {_column_name(i)}); keep one of them "
+                "(rename or delete the other)")
+        seen[target] = i
+
+
+def _graded_of(key: str, known: dict[str, str]) -> str | None:
+    """The question a graded column (``Q7_graded``, ``Q7 채점``) gives points for."""
+    m = re.fullmatch(r"(.+?)[\s_\-]*(?:graded|채점)", key)
+    return known.get(m.group(1)) if m else None
 
 
 def _raw(row: Sequence[str]) -> str:
@@ -183,11 +231,11 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
     for i, h in enumerate(header):
         if i in (i_id, i_name):
             continue
-        graded_of = re.fullmatch(r"(.+?)[\s_\-]*(?:graded|채점)", _key(h))
+        graded_of = _graded_of(_key(h), known)
         if _key(h) in known:
             q_cols.append((i, known[_key(h)]))
-        elif graded_of is not None and graded_of.group(1) in known:
-            g_cols.append((i, known[graded_of.group(1)]))
+        elif graded_of is not None:
+            g_cols.append((i, graded_of))
         elif re.fullmatch(r"(?i)q\s*\d+[a-z]?", h.strip()):
             rejected.append(RejectedRow(header_row, "", f"unknown question column {h!r}: not in "
                                         "the exam; its answers are not graded"

@@ -12,9 +12,9 @@ from examgen.families.base import family, mis
 SWAP = mis("swap_sin_cos", "짝수 차원에 cos, 홀수 차원에 sin을 썼다 (sin/cos 뒤바뀜).",
            "Used cos on even and sin on odd dimensions (sin/cos swapped).", "value pe sum",
            swap_sin_cos=True)
-NO_PAIR = mis("forgot_pair_factor", "지수에 2i 대신 i를 썼다 (10000^{i/d_model}).",
-              "Used i instead of 2i in the exponent (10000^{i/d_model}).", "value angle pe sum",
-              pair_exponent=False)
+NO_PAIR = mis("forgot_pair_factor", "지수에 $2i$ 대신 $i$를 썼다 ($10000^{i/d_{model}}$).",
+              "Used $i$ instead of $2i$ in the exponent ($10000^{i/d_{model}}$).",
+              "value angle pe sum", pair_exponent=False)
 
 
 @family("pe_value", "one entry PE(pos, dim) of the sinusoidal positional encoding",

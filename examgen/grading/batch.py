@@ -39,7 +39,10 @@ class Override:
     comment: str
     row: int
     group: str = ""      # an answer group (review.html): the row grades every member
-    source: str = "overrides"   # where the row is: overrides.csv or the responses' graded column
+    source: str = "overrides"   # the file the row is in: overrides.csv or the responses
+    submission: int | None = None   # the input row of the submission it grades, when a student
+                                    # handed in more than one
+    via_group: str = ""  # the group a row expanded from: it grades the member answers only
 
 
 class OverrideError(ExamgenError):
@@ -58,7 +61,7 @@ def grade_batch(key: AnswerKey, subs: Submissions,
         for col, pts, row in e.graded:
             if _allowed(pts, most.get(col, 0.0)):
                 inline.append(Override(e.student_id, col, pts, "graded column", row,
-                                       source="responses"))
+                                       source=subs.source, submission=row))
             else:
                 notices.append(f"row {row}: graded points {pts:g} for {col} are outside "
                                f"0..{most.get(col, 0.0):g}; the answer is scored as if ungraded")
@@ -147,7 +150,8 @@ def _expand_groups(overrides: Sequence[Override], groups: Sequence[AnswerGroup]
         if g is None:
             raise OverrideError(f"{o.source} row {o.row}: no answer group {o.group!r}"
                                 + did_you_mean(o.group, list(by_id)))
-        out += [replace(o, student_id=sid, question=col, group="") for sid, col in g.members]
+        out += [replace(o, student_id=sid, question=col, group="", via_group=g.group_id)
+                for sid, col in g.members]
     return out
 
 
@@ -282,7 +286,9 @@ def _points(ts: TextScore, points: float) -> Scored:
 
 def read_overrides(path: Path | str) -> list[Override]:
     """overrides.csv: ``student_id,question_id,points,comment`` (question_id: a submission
-    column such as Q3b, or the question's id)."""
+    column such as Q3b, or the question's id), optional ``group`` (grades every member of an
+    answer group) and ``row`` (which submission, by its row in the responses file, when a
+    student handed in more than one)."""
     p = Path(path)
     try:
         text, _ = decode(p.read_bytes(), str(p))
@@ -311,8 +317,15 @@ def read_overrides(path: Path | str) -> list[Override]:
         if not sid and not group:
             problems.append(f"{p}: row {rownum}: give a student_id or an answer group")
             continue
+        submission = None
+        if row.get("row"):
+            if not row["row"].isdigit():
+                problems.append(f"{p}: row {rownum}: row {row['row']!r} is not a row number of "
+                                "the responses file")
+                continue
+            submission = int(row["row"])
         out.append(Override(sid, row.get("question_id", ""), pts, row.get("comment", ""),
-                            rownum, "" if sid else group))
+                            rownum, "" if sid else group, str(p), submission))
     if problems:
         raise OverrideError("\n".join(problems))
     return out
@@ -321,6 +334,40 @@ def read_overrides(path: Path | str) -> list[Override]:
 def _allowed(points: float, max_points: float) -> bool:
     """Points an instructor may give: up to the maximum, or as much taken off."""
     return -max_points <= points <= max_points
+
+
+def _regraded(a: AnswerGrade, o: Override) -> AnswerGrade:
+    """``a`` with the instructor's points; its outcome follows them (a blank or unreadable
+    answer given nothing stays what it was)."""
+    if o.points >= a.max_points > 0:
+        outcome = Outcome.CORRECT
+    elif o.points > 0:
+        outcome = Outcome.PARTIAL
+    elif a.outcome in (Outcome.BLANK, Outcome.FORMAT_ERROR):
+        outcome = a.outcome
+    else:
+        outcome = Outcome.WRONG
+    return replace(a, points=o.points, outcome=outcome, needs_review=False,
+                   feedback=f"instructor: {o.comment or 'graded by hand'} "
+                            f"(was {a.points:g}: {a.feedback})")
+
+
+def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
+                 ) -> tuple[list[int], str | None]:
+    """Which of a student's submissions (indices into ``students``) an override grades, or why
+    that is not clear."""
+    if o.submission is not None:
+        hit = [i for i in mine if o.submission in students[i].rows]
+        if not hit:
+            rows = ", ".join(str(r) for i in mine for r in students[i].rows)
+            return [], (f"{o.source} row {o.row}: row {o.submission} is not a submission of "
+                        f"{o.student_id} (rows {rows})")
+        return hit, None
+    if len(mine) > 1 and not o.via_group:
+        rows = ", ".join(str(r) for i in mine for r in students[i].rows)
+        return [], (f"{o.source} row {o.row}: {o.student_id} handed in {len(mine)} submissions "
+                    f"(rows {rows}); add a 'row' column saying which one this grade is for")
+    return mine, None
 
 
 def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:
@@ -336,21 +383,24 @@ def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBa
             problems.append(f"{o.source} row {o.row}: student {o.student_id!r} has no graded "
                             "submission")
             continue
+        targets, problem = _submissions(o, by_student[o.student_id], students)
+        if problem is not None:
+            problems.append(problem)
+            continue
         hit = False
-        for i in by_student[o.student_id]:
+        for i in targets:
             s = students[i]
             answers = list(s.answers)
             for k, a in enumerate(answers):
-                if o.question in (a.column, a.question_id):
-                    if not _allowed(o.points, a.max_points):
-                        problems.append(f"{o.source} row {o.row}: {o.points:g} points is outside "
-                                        f"0..{a.max_points:g} for {a.column}")
-                        hit = True
-                        break
-                    answers[k] = replace(a, points=o.points, needs_review=False,
-                                         feedback=f"instructor: {o.comment or 'graded by hand'} "
-                                                  f"(was {a.points:g}: {a.feedback})")
-                    hit = True
+                if o.question not in (a.column, a.question_id) or \
+                        (o.via_group and a.group != o.via_group):
+                    continue
+                hit = True
+                if not _allowed(o.points, a.max_points):
+                    problems.append(f"{o.source} row {o.row}: {o.points:g} points is outside "
+                                    f"0..{a.max_points:g} for {a.column}")
+                    break
+                answers[k] = _regraded(a, o)
             students[i] = replace(s, answers=tuple(answers))
         if not hit:
             problems.append(f"{o.source} row {o.row}: {o.question!r} is not a question of "

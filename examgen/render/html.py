@@ -53,6 +53,13 @@ def _pts(x: float) -> str:
     return f"{x:g}"
 
 
+def _spellings(synonyms: list[str]) -> list[str]:
+    """The spellings of a rubric concept worth printing in a key: those written in LaTeX
+    source (``h \\times d_v``) only help match typed answers, and a Korean font draws their
+    backslash as a won sign."""
+    return [s for s in synonyms if "\\" not in s]
+
+
 @lru_cache(maxsize=4)
 def environment(templates_dir: str = str(TEMPLATES_DIR), linked: bool = True
                 ) -> SandboxedEnvironment:
@@ -62,7 +69,7 @@ def environment(templates_dir: str = str(TEMPLATES_DIR), linked: bool = True
     env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update({
-        "tr": _tr, "pts": _pts,
+        "tr": _tr, "pts": _pts, "spellings": _spellings,
         "rich": lambda text, steps=False: rich(text, steps, linked=linked),
         "inline": lambda text: inline(text, linked=linked),
         "math": lambda tex: typeset(tex).img(alt=tex, linked=linked),

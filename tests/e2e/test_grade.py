@@ -156,7 +156,30 @@ def test_overrides_recompute(manifest: Path, tmp_path: Path) -> None:
                                       encoding="utf-8")
     r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf",
             "--overrides", str(tmp_path / "bad.csv"))
-    assert r.returncode == 1 and "overrides row 2: 'Q77' is not a question of 20260002" in r.stderr
+    assert r.returncode == 1
+    assert f"{tmp_path / 'bad.csv'} row 2: 'Q77' is not a question of 20260002" in r.stderr
+    assert d["outcome"] == "correct"          # full points from the instructor: correct
+
+
+def test_an_override_of_a_student_with_two_submissions_must_say_which(manifest: Path,
+                                                                       tmp_path: Path) -> None:
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    rows = wide(m, {"20260002": {}})
+    resp = write(tmp_path / "r.csv", [*rows, rows[1]])   # the student in rows 2 and 3
+    over = tmp_path / "overrides.csv"
+    over.write_text("student_id,question_id,points\n20260002,Q1,2\n", encoding="utf-8")
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf",
+            "--overrides", str(over))
+    assert r.returncode == 1
+    assert (f"{over} row 2: 20260002 handed in 2 submissions (rows 2, 3); add a 'row' column"
+            in r.stderr)
+    assert not (tmp_path / "grades.csv").exists()
+    over.write_text("student_id,question_id,points,row\n20260002,Q1,2,3\n", encoding="utf-8")
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf",
+            "--overrides", str(over))
+    assert r.returncode == 0, r.stderr
+    q1 = [x for x in read_csv(tmp_path / "details.csv") if x["question_id"] == "Q1"]
+    assert [x["points"] for x in q1] == ["0", "2"]     # only the submission in row 3
 
 
 def test_key_csv_mode(tmp_path: Path) -> None:

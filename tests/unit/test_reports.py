@@ -65,7 +65,7 @@ def test_score_matrix_puts_zero_where_a_column_is_missing() -> None:
 
 def test_item_difficulty_is_mean_over_max() -> None:
     stats = reports.item_stats(batch_of(MIXED, MIXED_MAX))
-    assert [s.column for s in stats] == ["Q1", "Q2", "Q3"]
+    assert [s.label for s in stats] == ["Q1", "Q2", "Q3"]
     # Q1: (2+2+1+0+2)/5 = 1.4, /2 = 0.7;  Q2: 3/5 = 0.6;  Q3: (2+1+2+0+0)/5 = 1.0, /2 = 0.5
     assert [s.mean for s in stats] == pytest.approx([1.4, 0.6, 1.0])
     assert [s.difficulty for s in stats] == pytest.approx([0.7, 0.6, 0.5])
@@ -272,3 +272,53 @@ def test_report_pdf_from_a_forked_process_is_the_same_pdf() -> None:
     html = reports.render_report_html(batch_of(MIXED, MIXED_MAX))
     forked, here = _start_pdf(html, fork=True)(), _start_pdf(html, fork=False)()
     assert forked.startswith(b"%PDF") and forked == here
+
+
+def _shuffled_batch() -> GradeBatch:
+    """Copies that shuffle their questions: s1, s2 meet qA (2 points) in Q1 and qB (1 point)
+    in Q2; s3, s4 the other way round. Everyone meets the two parts of qC in Q3a, Q3b."""
+    def a(sid: str, col: str, qid: str, pts: float, top: float) -> AnswerGrade:
+        return AnswerGrade(sid, col, qid, "x", pts, top, Outcome.CORRECT if pts == top
+                           else Outcome.WRONG if pts == 0 else Outcome.PARTIAL)
+    rows = [("s1", [("Q1", "qA", 2, 2), ("Q2", "qB", 0, 1)]),
+            ("s2", [("Q1", "qA", 0, 2), ("Q2", "qB", 1, 1)]),
+            ("s3", [("Q1", "qB", 1, 1), ("Q2", "qA", 2, 2)]),
+            ("s4", [("Q1", "qB", 0, 1), ("Q2", "qA", 1, 2)])]
+    c_parts = {"s1": (1, 1), "s2": (0, 0), "s3": (1, 0), "s4": (1, 1)}
+    students = tuple(
+        StudentGrade(sid, "", (i + 2,), tuple(a(sid, *x) for x in answers)
+                     + (a(sid, "Q3a", "qC", c_parts[sid][0], 1),
+                        a(sid, "Q3b", "qC", c_parts[sid][1], 1)))
+        for i, (sid, answers) in enumerate(rows))
+    # the columns' max points as the first copy has them (what the old per-column report used)
+    return GradeBatch("t", "f.csv", ("Q1", "Q2", "Q3a", "Q3b"), (2.0, 1.0, 1.0, 1.0), students)
+
+
+def test_items_gather_a_question_across_the_columns_it_sat_in() -> None:
+    stats = reports.item_stats(_shuffled_batch())
+    assert [(s.label, s.question_id, s.columns) for s in stats] == [
+        ("qA", "qA", ("Q1", "Q2")), ("qB", "qB", ("Q1", "Q2")),
+        ("Q3a", "qC", ("Q3a",)), ("Q3b", "qC", ("Q3b",))]
+    qa, qb = stats[0], stats[1]
+    # qA: 2, 0, 2, 1 of 2 -> mean 1.25, difficulty .625; qB: 0, 1, 1, 0 of 1 -> .5
+    assert (qa.max_points, qa.mean, qa.difficulty) == (2.0, 1.25, 0.625)
+    assert (qb.max_points, qb.mean, qb.difficulty) == (1.0, 0.5, 0.5)
+    # totals (qA + qB + both qC parts) 2+0+2 = 4, 0+1+0 = 1, 2+1+1 = 4, 1+0+2 = 3;
+    # the rest of qA is 2, 1, 2, 2
+    assert qa.discrimination == pytest.approx(statistics.correlation([2, 0, 2, 1], [2, 1, 2, 2]))
+    s = reports.summarize(_shuffled_batch())
+    assert s.max_total == 5.0          # 2 + 1 + 1 + 1, whatever column each question sat in
+    assert s.n == 4 and s.mean == pytest.approx(12 / 4)
+
+
+def test_a_moving_multi_part_question_is_labelled_by_id_and_part() -> None:
+    b = _shuffled_batch()
+    # s4 met qC first: its two parts sat in Q1a/Q1b-like columns of its own copy
+    s4 = b.students[3]
+    moved = tuple(AnswerGrade(a.student_id, {"Q3a": "Q1", "Q1": "Q3a"}.get(a.column, a.column),
+                              a.question_id, a.response, a.points, a.max_points, a.outcome)
+                  for a in s4.answers)
+    b = GradeBatch(b.title, b.source, b.columns, b.max_points,
+                   b.students[:3] + (StudentGrade("s4", "", (5,), moved),))
+    labels = [s.label for s in reports.item_stats(b)]
+    assert labels == ["qA", "qB", "qC (a)", "Q3b"]

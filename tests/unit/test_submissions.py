@@ -79,3 +79,31 @@ def test_missing_id_column_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "r.csv").write_text("sid,Q1\n1,2\n", encoding="utf-8")
     with pytest.raises(SubmissionError, match=r"row 1: no student id column.*--id-column"):
         read_responses(tmp_path / "r.csv", columns=COLUMNS)
+
+
+def test_a_question_column_twice_is_refused_naming_both(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("student_id,Q1,Q2,Q1\na,1,2,3\n", encoding="utf-8")
+    with pytest.raises(SubmissionError, match=r"r\.csv: row 1: column 'Q1' appears twice "
+                                              r"\(columns B and D\)"):
+        read_responses(tmp_path / "r.csv", columns=COLUMNS)
+    (tmp_path / "g.csv").write_text("student_id,Q1,Q1_graded,q1 graded\na,1,2,3\n",
+                                    encoding="utf-8")
+    with pytest.raises(SubmissionError, match=r"column 'q1 graded' appears twice"):
+        read_responses(tmp_path / "g.csv", columns=COLUMNS)
+    # other columns may repeat: they are not read
+    (tmp_path / "o.csv").write_text("student_id,Q1,email,email\na,1,x,y\n", encoding="utf-8")
+    assert read_responses(tmp_path / "o.csv", columns=COLUMNS).entries[0].answers[0] == ("Q1", "1")
+
+
+def test_a_file_where_no_row_can_be_graded_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("id,Q1\n7,1\n8,2\n", encoding="utf-8")
+    with pytest.raises(SubmissionError, match=r"r\.csv: no row could be graded: all 2 were "
+                                              r"rejected \(first: row 2: student id '7' is not in "
+                                              r"the manifest.*is 'id' the student id column\?"):
+        read_responses(tmp_path / "r.csv", columns=COLUMNS, students={"20260001"})
+
+
+def test_an_id_column_found_by_another_name_is_announced(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("학번,Q1\n20260001,1\n", encoding="utf-8")
+    subs = read_responses(tmp_path / "r.csv", columns=COLUMNS, students={"20260001"})
+    assert "took column '학번' as the student id (--id-column to choose another)" in subs.notices
