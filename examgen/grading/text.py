@@ -195,9 +195,11 @@ class ShortAnswerScorer:
         notes, review = [], False
         if self.rubric:
             # the rubric decides most of the score; an answer that is close to a model answer
-            # keeps its similarity even when the rubric's spellings do not occur in it
+            # keeps its similarity even when the rubric's spellings do not occur in it, unless
+            # it names a wrong concept: then the closeness is the model answer's frame around
+            # the wrong idea ("the heads' outputs are averaged, so ...")
             value = RUBRIC_WEIGHT * hits.coverage + (1 - RUBRIC_WEIGHT) * sim
-            if cosine >= CLOSE_TO_REFERENCE:
+            if cosine >= CLOSE_TO_REFERENCE and not hits.wrong:
                 value = max(value, sim)
             elif abs(sim - hits.coverage) >= DISAGREE:
                 notes.append("rubric and similarity disagree")

@@ -233,6 +233,20 @@ def typeset(tex: str, display: bool = False) -> MathImage:
     return image if image is not None else _typeset(tex, display)
 
 
+# a minus right after a relation, a comma or a colon is a sign, not a subtraction; ziamath
+# (following MathML's rule that an operator inside a row is infix) spaces it as a binary
+# minus ("w = − 0.5"), so it is given a group of its own, where it is a prefix
+_SIGN = re.compile(r"(=|,|;|:|<|>|\\(?:approx|le|leq|ge|geq|neq|to|in)(?![A-Za-z]))(\s*)-")
+# a word as a subscript (d_{model}) is a label, set upright as in print
+_WORD_SUBSCRIPT = re.compile(r"_\{([A-Za-z]{3,})\}")
+
+
+def ziamath_tex(tex: str) -> str:
+    """``tex`` as ziamath should get it: signs after relations as prefix minus, word
+    subscripts upright."""
+    return _WORD_SUBSCRIPT.sub(r"_{\\mathrm{\1}}", _SIGN.sub(r"\1\2{-}", tex))
+
+
 @lru_cache(maxsize=2048)
 def _typeset(tex: str, display: bool) -> MathImage:
     import ziamath
@@ -243,7 +257,7 @@ def _typeset(tex: str, display: bool) -> MathImage:
     ziamath.config.svg2 = False  # plain paths: WeasyPrint draws them without <use>/<symbol>
     try:
         with recording() as glyphs:
-            math = ziamath.Latex(tex, size=RENDER_SIZE, inline=not display)
+            math = ziamath.Latex(ziamath_tex(tex), size=RENDER_SIZE, inline=not display)
             svg = math.svg()
     except Exception as e:  # ziamath raises many kinds for unsupported input
         raise MathError(f"cannot typeset formula ${tex}$: {type(e).__name__}: {e}") from None

@@ -98,6 +98,24 @@ def test_wrong_concept_pulls_the_score_down_and_asks_for_review() -> None:
     assert b.score < a.score - 0.4 and b.needs_review and "gru-gates" in b.wrong
 
 
+def test_closeness_to_the_model_answer_does_not_rescue_a_wrong_concept() -> None:
+    # shares the model answer's frame ("head outputs ... so d_v dimensions") but averages
+    # where the model answer concatenates: no concept earned, a wrong one named
+    from examgen.model import RubricConcept, WrongConcept
+    refs = ["헤드 출력을 이어 붙이므로 h×d_v 차원이다",
+            "Concatenating gives h times d_v dimensions"]
+    sc = ShortAnswerScorer(
+        [RubricConcept("이어 붙", 0.5, ("이어 붙", "concatenat", "결합")),
+         RubricConcept("h×d_v", 0.5, ("h×d_v", "h*d_v", "h d_v"))],
+        wrong_concepts=[WrongConcept("평균", ("평균", "average"))])
+    answers = ["헤드 출력을 이어 붙여서 h×d_v 차원이 된다", "헤드 출력을 평균하므로 d_v 차원이다"]
+    sc.fit(refs, answers)
+    right, wrong = sc.score_many(answers)
+    assert wrong.cosine >= 0.6          # close to the model answer in wording ...
+    assert wrong.wrong == ("평균",) and not wrong.matched
+    assert wrong.score <= 0.2 < 0.8 <= right.score and wrong.needs_review
+
+
 def test_few_shot_grades_move_similar_answers() -> None:
     answers = ["It uses attention over every word at once.",
                "It uses attention over every single word at once.",
