@@ -31,6 +31,7 @@ from examgen.model import (
 
 KINDS = ("numeric", "vector", "matrix", "single_choice", "multiple_choice", "symbolic",
          "short_answer")
+ROUNDING_STEPS = 2   # rounded intermediate values a hand computation typically chains
 KEY_TYPES = {"numeric": "numeric", "vector": "vector", "matrix": "matrix",
              "choice": "single_choice", "multi": "multiple_choice", "symbolic": "symbolic",
              "short": "short_answer"}
@@ -51,6 +52,7 @@ class PartKey:
     value: Value | None = None
     tolerance: Tolerance | None = None
     decimals: int | None = None
+    allowance: float = 0.0           # accepted beyond the tolerance: see rounding_allowance()
     options: tuple[str, ...] = ()
     correct: frozenset[str] = frozenset()
     option_misconceptions: tuple[tuple[str, str], ...] = ()
@@ -115,8 +117,7 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
             parts = []
             for q in copy["questions"]:
                 for col, part in zip(q["columns"], q["variant"]["parts"], strict=True):
-                    pk = _part_from_manifest(col, q["template_id"], part,
-                                             q["variant"]["prompt"])
+                    pk = _part_from_manifest(col, q["template_id"], part, q["variant"])
                     choice = pk.kind in ("single_choice", "multiple_choice")
                     parts.append(replace(pk, negative=negative if choice else 0.0,
                                          partial_credit=partial))
@@ -138,14 +139,41 @@ def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
     d = variant.to_dict()
     parts = d["parts"]
     cols = list(columns) if columns is not None else [chr(ord("a") + i) for i in range(len(parts))]
-    return tuple(_part_from_manifest(c, variant.template_id, p, d["prompt"])
+    return tuple(_part_from_manifest(c, variant.template_id, p, d)
                  for c, p in zip(cols, parts, strict=True))
 
 
+_DECIMAL_NUMBER = re.compile(r"(?<![\d.])\d+\.(\d+)(?![\d.])")
+
+
+def _numbers_at(text: str, decimals: int) -> set[str]:
+    """The unsigned numbers written in ``text`` with exactly ``decimals`` decimal places."""
+    return {m.group() for m in _DECIMAL_NUMBER.finditer(text) if len(m.group(1)) == decimals}
+
+
+def rounding_allowance(part: dict[str, Any], solution: dict[str, str] | str | None) -> float:
+    """How far a hand computation that carries the worked solution's rounded intermediate values
+    may land from the exact answer, beyond the tolerance.
+
+    Only for a real-valued answer (printed with ``decimals`` >= 1; integer answers are exact) whose
+    worked ``solution`` shows numbers at those ``decimals`` places other than the answer itself:
+    those are the intermediate values a student copies and carries. Each is off by at most half a
+    unit in the last place, and the course's steps (gates, products and sums of values in [-1, 1])
+    chain about ROUNDING_STEPS of them with a sensitivity of at most 1."""
+    decimals = part.get("decimals")
+    if part.get("kind") not in ("numeric", "vector", "matrix") or not decimals or not solution:
+        return 0.0
+    shown = " ".join(_text_variants(solution))
+    if not _numbers_at(shown, decimals) - _numbers_at(str(part.get("display", "")), decimals):
+        return 0.0
+    return ROUNDING_STEPS * 0.5 * 10.0 ** -decimals
+
+
 def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
-                        prompt: dict[str, str] | str) -> PartKey:
-    """One part's key; ``prompt`` is the question's (short answers keep its text: its words
-    earn nothing)."""
+                        variant: dict[str, Any]) -> PartKey:
+    """One part's key; ``variant`` is the question's manifest entry (its prompt: short answers
+    keep its text, whose words earn nothing; its worked solution: the rounding allowance)."""
+    prompt = variant["prompt"]
     tol = part.get("tolerance")
     opts = part.get("options", [])
     rubric = tuple(RubricConcept(c["concept"], float(c["weight"]), tuple(c["synonyms"]),
@@ -159,6 +187,7 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
         value=_value(part["value"]) if "value" in part else None,
         tolerance=Tolerance(tol["kind"], float(tol["value"])) if tol else None,
         decimals=part.get("decimals"),
+        allowance=rounding_allowance(part, variant.get("solution")),
         options=tuple(o["key"] for o in opts),
         correct=frozenset(o["key"] for o in opts if o["correct"]),
         option_misconceptions=tuple((o["key"], o["misconception"]) for o in opts
@@ -173,9 +202,19 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
         misconceptions=mis)
 
 
+_TOLERANCE_FORMS = ("0.01 or ±0.01 (absolute), 1% (relative), 3sf (significant figures), "
+                    "2dp (decimal places)")
+
+
 def parse_tolerance(text: str) -> Tolerance:
-    """``0.01`` absolute, ``1%`` relative, ``3sf`` significant figures, ``2dp`` decimals."""
+    """``0.01`` (or ``±0.01``, ``+-0.01``) absolute, ``1%`` relative, ``3sf`` significant figures,
+    ``2dp`` decimals."""
     t = text.strip().lower().replace(" ", "")
+    plus_minus = re.match(r"±|\+-|\+/-", t)
+    if plus_minus:  # a width around the answer: only an absolute or a relative one
+        t = t[plus_minus.end():]
+        if not re.fullmatch(r"\d+(?:\.\d+)?%?", t):
+            raise ValueError(f"tolerance {text!r} is not one of {_TOLERANCE_FORMS}")
     m = re.fullmatch(r"(\d+(?:\.\d+)?)%", t)
     if m:
         return Tolerance("rel", float(m.group(1)) / 100)
@@ -188,8 +227,7 @@ def parse_tolerance(text: str) -> Tolerance:
     try:
         v = float(t)
     except ValueError:
-        raise ValueError(f"tolerance {text!r} is not one of 0.01 (absolute), 1% (relative), "
-                         "3sf (significant figures), 2dp (decimal places)") from None
+        raise ValueError(f"tolerance {text!r} is not one of {_TOLERANCE_FORMS}") from None
     if v < 0:
         raise ValueError(f"tolerance {text!r} must not be negative")
     return Tolerance("abs", v)

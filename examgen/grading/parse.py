@@ -23,8 +23,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Literal, NamedTuple
 
 import sympy
 
@@ -70,12 +70,18 @@ class Number:
     """A single number. ``decimals``: digits after the decimal point as written (None for
     scientific notation and expressions; a percentage counts the digits of the value, so "73%"
     has 2). ``sigfigs``: significant figures as written (trailing zeros count; for scientific
-    notation those of the mantissa; None for expressions)."""
+    notation those of the mantissa; None for expressions). ``formula``: the function a formula
+    calls ("cos", "sigmoid", "e^" for a power of e), which makes it a formula rather than a
+    computed number (arithmetic such as "3/4" or "√2/2" is not a formula); its value is still
+    given. ``alternative``: the other reading of an ambiguous comma ("1,500" is read as 1500, and
+    as 1.5 with a decimal comma)."""
 
     value: float
     decimals: int | None
     sigfigs: int | None
     notes: tuple[str, ...] = ()
+    formula: str | None = None
+    alternative: Number | None = None
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,14 @@ class Vector:
     values: tuple[float, ...]
     decimals: tuple[int | None, ...]
     notes: tuple[str, ...] = ()
+    formula: str | None = None      # as in Number, for the first element that is a formula
 
 
 @dataclass(frozen=True)
 class Matrix:
     rows: tuple[tuple[float, ...], ...]
     notes: tuple[str, ...] = ()
+    formula: str | None = None      # as in Number, for the first element that is a formula
 
 
 @dataclass(frozen=True)
@@ -270,11 +278,26 @@ _NUMBER_WORDS = "십백천만억조"
 _PERCENT_WORDS = ("퍼센트", "프로", "percent")
 
 
-def _strip_edges(s: _Src, *, number: bool) -> tuple[_Src, list[str]] | FormatError:
+# a transpose mark after a closing bracket: ^T, ^t, ^{T}, ^(T), ᵀ (NFKC: T), ⊤ and Matlab's '
+_TRANSPOSE = re.compile(r"(?<=[\])}>])\s*(?:\^\s*(?:\{\s*[Tt]\s*\}|\(\s*[Tt]\s*\)|[Tt])|[T⊤'])$")
+
+
+class _Edges(NamedTuple):
+    """What is left of an answer once the words around it are stripped."""
+
+    src: _Src
+    notes: list[str]
+    transpose: tuple[int, int] | None = None   # where a transpose mark was, in the typed text
+
+
+def _strip_edges(s: _Src, *, number: bool, arrays: bool = False) -> _Edges | FormatError:
     """Remove words around the answer: labels ("답:", "d_v ="), "약", "≈", Korean endings
-    ("입니다"), units ("차원", "개", "rad"). Korean number words (만, 천) and 마이너스 are
-    refused rather than dropped, since dropping them would change the value."""
+    ("입니다"), units ("차원", "개", "rad"); with ``arrays`` one transpose mark after the closing
+    bracket ("[1, 2]ᵀ", "[1, 2]'" unless the answer is quoted). Korean number words (만, 천) and
+    마이너스 are refused rather than dropped, since dropping them would change the value."""
     notes: list[str] = []
+    quoted = False
+    transpose: tuple[int, int] | None = None
     while True:  # leading
         s = s.strip()
         t = s.text
@@ -287,7 +310,9 @@ def _strip_edges(s: _Src, *, number: bool) -> tuple[_Src, list[str]] | FormatErr
                 return FormatError("'마이너스' is not read; write the sign as '-'", s.at(0))
         if m is None or not m.group():
             break
-        if not _LEAD_QUOTES.fullmatch(m.group()):
+        if _LEAD_QUOTES.fullmatch(m.group()):
+            quoted = True
+        else:
             notes.append(f"ignored '{m.group().strip()}'")
         s = s.cut(m.end())
     while True:  # trailing
@@ -295,6 +320,11 @@ def _strip_edges(s: _Src, *, number: bool) -> tuple[_Src, list[str]] | FormatErr
         t = s.text
         if not t:
             break
+        if arrays and transpose is None and (m := _TRANSPOSE.search(t)) \
+                and not (quoted and m.group().endswith("'")):
+            transpose = (s.at(m.start() + len(m.group()) - len(m.group().lstrip())), s.at(len(t)))
+            s = s.cut(0, m.start())
+            continue
         if m := _TRAIL_QUOTES.search(t):
             s = s.cut(0, m.start())
             continue
@@ -337,7 +367,7 @@ def _strip_edges(s: _Src, *, number: bool) -> tuple[_Src, list[str]] | FormatErr
                 s = s.cut(0, m.start())
             continue
         break
-    return s, notes
+    return _Edges(s, notes, transpose)
 
 
 # -- numbers -------------------------------------------------------------------------------------
@@ -359,6 +389,9 @@ _SCI_E = re.compile(rf"([+-]?)\s*({_MANTISSA})[eE]([+-]?[0-9]+)")
 _SCI_TIMES = re.compile(
     rf"([+-]?)\s*({_MANTISSA})\s*[×*·∗]\s*10\s*(?:\^|\*\*)\s*"
     r"(?:\(\s*([+-]?)\s*([0-9]+)\s*\)|([+-]?)\s*([0-9]+))")
+_SPACED_THOUSANDS = re.compile(r"[+-]?\s*[1-9][0-9]{0,2}(?: [0-9]{3})+(?:\.[0-9]+)?")
+# one comma with three digits after it and 1-3 digits (not 0) before: 1,500 is 1500 or 1.5
+_AMBIGUOUS_COMMA = re.compile(r"(?<![0-9.,])[1-9][0-9]{0,2},[0-9]{3}(?![0-9.,])")
 _SEP_WORDS = frozenset({"and", "or", "to"})
 _NON_FINITE = frozenset({"nan", "inf", "infinity", "infty", "∞"})
 
@@ -465,9 +498,14 @@ def _to_float(e: sympy.Basic) -> float:
     return fn(args[0])
 
 
+_EULER = sympy.Symbol("e", real=True)
+
+
 def _evaluate(s: _Src, shown: str) -> float | FormatError:
+    """The value of a constant expression; ``e`` (which the lexical check lets through only
+    before '^') is Euler's number."""
     try:
-        expr = parse_expression(s.text, frozenset())
+        expr = parse_expression(s.text, frozenset({"e"})).subs(_EULER, sympy.E)
     except ExpressionError as e:
         msg = re.sub(r" at position \d+$", "", str(e))
         return FormatError(f"'{shown}' is not a number: {msg}", s.at(e.position))
@@ -493,9 +531,47 @@ def _is_sep_word(word: str) -> bool:
     return bool(_HANGUL_RUN.fullmatch(word)) or word.lower() in _SEP_WORDS
 
 
+def _is_power_of_e(toks: list[_Tok], k: int) -> bool:
+    """Whether the name at ``k`` is the 'e' of "e^0.5" (a lone 'e' is not read as a number)."""
+    after = next((t for t in toks[k + 1:] if t.kind != "space"), None)
+    return toks[k].text == "e" and after is not None and after.text in ("^", "**")
+
+
+def _formula(toks: list[_Tok]) -> str | None:
+    """The first function a number's tokens call ("e^" for a power of e); √ and sqrt are
+    arithmetic, not a formula."""
+    for k, tok in enumerate(toks):
+        name = GREEK.get(tok.text, tok.text)
+        if tok.kind == "name" and name in FUNCTIONS and name != "sqrt":
+            return "sigmoid" if name == "sigma" else name
+        if tok.kind == "name" and _is_power_of_e(toks, k):
+            return "e^"
+    return None
+
+
+def _join_spaced_thousands(s: _Src) -> tuple[_Src, list[str]]:
+    """"14 400" (a space or thin space between groups of three digits) → "14400"."""
+    if not _SPACED_THOUSANDS.fullmatch(s.text):
+        return s, []
+    t = s.text
+    spaces = {i for i in range(1, len(t) - 1) if t[i] == " " and t[i - 1].isdigit()
+              and t[i + 1].isdigit()}
+    return s.drop(spaces), ["read ' ' as a thousands separator"]
+
+
 def _parse_core(s: _Src, comma: CommaMode) -> Number | FormatError:
     """One number in ``s`` (already stripped of words): a plain decimal, scientific notation,
-    a percentage or a constant expression."""
+    a percentage or a constant expression; with an ambiguous comma ("1,500", read as 1500) the
+    decimal-comma reading as its ``alternative``."""
+    got = _parse_one(s, comma)
+    if comma == "auto" and isinstance(got, Number) and _AMBIGUOUS_COMMA.search(s.text):
+        other = _parse_one(s, "decimal")
+        if isinstance(other, Number):
+            return replace(got, alternative=other)
+    return got
+
+
+def _parse_one(s: _Src, comma: CommaMode) -> Number | FormatError:
     notes: list[str] = []
     s = s.strip()
     if not s.text:
@@ -517,6 +593,8 @@ def _parse_core(s: _Src, comma: CommaMode) -> Number | FormatError:
         return resolved
     s, comma_notes = resolved
     notes += comma_notes
+    s, space_notes = _join_spaced_thousands(s)
+    notes += space_notes
     for m in reversed(list(_X_TIMES.finditer(s.text))):
         s = s.replace(m.start(1), "×")
         notes.append("read 'x' as '×'")
@@ -525,7 +603,8 @@ def _parse_core(s: _Src, comma: CommaMode) -> Number | FormatError:
     allowed = FUNCTIONS.keys() | CONSTANTS.keys()
     for k, tok in enumerate(toks):  # the first offending character, in reading order
         if tok.kind == "other" or (tok.kind == "name" and not _is_sep_word(tok.text)
-                                   and GREEK.get(tok.text, tok.text) not in allowed):
+                                   and GREEK.get(tok.text, tok.text) not in allowed
+                                   and not _is_power_of_e(toks, k)):
             return FormatError(f"'{shown}' is not a number: unexpected '{tok.text}'", s.at(tok.start))
         if tok.kind == "num" and k and toks[k - 1].kind == "num" and tok.text.startswith("."):
             return FormatError(f"'{shown}' is not a number: two decimal points", s.at(tok.start))
@@ -580,35 +659,41 @@ def _parse_core(s: _Src, comma: CommaMode) -> Number | FormatError:
         value /= 100
         decimals = None if decimals is None else decimals + 2
         notes.append(f"read '{shown}%' as {_fmt(value)}")
-    return Number(value, decimals, sigfigs, _dedupe(notes))
+    return Number(value, decimals, sigfigs, _dedupe(notes), _formula(toks))
 
 
-def _start(text: str, *, number: bool, what: str) -> tuple[_Src, list[str]] | FormatError:
+def _start(text: str, *, number: bool, what: str, arrays: bool = False) -> _Edges | FormatError:
     """The shared start of every parser: length check, normalisation, words stripped from the
     edges, and "found only words" when nothing is left."""
     if err := _precheck(text):
         return err
-    stripped = _strip_edges(_normalize(text), number=number)
+    stripped = _strip_edges(_normalize(text), number=number, arrays=arrays)
     if isinstance(stripped, FormatError):
         return stripped
-    s, notes = stripped
-    if not s.text:
+    if not stripped.src.text:
         return FormatError(f"expected {what}, found only words", None)
-    return s, notes
+    return stripped
 
 
 def parse_number(text: str) -> Number | FormatError:
-    """One number: "0.73", "-0.73", ".5", "1,024", "0,73", "1.5e-3", "1.5×10^-3", "3/4",
-    "√2/2", "2^10", "50%", full-width digits, with Korean words and units around it
-    ("약 0.73입니다", "512차원", "답: 0.73", "0.73 rad")."""
+    """One number: "0.73", "-0.73", ".5", "1,024", "14 400", "0,73", "1.5e-3", "1.5×10^-3",
+    "3/4", "√2/2", "2^10", "50%", full-width digits, with Korean words and units around it
+    ("약 0.73입니다", "512차원", "답: 0.73", "0.73 rad"). A formula ("cos(0.1)", "e^0.5") is
+    evaluated and marked (:attr:`Number.formula`); an ambiguous comma ("1,500") keeps its other
+    reading (:attr:`Number.alternative`)."""
     prepared = _start(text, number=True, what="a number")
     if isinstance(prepared, FormatError):
         return prepared
-    s, notes = prepared
-    got = _parse_core(s, "auto")
+    got = _parse_core(prepared.src, "auto")
     if isinstance(got, FormatError):
         return got
-    return Number(got.value, got.decimals, got.sigfigs, _dedupe(notes + list(got.notes)))
+    return _with_notes_before(got, prepared.notes)
+
+
+def _with_notes_before(n: Number, notes: list[str]) -> Number:
+    """``n`` (and its other reading) with ``notes`` ahead of its own."""
+    alternative = n.alternative and _with_notes_before(n.alternative, notes)
+    return replace(n, notes=_dedupe(notes + list(n.notes)), alternative=alternative)
 
 
 # -- vectors and matrices ------------------------------------------------------------------------
@@ -731,14 +816,23 @@ def _parse_elements(elements: list[_Src], comma: CommaMode, label: Callable[[int
     return numbers
 
 
-def _prepare(text: str, what: str) -> tuple[_Src, list[str]] | FormatError:
-    prepared = _start(text, number=True, what=what)
+def _prepare(text: str, what: str) -> _Edges | FormatError:
+    """The start of the vector and matrix parsers: words and a transpose mark stripped, brackets
+    checked."""
+    prepared = _start(text, number=True, what=what, arrays=True)
     if isinstance(prepared, FormatError):
         return prepared
-    s, notes = prepared
-    if err := _check_brackets(s):
+    if err := _check_brackets(prepared.src):
         return err
-    return s, notes
+    return prepared
+
+
+def _mark(text: str, span: tuple[int, int]) -> str:
+    return text[span[0]:span[1]].strip()
+
+
+def _first_formula(numbers: list[Number]) -> str | None:
+    return next((n.formula for n in numbers if n.formula), None)
 
 
 def _count(n: int, noun: str) -> str:
@@ -750,16 +844,24 @@ def parse_vector(text: str, length: int | None = None) -> Vector | FormatError:
     "[0,6; 0,5; 0,85]". When ';' is present it separates the numbers and ',' is a decimal
     comma; otherwise ',' or whitespace separates, except that when ``length`` is given and only
     reading ',' as a decimal comma between whitespace-separated numbers gives that many
-    ("0,6 0,5 0,85", "[0,5]" for one number), that reading is taken. Each element may be any
-    form :func:`parse_number` reads (without words around it)."""
+    ("0,6 0,5 0,85", "[0,5]" for one number), that reading is taken. A column of one-element
+    rows ("[[0.2], [0.3]]") and a transpose mark after the closing bracket ("[0.2, 0.3]ᵀ", "^T",
+    "'") are read as the same vector. Each element may be any form :func:`parse_number` reads
+    (without words around it)."""
     prepared = _prepare(text, "numbers")
     if isinstance(prepared, FormatError):
         return prepared
-    s, notes = prepared
+    s, notes, transpose = prepared
+    if transpose is not None:
+        notes.append(f"ignored the transpose mark '{_mark(text, transpose)}' (a vector's values "
+                     "are the same as a row or as a column)")
     while _wrapped(s):
         s = s.cut(1, len(s.text) - 1).strip()
     for i, c in enumerate(s.text):
         if c in "[]{}<>":
+            column = _column(s, length, notes)
+            if column is not None:
+                return column
             return FormatError(f"expected one list of numbers, found '{c}' inside it", s.at(i))
     if not s.text:
         return FormatError("expected numbers, found an empty list", s.end)
@@ -779,13 +881,35 @@ def _vector_from(s: _Src, seps: str, words: bool, comma: CommaMode, length: int 
     elements = _split_elements(s, seps, words, notes)
     if isinstance(elements, FormatError):
         return elements
+    return _vector_of(elements, comma, length, notes)
+
+
+def _column(s: _Src, length: int | None, notes: list[str]) -> Vector | FormatError | None:
+    """A column vector written as one-element rows ("[0.2], [0.3], [0.5]" once the outer
+    brackets are off), or None when ``s`` is not one."""
+    rows = _row_groups(s)
+    if rows is None or any(not row.text.strip() for row in rows):
+        return None
+    elements: list[_Src] = []
+    for row in rows:
+        cells = _split_elements(row.strip(), ",", True, notes)
+        if isinstance(cells, FormatError) or len(cells) != 1:
+            return None
+        elements += cells
+    return _vector_of(elements, "auto", length, notes)
+
+
+def _vector_of(elements: list[_Src], comma: CommaMode, length: int | None, notes: list[str]
+               ) -> Vector | FormatError:
+    """The vector of ``elements``, which must be ``length`` many when that is given."""
     numbers = _parse_elements(elements, comma, lambda k: f"element {k}", notes)
     if isinstance(numbers, FormatError):
         return numbers
     if length is not None and len(numbers) != length:
         where = elements[length].at(0) if len(numbers) > length else None
         return FormatError(f"expected {_count(length, 'number')}, found {len(numbers)}", where)
-    return Vector(tuple(n.value for n in numbers), tuple(n.decimals for n in numbers), _dedupe(notes))
+    return Vector(tuple(n.value for n in numbers), tuple(n.decimals for n in numbers), _dedupe(notes),
+                  _first_formula(numbers))
 
 
 def _row_groups(s: _Src) -> list[_Src] | None:
@@ -818,11 +942,12 @@ def _row_label(r: int) -> Callable[[int], str]:
 
 def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> Matrix | FormatError:
     """Rows of numbers: "[[1, 2], [3, 4]]", "1 2; 3 4", "[1 2; 3 4]", one row per line.
-    Within a row ',' or whitespace separates (no decimal commas)."""
+    Within a row ',' or whitespace separates (no decimal commas). A transpose mark after the
+    closing bracket ("[[1, 3], [2, 4]]ᵀ") transposes: the answer is the matrix it denotes."""
     prepared = _prepare(text, "a matrix")
     if isinstance(prepared, FormatError):
         return prepared
-    s, notes = prepared
+    s, notes, transpose = prepared
     body = s.cut(1, len(s.text) - 1).strip() if _wrapped(s) else s
     groups = _row_groups(body)
     rows_src: list[_Src]
@@ -841,6 +966,7 @@ def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> Matrix | Fo
                 return FormatError(f"unexpected '{c}' inside a row", row.at(i))
     rows: list[tuple[float, ...]] = []
     starts: list[int] = []
+    formula: str | None = None
     for r, row in enumerate(rows_src, 1):
         elements = _split_elements(row.strip(), ",", True, notes)
         if isinstance(elements, FormatError):
@@ -850,14 +976,18 @@ def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> Matrix | Fo
             return numbers
         rows.append(tuple(n.value for n in numbers))
         starts.append(elements[0].at(0))
+        formula = formula or _first_formula(numbers)
     for r, row_values in enumerate(rows[1:], 2):
         if len(row_values) != len(rows[0]):
             return FormatError(f"row {r} has {_count(len(row_values), 'number')}, row 1 has "
                                f"{len(rows[0])}", starts[r - 1])
+    if transpose is not None:
+        rows = [tuple(column) for column in zip(*rows, strict=True)]
+        notes.append(f"transposed the matrix (transpose mark '{_mark(text, transpose)}')")
     if shape is not None and (len(rows), len(rows[0])) != tuple(shape):
         return FormatError(f"expected a {shape[0]}×{shape[1]} matrix, found {len(rows)}×{len(rows[0])}",
                            None)
-    return Matrix(tuple(rows), _dedupe(notes))
+    return Matrix(tuple(rows), _dedupe(notes), formula)
 
 
 # -- choices -------------------------------------------------------------------------------------
@@ -972,7 +1102,7 @@ def parse_expression_answer(text: str, variables: frozenset[str]) -> Expression 
     prepared = _start(text, number=False, what="an expression")
     if isinstance(prepared, FormatError):
         return prepared
-    s, notes = prepared
+    s, notes, _ = prepared
     if "x" not in variables and "X" not in variables:
         for m in reversed(list(_X_WORD.finditer(s.text))):
             s = s.replace(m.start(1), "×")

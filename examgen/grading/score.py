@@ -1,14 +1,16 @@
 """Scoring one answer against one :class:`~examgen.grading.key.PartKey`. Pure.
 
 Invalid is not wrong: text that cannot be read is a ``format_error`` (0 points, the reason and
-where, flagged for review), never silently a wrong answer.
+where, flagged for review), never silently a wrong answer. A formula that calls a function
+("cos(0.09)", "1/(1+e^0.5)") where a number is asked is not a computed number: it is wrong
+(0 points) with "give the value, not the formula", and flagged for review with its value.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +22,6 @@ from examgen.grading.key import PartKey
 from examgen.model import Outcome, Tolerance
 
 PRECISION_CREDIT = 0.5   # share of the points for a right value written with too few digits
-ROUNDING_STEPS = 2       # intermediate values a worked solution rounds before the answer
 
 
 @dataclass(frozen=True)
@@ -138,13 +139,6 @@ def score(part: PartKey, text: str) -> Scored:
     raise ValueError(f"score() does not grade {kind} answers")
 
 
-def _allowance(part: PartKey) -> float:
-    """How far rounding the shown intermediate values may move a hand-computed answer."""
-    if part.decimals is None:
-        return 0.0
-    return ROUNDING_STEPS * 0.5 * 10.0 ** (-part.decimals)
-
-
 def _close(tol: Tolerance, expected: float, got: float, extra: float = 0.0) -> bool:
     # a non-finite answer is never close, even to a non-finite key
     return math.isfinite(expected) and math.isfinite(got) and tol.accepts(expected, got, extra)
@@ -165,31 +159,81 @@ def _mis_feedback(part: PartKey, mid: str) -> str:
     return f"matches a typical mistake ({mid}): {m.description.get('ko')} / {m.description.en}"
 
 
+def _tolerance(part: PartKey) -> Tolerance:
+    return part.tolerance or Tolerance("abs", 0.0)
+
+
+def _carries_information(got: P.Number) -> bool:
+    """Whether a rounded answer says something about the value: nonzero, with at least two
+    significant figures or one decimal place ("0.4", "12"; not "0", "1", "6")."""
+    return got.value != 0 and ((got.sigfigs or 0) >= 2 or (got.decimals or 0) >= 1)
+
+
+def _right_but_coarse(got: P.Number, expected: float) -> bool:
+    """The right value written with too few digits: within half a unit of its last place."""
+    return (got.decimals is not None and _carries_information(got)
+            and abs(got.value - expected) <= 0.5 * 10.0 ** (-got.decimals) * (1 + 1e-9))
+
+
+def _unevaluated(part: PartKey, formula: str, values: Any, norm: str) -> Scored:
+    """A formula where a number is asked: wrong, and reviewed with the value it would have."""
+    expected = np.asarray(part.value, dtype=float).ravel()
+    got = np.asarray(values, dtype=float).ravel()
+    tol = _tolerance(part)
+    accepted = all(_close(tol, float(e), float(g), part.allowance)
+                   for e, g in zip(expected, got, strict=True))
+    verdict = "would be accepted" if accepted else "is not the answer either"
+    return Scored(0.0, Outcome.WRONG, f"give the value, not the formula: the answer uses "
+                  f"{formula}; its value {norm} {verdict}", needs_review=True, normalized=norm)
+
+
 def _score_number(part: PartKey, text: str) -> Scored:
     got = _number(text)
     if isinstance(got, P.FormatError):
         return format_error(got, text)
+    if got.formula:
+        return _unevaluated(part, got.formula, got.value, F.fmt_num(got.value))
+    scored = _grade_number(part, got, text)
+    if got.alternative is None:
+        return scored
+    return _resolve_comma(scored, _grade_number(part, got.alternative, text), got.alternative)
+
+
+def _resolve_comma(first: Scored, other: Scored, reading: P.Number) -> Scored:
+    """``first`` reads an ambiguous comma as a thousands separator, ``other`` as a decimal comma:
+    the reading that is right when only one is, else ``first``, reviewed when the readings grade
+    differently."""
+    same = (other.points, other.outcome, other.misconception) == \
+        (first.points, first.outcome, first.misconception)
+    if same or first.outcome is Outcome.CORRECT:
+        return first
+    if other.outcome is Outcome.CORRECT:
+        return other
+    return replace(first, needs_review=True, feedback=first.feedback + "; the comma is "
+                   f"ambiguous: as a decimal comma the answer is {F.fmt_num(reading.value)}")
+
+
+def _grade_number(part: PartKey, got: P.Number, text: str) -> Scored:
     expected = float(part.value)  # type: ignore[arg-type]
-    tol = part.tolerance or Tolerance("abs", 0.0)
+    tol = _tolerance(part)
     norm = F.fmt_num(got.value)
     notes = "; ".join(got.notes)
     suffix = f" ({notes})" if notes else ""
     if _close(tol, expected, got.value):
         return Scored(part.points, Outcome.CORRECT, "correct" + suffix, normalized=norm)
-    if got.decimals is not None and abs(got.value - expected) <= 0.5 * 10.0 ** (-got.decimals) \
-            * (1 + 1e-9):
-        return Scored(round(part.points * PRECISION_CREDIT, 4), Outcome.INSUFFICIENT_PRECISION,
-                      f"right value but too few digits: {text.strip()} has {got.decimals} "
-                      f"decimal(s); the answer needs {tol.describe('en')}" + suffix,
-                      needs_review=False, normalized=norm)
-    if _close(tol, expected, got.value, _allowance(part)):
-        return Scored(part.points, Outcome.CORRECT, "accepted: consistent with rounding the "
-                      f"intermediate values to {part.decimals} decimals" + suffix,
-                      normalized=norm)
     mid = _match_misconception(part, got.value, tol)
     if mid:
         return Scored(0.0, Outcome.WRONG, _mis_feedback(part, mid) + suffix, misconception=mid,
                       normalized=norm)
+    if part.allowance and _close(tol, expected, got.value, part.allowance):
+        return Scored(part.points, Outcome.CORRECT, "accepted: consistent with rounding the "
+                      f"intermediate values to {part.decimals} decimals" + suffix,
+                      normalized=norm)
+    if _right_but_coarse(got, expected):
+        return Scored(round(part.points * PRECISION_CREDIT, 4), Outcome.INSUFFICIENT_PRECISION,
+                      f"right value but too few digits: {text.strip()} has {got.decimals} "
+                      f"decimal(s); the answer needs {tol.describe('en')}" + suffix,
+                      needs_review=False, normalized=norm)
     return Scored(0.0, Outcome.WRONG, f"wrong: expected about {F.fmt_num(expected, part.decimals)}"
                   + suffix, normalized=norm)
 
@@ -204,9 +248,11 @@ def _score_array(part: PartKey, text: str) -> Scored:
         values = None if isinstance(got, P.FormatError) else np.asarray(got.rows)
     if isinstance(got, P.FormatError) or values is None:
         return format_error(got, text)
-    tol = part.tolerance or Tolerance("abs", 0.0)
+    tol = _tolerance(part)
     norm = F.fmt_value(values, 4)
-    ok = [_close(tol, float(e), float(g), _allowance(part))
+    if got.formula:
+        return _unevaluated(part, got.formula, values, norm)
+    ok = [_close(tol, float(e), float(g), part.allowance)
           for e, g in zip(expected.ravel(), values.ravel(), strict=True)]
     n_ok = sum(ok)
     if n_ok == len(ok):

@@ -101,6 +101,12 @@ NUMBERS = [
     ("1,024", 1024.0, 0, 4, "read ',' as a thousands separator"),
     ("1,050,624", 1050624.0, 0, 7, "thousands separator"),
     ("1,024.5", 1024.5, 1, 5, "thousands separator"),
+    ("14 400", 14400.0, 0, 5, "read ' ' as a thousands separator"),
+    ("14\u2009400", 14400.0, 0, 5, "read ' ' as a thousands separator"),   # thin space
+    ("14\u202f400", 14400.0, 0, 5, "thousands separator"),                # narrow no-break space
+    ("1 050 624", 1050624.0, 0, 7, "thousands separator"),
+    ("-14 400.5", -14400.5, 1, 6, "thousands separator"),
+    ("약 14 400개", 14400.0, 0, 5, "thousands separator"),
     ("0,73", 0.73, 2, 2, "read ',' as a decimal point"),
     ("0,730", 0.73, 3, 3, "decimal point"),
     ("1,5", 1.5, 1, 2, "decimal point"),
@@ -186,6 +192,10 @@ NUMBER_ERRORS = [
     ("0.5 그리고 0.6", "expected one number, found 2", 8),
     ("0.5~0.6", "expected one number, found 2", 4),
     ("1 2 3", "expected one number, found 3", 2),
+    ("14 40", "expected one number, found 2", 3),        # groups of three digits only
+    ("14  400", "expected one number, found 2", 4),      # one space, not two
+    ("0 400", "expected one number, found 2", 2),        # no group starts with 0
+    ("1400 000", "expected one number, found 2", 5),     # the first group has 1-3 digits
     ("2 3/4", "expected one number, found 2", 2),
     ("0.7a3", "'0.7a3' is not a number: unexpected 'a'", 3),
     ("약 0.7a3입니다", "unexpected 'a'", 5),
@@ -229,6 +239,76 @@ def test_parse_number_rejects(text: str, fragment: str, position: int | None) ->
     assert got.position == position
 
 
+@pytest.mark.parametrize("text, value, other", [
+    # one comma, three digits after it, a whole part of 1-3 digits (not 0): thousands or decimal
+    ("1,500", 1500.0, 1.5),
+    ("5,632", 5632.0, 5.632),
+    ("12,345", 12345.0, 12.345),
+    ("약 1,024개", 1024.0, 1.024),
+    ("0,378", 0.378, None),          # a thousands group never follows a lone 0
+    ("1,5", 1.5, None),              # two digits after the comma: a decimal comma
+    ("1,024.5", 1024.5, None),       # a point as well: the comma separates thousands
+    ("1,050,624", 1050624.0, None),  # two commas: thousands
+    ("1500", 1500.0, None),
+])
+def test_ambiguous_comma_keeps_the_other_reading(text: str, value: float, other: float | None
+                                                  ) -> None:
+    got = parse_number(text)
+    assert isinstance(got, Number) and got.value == value
+    if other is None:
+        assert got.alternative is None
+    else:
+        assert got.alternative is not None and got.alternative.value == other
+        assert got.alternative.decimals == 3
+        assert any("decimal point" in n for n in got.alternative.notes)
+
+
+@pytest.mark.parametrize("text, value, formula", [
+    # named functions (and e^) make a formula, not a computed number; arithmetic does not
+    ("exp(0)", 1.0, "exp"),
+    ("sigmoid(0)", 0.5, "sigmoid"),
+    ("σ(0)", 0.5, "sigmoid"),
+    ("cos(3/10000^(6/16))", math.cos(3 / 10000 ** (6 / 16)), "cos"),
+    ("1/(1+exp(0.5))", 1 / (1 + math.exp(0.5)), "exp"),
+    ("1/(1+e^0.5)", 1 / (1 + math.exp(0.5)), "e^"),
+    ("1/(1+e^(0.5))", 1 / (1 + math.exp(0.5)), "e^"),
+    ("tanh(-2)", math.tanh(-2), "tanh"),
+    ("약 log(2)입니다", math.log(2), "log"),
+    ("√2/2", SQRT2_2, None),
+    ("sqrt(2)/2", SQRT2_2, None),
+    ("2^10", 1024.0, None),
+    ("3/4", 0.75, None),
+    ("π/2", math.pi / 2, None),
+    ("1.5e-3", 0.0015, None),
+    ("0.73", 0.73, None),
+])
+def test_formula_is_marked(text: str, value: float, formula: str | None) -> None:
+    got = parse_number(text)
+    assert isinstance(got, Number), got
+    assert math.isclose(got.value, value, rel_tol=1e-12)
+    assert got.formula == formula
+
+
+@pytest.mark.parametrize("text, fragment, position", [
+    ("e", "unexpected 'e'", 0),          # e alone is not read as Euler's number
+    ("2e", "unexpected 'e'", 1),
+    ("e*2", "unexpected 'e'", 0),
+])
+def test_bare_e_is_not_a_number(text: str, fragment: str, position: int) -> None:
+    got = parse_number(text)
+    assert isinstance(got, FormatError) and fragment in got.message, got
+    assert got.position == position
+
+
+def test_formula_in_a_vector_or_matrix_is_marked() -> None:
+    vec = parse_vector("[exp(0), 0.5]", 2)
+    assert isinstance(vec, Vector) and vec.values == (1.0, 0.5) and vec.formula == "exp"
+    mat = parse_matrix("[[1, 2], [tanh(0), 4]]", (2, 2))
+    assert isinstance(mat, Matrix) and mat.formula == "tanh"
+    plain = parse_vector("[1/2, √2/2]", 2)
+    assert isinstance(plain, Vector) and plain.formula is None
+
+
 def test_blank_number_is_a_format_error_without_position() -> None:
     assert parse_number("  ") == FormatError("empty answer", None)
 
@@ -264,6 +344,23 @@ VECTORS = [
     ("[[0.6, 0.5]]", 2, (0.6, 0.5), (1, 1), None),
     ("7", 1, (7.0,), (0,), None),
     ("-0.5", 1, (-0.5,), (1,), None),
+    # transposed (a column written as a row): the values are the same
+    ("[0.2 0.3 0.5]^T", 3, (0.2, 0.3, 0.5), (1, 1, 1), "ignored the transpose mark '^T'"),
+    ("[0.2, 0.3, 0.5]ᵀ", 3, (0.2, 0.3, 0.5), (1, 1, 1), "ignored the transpose mark 'ᵀ'"),
+    ("(0.2, 0.3, 0.5)ᵀ", 3, (0.2, 0.3, 0.5), (1, 1, 1), "transpose mark"),
+    ("[0.2, 0.3, 0.5]^t", 3, (0.2, 0.3, 0.5), (1, 1, 1), "transpose mark"),
+    ("[0.2, 0.3, 0.5]^{T}", 3, (0.2, 0.3, 0.5), (1, 1, 1), "transpose mark '^{T}'"),
+    ("[0.2, 0.3, 0.5] ^ T", 3, (0.2, 0.3, 0.5), (1, 1, 1), "transpose mark"),
+    ("[0.2, 0.3, 0.5]'", 3, (0.2, 0.3, 0.5), (1, 1, 1), "transpose mark"),
+    ("[0.2, 0.3, 0.5]⊤", 3, (0.2, 0.3, 0.5), (1, 1, 1), "transpose mark"),
+    ("[0,2; 0,3; 0,5]ᵀ", 3, (0.2, 0.3, 0.5), (1, 1, 1), "transpose mark"),
+    ("답: [0.2, 0.3, 0.5]ᵀ입니다", 3, (0.2, 0.3, 0.5), (1, 1, 1), "transpose mark"),
+    ("'[0.2, 0.3, 0.5]'", 3, (0.2, 0.3, 0.5), (1, 1, 1), None),  # quoted, not transposed
+    # a column: one-element rows
+    ("[[0.2],[0.3],[0.5]]", 3, (0.2, 0.3, 0.5), (1, 1, 1), None),
+    ("[[0.2]; [0.3]; [0.5]]", 3, (0.2, 0.3, 0.5), (1, 1, 1), None),
+    ("[[0.2] [0.3] [0.5]]", 3, (0.2, 0.3, 0.5), (1, 1, 1), None),
+    ("[[1/5], [0.3], [0.5]]ᵀ", 3, (0.2, 0.3, 0.5), (None, 1, 1), "transpose mark"),
 ]
 
 
@@ -294,6 +391,10 @@ VECTOR_ERRORS = [
     ("[0.6, 0.5]]", None, "unexpected ']'", 10),
     ("[0.6, 0.5)", None, "expected ']', found ')'", 9),
     ("[[1, 2], [3, 4]]", None, "found '[' inside it", 1),
+    ("[[1, 2], [3, 4]]ᵀ", None, "found '[' inside it", 1),
+    ("[[0.2], [0.3]]", 3, "expected 3 numbers, found 2", None),
+    ("[[0.2], [0.3], [0.5], [0.1]]", 3, "expected 3 numbers, found 4", 23),
+    ("0.2 0.3^T", None, "element 2: '0.3^T' is not a number", 8),   # a mark follows a bracket
     ("[]", None, "found an empty list", 1),
     ("[0.6, 0.7a]", None, "element 2: '0.7a' is not a number: unexpected 'a'", 9),
     ("[0.6, 0.7.1]", None, "element 2: '0.7.1' is not a number: two decimal points", 9),
@@ -335,6 +436,13 @@ MATRICES = [
     ("[[1, 2, 3]]", ((1.0, 2.0, 3.0),)),
     ("[[1], [2]]", ((1.0,), (2.0,))),
     ("5", ((5.0,),)),
+    ("[[1, 3], [2, 4]]^T", M22),           # a transpose mark transposes
+    ("[[1, 3], [2, 4]]ᵀ", M22),
+    ("[[1, 3], [2, 4]]'", M22),
+    ("[1 3; 2 4]^{T}", M22),
+    ("답: [[1, 3], [2, 4]]ᵀ입니다", M22),
+    ("[1, 2, 3]^T", ((1.0,), (2.0,), (3.0,))),
+    ("'[[1, 2], [3, 4]]'", M22),            # quoted, not transposed
 ]
 
 
@@ -349,11 +457,19 @@ def test_parse_matrix_accepts(text: str, rows: tuple[tuple[float, ...], ...]) ->
             assert all(math.isclose(x, y, rel_tol=1e-12) for x, y in zip(a, b, strict=True))
 
 
+def test_matrix_transpose_says_so() -> None:
+    got = parse_matrix("[[1, 3], [2, 4]]ᵀ", (2, 2))
+    assert isinstance(got, Matrix) and got.rows == M22
+    assert got.notes == ("transposed the matrix (transpose mark 'ᵀ')",)
+    assert parse_matrix("[[1, 2], [3, 4]]").notes == ()  # type: ignore[union-attr]
+
+
 MATRIX_ERRORS = [
     ("[[1, 2], [3, 4, 5]]", None, "row 2 has 3 numbers, row 1 has 2", 10),
     ("1 2; 3", None, "row 2 has 1 number, row 1 has 2", 5),
     ("1 2\n3 4 5", None, "row 2 has 3 numbers, row 1 has 2", 4),
     ("[[1, 2], [3, 4]]", (2, 3), "expected a 2×3 matrix, found 2×2", None),
+    ("[[1, 2, 3], [4, 5, 6]]^T", (2, 3), "expected a 2×3 matrix, found 3×2", None),
     ("[1, 2, 3]", (2, 2), "expected a 2×2 matrix, found 1×3", None),
     ("[[1, 2], []]", None, "row 2 is empty", 10),
     ("[[1, 2], [3, x]]", None, "row 2, element 2: 'x' is not a number", 13),

@@ -8,8 +8,10 @@ from examgen.grading.key import PartKey, parse_tolerance
 from examgen.grading.score import score
 from examgen.model import Misconception, Outcome, Text, Tolerance
 
+# a manifest part whose worked solution shows intermediate values at 3 decimals: the rounding
+# allowance (2 x half a unit in the 3rd decimal) applies
 NUM = PartKey(column="Q1", question_id="q", kind="numeric", points=3, value=0.7346,
-              tolerance=Tolerance("abs", 0.005), decimals=3,
+              tolerance=Tolerance("abs", 0.005), decimals=3, allowance=0.001,
               misconceptions=(Misconception("no_scaling", Text("스케일링 누락", "forgot scaling"),
                                             0.9213, "0.921"),))
 
@@ -38,6 +40,124 @@ def test_rounding_allowance_says_so() -> None:
     assert "consistent with rounding the intermediate values" in score(NUM, "0.740").feedback
 
 
+def _num(value: float, tol: Tolerance, *, points: float = 2, allowance: float = 0.0,
+         misconceptions: tuple[Misconception, ...] = ()) -> PartKey:
+    return PartKey(column="Q", question_id="q", kind="numeric", points=points, value=value,
+                   tolerance=tol, decimals=3, allowance=allowance, misconceptions=misconceptions)
+
+
+@pytest.mark.parametrize("value, tol, text, outcome, points", [
+    # no allowance (KEY.csv parts, integer answers; tests/unit/grading/test_key.py says which):
+    # the tolerance is the tolerance, whatever the decimals
+    (0.73, Tolerance("abs", 0.01), "0.74", Outcome.CORRECT, 2),
+    (0.73, Tolerance("abs", 0.01), "0.75", Outcome.WRONG, 0),
+    (5632, Tolerance("abs", 0), "5633", Outcome.WRONG, 0),
+    (5632, Tolerance("abs", 0), "5632.4", Outcome.WRONG, 0),
+    (0.001234, Tolerance("sigfigs", 3), "0.00124", Outcome.WRONG, 0),
+    (13.0, Tolerance("abs", 0.01), "13.02", Outcome.WRONG, 0),
+])
+def test_no_allowance_means_the_tolerance(value: float, tol: Tolerance, text: str,
+                                          outcome: Outcome, points: float) -> None:
+    s = score(_num(value, tol), text)
+    assert (s.outcome, s.points) == (outcome, points), s.feedback
+    assert "rounding" not in s.feedback
+
+
+Q9A = _num(0.37754066879814546, Tolerance("abs", 0.01), points=1, allowance=0.001)
+Q8A = _num(0.6224593312018546, Tolerance("abs", 0.01), points=1, allowance=0.001)
+Q8E = _num(-0.29419151219042455, Tolerance("abs", 0.01), allowance=0.001, misconceptions=(
+    Misconception("tanh_gates", Text("게이트에 tanh", "sigmoid replaced by tanh"), 0.0, "0.000"),))
+
+
+@pytest.mark.parametrize("part, text, outcome, points", [
+    # "right value, too few digits" needs an answer that says something: nonzero, and 2+
+    # significant figures or 1+ decimal place
+    (Q9A, "0.4", Outcome.INSUFFICIENT_PRECISION, 0.5),    # |0.4 - 0.378| <= 0.05
+    (Q9A, "0", Outcome.WRONG, 0),                         # |0 - 0.378| <= 0.5, but says nothing
+    (Q9A, "0.0", Outcome.WRONG, 0),
+    (Q8A, "1", Outcome.WRONG, 0),                         # |1 - 0.622| <= 0.5, one figure
+    (Q8A, "0.6", Outcome.INSUFFICIENT_PRECISION, 0.5),
+    (_num(5.63, Tolerance("abs", 0.01)), "6", Outcome.WRONG, 0),
+    (_num(5.63, Tolerance("abs", 0.01)), "5.6", Outcome.INSUFFICIENT_PRECISION, 1),
+    (_num(12.3, Tolerance("abs", 0.01)), "12", Outcome.INSUFFICIENT_PRECISION, 1),  # 2 figures
+    (_num(0.001234, Tolerance("sigfigs", 3)), "0.0012", Outcome.INSUFFICIENT_PRECISION, 1),
+    (_num(3.14159, Tolerance("decimals", 2)), "3.1", Outcome.INSUFFICIENT_PRECISION, 1),
+])
+def test_insufficient_precision_needs_information(part: PartKey, text: str, outcome: Outcome,
+                                                  points: float) -> None:
+    s = score(part, text)
+    assert (s.outcome, s.points) == (outcome, points), s.feedback
+
+
+def test_misconception_wins_over_insufficient_precision() -> None:
+    s = score(Q8E, "0")   # |0 - (-0.294)| <= 0.5 and it is the tanh misconception's 0.000
+    assert (s.outcome, s.points, s.misconception) == (Outcome.WRONG, 0, "tanh_gates")
+    assert "sigmoid replaced by tanh" in s.feedback
+    coarse = _num(0.378, Tolerance("abs", 0.01), misconceptions=(
+        Misconception("rounded_early", Text("반올림", "rounded early"), 0.4, "0.4"),))
+    s = score(coarse, "0.4")   # right to one decimal, but exactly a known wrong path
+    assert (s.outcome, s.misconception) == (Outcome.WRONG, "rounded_early")
+
+
+PE = _num(0.9955033739876628, Tolerance("abs", 0.005), points=3)
+GATE = _num(0.37754066879814546, Tolerance("abs", 0.01), points=1)
+
+
+@pytest.mark.parametrize("part, text, in_tolerance", [
+    (PE, "cos(3/10000^(6/16))", True),
+    (GATE, "1/(1+exp(0.5))", True),
+    (GATE, "1/(1+e^0.5)", True),
+    (GATE, "sigmoid(-0.5)", True),
+    (GATE, "σ(0.5)", False),
+    (GATE, "e^(-2)", False),
+])
+def test_formula_is_not_a_computed_number(part: PartKey, text: str, in_tolerance: bool) -> None:
+    s = score(part, text)
+    assert (s.outcome, s.points, s.needs_review) == (Outcome.WRONG, 0, True), s.feedback
+    assert "give the value, not the formula" in s.feedback
+    assert ("would be accepted" in s.feedback) == in_tolerance, s.feedback
+
+
+@pytest.mark.parametrize("part, text", [
+    (_num(0.7071067811865476, Tolerance("abs", 0.01)), "√2/2"),
+    (_num(0.75, Tolerance("abs", 0.01)), "3/4"),
+    (_num(1024, Tolerance("abs", 0)), "2^10"),
+])
+def test_arithmetic_is_a_number(part: PartKey, text: str) -> None:
+    s = score(part, text)
+    assert (s.outcome, s.needs_review) == (Outcome.CORRECT, False), s.feedback
+
+
+def test_formula_in_a_vector_is_not_a_computed_number() -> None:
+    s = score(VEC, "[sigmoid(0.4), 0.5, 0.85]")
+    assert (s.outcome, s.points, s.needs_review) == (Outcome.WRONG, 0, True)
+    assert "give the value, not the formula" in s.feedback
+
+
+@pytest.mark.parametrize("value, tol, text, outcome, needs_review, fragment", [
+    # "1,500": 1500 or 1.5; the key decides when exactly one reading is right
+    (1.5, Tolerance("abs", 0.01), "1,500", Outcome.CORRECT, False, "decimal"),
+    (1500, Tolerance("abs", 0), "1,500", Outcome.CORRECT, False, "thousands"),
+    (5632, Tolerance("abs", 0), "5,632", Outcome.CORRECT, False, "thousands"),
+    (5.632, Tolerance("abs", 0.001), "5,632", Outcome.CORRECT, False, "decimal"),
+    # both readings wrong alike: no doubt to resolve
+    (0.73, Tolerance("abs", 0.01), "1,500", Outcome.WRONG, False, "thousands"),
+    # the readings grade differently and neither is right: read as thousands, reviewed
+    (1.5004, Tolerance("abs", 0.0001), "1,500", Outcome.WRONG, True, "1.5"),
+    (0.378, Tolerance("abs", 0.01), "0,378", Outcome.CORRECT, False, "decimal"),
+])
+def test_ambiguous_comma(value: float, tol: Tolerance, text: str, outcome: Outcome,
+                         needs_review: bool, fragment: str) -> None:
+    s = score(_num(value, tol), text)
+    assert (s.outcome, s.needs_review) == (outcome, needs_review), s.feedback
+    assert fragment in s.feedback
+
+
+def test_space_as_thousands_separator() -> None:
+    s = score(_num(14400, Tolerance("abs", 0)), "14 400")
+    assert s.outcome is Outcome.CORRECT and "thousands separator" in s.feedback
+
+
 def test_misconception_is_named() -> None:
     s = score(NUM, "0.921")
     assert s.misconception == "no_scaling" and "forgot scaling" in s.feedback
@@ -59,6 +179,10 @@ VEC = PartKey(column="Q2", question_id="v", kind="vector", points=3, value=(0.6,
     ("[0.6, 0.5, 0.95]", Outcome.PARTIAL, 2),
     ("[1, 1, 1]", Outcome.WRONG, 0),
     ("[0.6, 0.5]", Outcome.FORMAT_ERROR, 0),
+    ("[0.6 0.5 0.85]^T", Outcome.CORRECT, 3),
+    ("(0.6, 0.5, 0.85)ᵀ", Outcome.CORRECT, 3),
+    ("[[0.6], [0.5], [0.85]]", Outcome.CORRECT, 3),
+    ("[0.6, 0.5, 0.862]", Outcome.PARTIAL, 2),      # 0.012 off: no allowance for this part
 ])
 def test_vector(text: str, outcome: Outcome, points: float) -> None:
     s = score(VEC, text)
@@ -110,14 +234,18 @@ def test_symbolic(text: str, outcome: Outcome) -> None:
 @pytest.mark.parametrize("text, tol", [
     ("0.01", Tolerance("abs", 0.01)), ("1%", Tolerance("rel", 0.01)),
     ("3sf", Tolerance("sigfigs", 3)), ("2dp", Tolerance("decimals", 2)),
+    ("1 %", Tolerance("rel", 0.01)),
+    ("±0.1", Tolerance("abs", 0.1)), ("+-0.1", Tolerance("abs", 0.1)),
+    ("± 0.1", Tolerance("abs", 0.1)), ("±1%", Tolerance("rel", 0.01)),
 ])
 def test_parse_tolerance(text: str, tol: Tolerance) -> None:
     assert parse_tolerance(text) == tol
 
 
-def test_parse_tolerance_rejects_nonsense() -> None:
-    with pytest.raises(ValueError, match="not one of"):
-        parse_tolerance("about right")
+@pytest.mark.parametrize("text", ["about right", "±", "±-0.1", "±3sf", "+-2dp", "-0.1"])
+def test_parse_tolerance_rejects_nonsense(text: str) -> None:
+    with pytest.raises(ValueError, match="not one of|must not be negative"):
+        parse_tolerance(text)
 
 
 # -- the fast paths must agree with the general parser -------------------------------------------
