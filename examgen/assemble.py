@@ -19,7 +19,7 @@ import numpy as np
 
 from examgen import __version__
 from examgen.bank.loader import Bank
-from examgen.errors import did_you_mean
+from examgen.errors import UsageError, did_you_mean
 from examgen.model import Template, Text, Variant, VariantPart
 from examgen.rng import derive_seed, make_rng
 from examgen.spec import ExamSpec, Pick, SpecError, Student
@@ -186,10 +186,8 @@ def form_codes(n: int) -> list[str]:
     return list(string.ascii_uppercase[:n])
 
 
-def assemble(spec: ExamSpec, bank: Bank, students: Sequence[Student],
-             only: Sequence[str] | None = None) -> Assembly:
-    """Build every copy. ``only`` limits per-student generation to those student ids (the
-    others are still validated); their copies are identical to a full run's."""
+def assemble(spec: ExamSpec, bank: Bank, students: Sequence[Student]) -> Assembly:
+    """Build every copy: one per student, or one per form in forms mode."""
     selected = select_questions(spec, bank)
     if spec.mode == "forms":
         codes = form_codes(spec.forms)
@@ -197,14 +195,23 @@ def assemble(spec: ExamSpec, bank: Bank, students: Sequence[Student],
                        for c in codes)
         form_of = tuple((s.student_id, codes[i % len(codes)]) for i, s in enumerate(students))
         return Assembly(spec, tuple(students), copies, form_of)
-    wanted = set(only) if only is not None else None
-    if wanted is not None:
-        unknown = sorted(wanted - {s.student_id for s in students})
-        if unknown:
-            raise SpecError(f"student id(s) not in the roster: {', '.join(unknown)}")
     copies = tuple(make_copy(spec, selected, f"student:{s.student_id}", s.student_id, s, None)
-                   for s in students if wanted is None or s.student_id in wanted)
+                   for s in students)
     return Assembly(spec, tuple(students), copies, ())
+
+
+def student_copies(asm: Assembly, student_ids: Sequence[str], roster: str) -> tuple[ExamCopy, ...]:
+    """The copies of these students (in roster order), to regenerate them alone; each is
+    identical to the full run's because every copy is seeded by its own id."""
+    if asm.spec.mode == "forms":
+        raise UsageError(f"--student only applies to per-student exams; {asm.spec.path} uses "
+                         "mode: forms, whose copies are shared: run examgen generate without "
+                         "--student")
+    unknown = sorted(set(student_ids) - {s.student_id for s in asm.students})
+    if unknown:
+        raise SpecError(f"student id(s) not in the roster {roster}: {', '.join(unknown)}")
+    wanted = set(student_ids)
+    return tuple(c for c in asm.copies if c.copy_id in wanted)
 
 
 def manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256: str) -> dict[str, Any]:

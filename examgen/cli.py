@@ -166,7 +166,7 @@ def cmd_bank_families(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from examgen.bank import load_bank
     from examgen.generate import generate, progress_bar
-    from examgen.spec import load_roster, load_spec
+    from examgen.spec import DEFAULT_ROSTER, load_roster, load_spec
 
     spec = load_spec(args.spec)
     if args.seed is not None:
@@ -174,10 +174,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
         spec = replace(spec, seed=args.seed)
     bank = load_bank(args.bank)
-    students = load_roster(args.roster)
+    roster = args.roster if args.roster is not None else DEFAULT_ROSTER
+    students = load_roster(roster)
     out = args.out if args.out is not None else Path("output") / spec.name
     res = generate(spec, bank, students, out, workers=args.workers, only=args.student,
-                   progress=progress_bar(), combined=args.combined)
+                   roster=str(roster), progress=progress_bar(), combined=args.combined)
+    if args.student:
+        print(f"regenerated the exam and answer key of {res.copies} student(s) in "
+              f"{res.out_dir}/ in {res.seconds:.1f} s; manifest.json and the other copies "
+              "are unchanged")
+        return 0
     per_copy = res.seconds / max(res.copies, 1)
     what = "form(s)" if spec.mode == "forms" else "exam(s)"
     print(f"generated {res.copies} {what} with answer key(s) for {len(students)} students in "
@@ -257,15 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("spec", nargs="?", type=Path, default=None,
                    help="exam spec YAML (default: the bundled examples/midterm.yaml)")
     p.add_argument("--roster", type=Path, default=None,
-                   help="roster CSV with student_id (and name) (default: examples/roster.csv)")
+                   help="roster CSV with student_id or 학번 (and name or 이름) (default: "
+                        "examples/roster.csv)")
     p.add_argument("--out", type=Path, default=None, help="output folder "
                    "(default: output/<exam name>/)")
     p.add_argument("--seed", type=_seed, default=None, help="override the spec's seed")
     p.add_argument("--workers", type=_positive, default=None,
                    help="rendering processes (default: the number of cores)")
     p.add_argument("--student", action="append", default=None, metavar="ID",
-                   help="regenerate only this student's copy (repeatable); identical to "
-                        "the full run's copy")
+                   help="regenerate only this student's exam and key (repeatable) in an "
+                        "output folder a full run wrote; identical to the full run's copy, "
+                        "manifest.json and the other copies are left as they are")
     p.add_argument("--combined", action="store_true",
                    help="also write combined-exams.pdf, every exam in roster order (each padded "
                         "to an even page count for duplex printing)")

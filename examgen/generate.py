@@ -2,14 +2,17 @@
 answers_template.csv in one output folder, written atomically.
 
 Copies are rendered in a process pool (one :class:`~examgen.render.CopyRenderer` per worker,
-so fonts and the stylesheet are set up once per process). Everything is written to a
-temporary folder beside the target and moved into place only when complete.
+so fonts and the stylesheet are set up once per process). Everything is written to a hidden
+staging folder inside the output folder and moved into place only when complete; only the
+entries generate writes (:data:`MANAGED`) are replaced, so other files there (say a grading/
+folder) stay. A folder with other files and no examgen manifest is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -18,16 +21,16 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from examgen.assemble import Assembly, ExamCopy, assemble, manifest
+from examgen.assemble import Assembly, ExamCopy, assemble, manifest, student_copies
 from examgen.bank.loader import Bank
 from examgen.errors import ExamgenError
-from examgen.spec import ExamSpec
+from examgen.spec import ExamSpec, Student
 
 _WORKER: Any = None
 
@@ -73,12 +76,17 @@ def _write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+# What generate writes in an output folder; a full run replaces these and nothing else.
+MANAGED = ("exams", "keys", "manifest.json", "answers_template.csv", "combined-exams.pdf")
+STAGING_PREFIX = ".examgen-tmp-"
+
+
 def check_output_dir(out: Path) -> None:
-    """Fail early, with a clear message, when ``out`` cannot be created or replaced."""
+    """Fail early, with a clear message, when ``out`` cannot be created or written, or holds
+    files that examgen generate did not write (they are never replaced)."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"output path {out} exists and is not a folder; choose another --out")
-    parent = out.parent
-    probe = parent
+    probe = out
     while not probe.exists():
         probe = probe.parent
     if not probe.is_dir():
@@ -86,6 +94,43 @@ def check_output_dir(out: Path) -> None:
                           "choose another --out")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write to {probe} (permission denied); choose another --out")
+    if probe == out and _has_foreign_files(out):
+        raise OutputError(f"output folder {out} already holds files and is not an examgen "
+                          "output folder (no manifest.json from examgen generate); choose an "
+                          "empty or new --out")
+
+
+def _has_foreign_files(out: Path) -> bool:
+    """Whether ``out`` holds anything while lacking examgen's manifest (our own leftover
+    staging folders from an interrupted run do not count)."""
+    if read_output_manifest(out) is not None:
+        return False
+    return any(not e.name.startswith(STAGING_PREFIX) for e in out.iterdir())
+
+
+def read_output_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest.json examgen generate wrote in ``out``, or None when there is none."""
+    try:
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if isinstance(data, dict) and "examgen_version" in data and isinstance(data.get("copies"),
+                                                                            list):
+        return data
+    return None
+
+
+_MANIFEST_PARTS = {"spec": "exam spec", "seed": "seed", "bank_sha256": "question bank",
+                   "students": "roster", "examgen_version": "examgen version"}
+
+
+def manifest_difference(existing: dict[str, Any], expected: dict[str, Any]) -> str | None:
+    """What differs between two manifests ("roster", "seed", ...), or None when they are equal."""
+    expected = json.loads(json.dumps(expected))  # tuples -> lists, as in the file
+    for key in [*_MANIFEST_PARTS, *expected]:
+        if existing.get(key) != expected.get(key):
+            return _MANIFEST_PARTS.get(key, key)
+    return None if existing == expected else "manifest layout"
 
 
 def answers_template(columns: Sequence[str]) -> str:
@@ -110,75 +155,175 @@ def combine_pdfs(paths: Sequence[Path], target: Path, *, duplex: bool = True) ->
         writer.write(f)
 
 
-def generate(spec: ExamSpec, bank: Bank, students: Sequence[Any], out: Path, *,
+def generate(spec: ExamSpec, bank: Bank, students: Sequence[Student], out: Path, *,
              workers: int | None = None, only: Sequence[str] | None = None,
-             progress: Callable[[int, int], None] | None = None,
+             roster: str = "the roster", progress: Callable[[int, int], None] | None = None,
              combined: bool = False) -> GenerateResult:
-    """Build every copy and write the output folder atomically."""
+    """Build every copy and write the output folder atomically; with ``only``, rewrite just
+    those students' exam and key PDFs in an existing output folder (named ``roster`` in
+    messages), leaving its manifest and every other file as they are."""
     from examgen.render.fonts import find_hangul_font
-    from examgen.render.html import TEMPLATES_DIR
 
     start = time.perf_counter()
-    asm: Assembly = assemble(spec, bank, students, only)
+    asm = assemble(spec, bank, students)
+    copies = asm.copies if only is None else student_copies(asm, only, roster)
     font = find_hangul_font()  # fail before any work when Korean cannot be printed
-    check_output_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        (tmp / "exams").mkdir()
-        (tmp / "keys").mkdir()
-        n_workers = max(1, min(workers or os.cpu_count() or 1, len(asm.copies)))
-        jobs = [(c, spec, str(tmp)) for c in asm.copies]
-        pages: dict[str, tuple[int, int]] = {}
-        with contextlib.ExitStack() as stack:
-            if n_workers == 1:
-                _init_worker(str(TEMPLATES_DIR), font)
-                results: Any = map(_render_job, jobs)
-            else:
-                pool = stack.enter_context(ProcessPoolExecutor(
-                    max_workers=n_workers, initializer=_init_worker,
-                    initargs=(str(TEMPLATES_DIR), font)))
-                results = pool.map(_render_job, jobs, chunksize=1)
-            for k, (cid, e, kp) in enumerate(results, start=1):
-                pages[cid] = (e, kp)
-                if progress:
-                    progress(k, len(jobs))
-        files = {c.copy_id: {"exam": f"exams/{c.copy_id}.pdf", "key": f"keys/{c.copy_id}.pdf",
-                             "exam_pages": pages[c.copy_id][0], "key_pages": pages[c.copy_id][1]}
-                 for c in asm.copies}
-        data = manifest(asm, files, bank_sha256(bank))
-        (tmp / "manifest.json").write_text(
-            json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
-            encoding="utf-8")
-        (tmp / "answers_template.csv").write_text(answers_template(asm.columns),
-                                                  encoding="utf-8")
-        if combined:
-            combine_pdfs([tmp / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
-                         tmp / "combined-exams.pdf")
-        _move_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    order = [c.copy_id for c in asm.copies]
+    out = Path(out).resolve()
+    render = functools.partial(_render_copies, spec=spec, font=font, workers=workers,
+                               progress=progress)
+    if only is None:
+        pages, n_workers = _write_output(asm, bank_sha256(bank), out, render, combined)
+    else:
+        pages, n_workers = _rewrite_copies(asm, copies, bank_sha256(bank), out, render,
+                                           combined)
+    order = [c.copy_id for c in copies]
     return GenerateResult(out, len(order), tuple(pages[c][0] for c in order),
                           tuple(pages[c][1] for c in order), time.perf_counter() - start,
                           n_workers)
 
 
-def _move_into_place(tmp: Path, out: Path) -> None:
-    """Replace ``out`` by ``tmp``; an old ``out`` is kept aside until the move succeeded."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
+Pages = dict[str, tuple[int, int]]   # copy id -> (exam pages, key pages)
+Render = Callable[[Sequence[ExamCopy], Path], tuple[Pages, int]]
+
+
+def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec, font: str,
+                   workers: int | None, progress: Callable[[int, int], None] | None
+                   ) -> tuple[Pages, int]:
+    """Render ``copies`` into ``folder``/exams and ``folder``/keys; their page counts and the
+    number of worker processes used."""
+    from examgen.render.html import TEMPLATES_DIR
+
+    (folder / "exams").mkdir(exist_ok=True)
+    (folder / "keys").mkdir(exist_ok=True)
+    n_workers = max(1, min(workers or os.cpu_count() or 1, len(copies)))
+    jobs = [(c, spec, str(folder)) for c in copies]
+    pages: Pages = {}
+    with contextlib.ExitStack() as stack:
+        if n_workers == 1:
+            _init_worker(str(TEMPLATES_DIR), font)
+            results: Any = map(_render_job, jobs)
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(
+                max_workers=n_workers, initializer=_init_worker,
+                initargs=(str(TEMPLATES_DIR), font)))
+            results = pool.map(_render_job, jobs, chunksize=1)
+        for k, (cid, e, kp) in enumerate(results, start=1):
+            pages[cid] = (e, kp)
+            if progress:
+                progress(k, len(jobs))
+    return pages, n_workers
+
+
+def _write_output(asm: Assembly, bank_hash: str, out: Path, render: Render,
+                  combined: bool) -> tuple[Pages, int]:
+    """A full run: everything is built in a staging folder inside ``out``, then generate's
+    entries replace the old ones; files examgen did not write stay."""
+    check_output_dir(out)
+    created = not out.exists()
+    _make_dir(out)
     try:
-        os.replace(tmp, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
+        with _staging(out) as staged:
+            pages, n_workers = render(asm.copies, staged)
+            files = {c.copy_id: {"exam": f"exams/{c.copy_id}.pdf",
+                                 "key": f"keys/{c.copy_id}.pdf",
+                                 "exam_pages": pages[c.copy_id][0],
+                                 "key_pages": pages[c.copy_id][1]} for c in asm.copies}
+            _write_text(staged / "manifest.json", json.dumps(
+                manifest(asm, files, bank_hash), ensure_ascii=False, indent=1) + "\n")
+            _write_text(staged / "answers_template.csv", answers_template(asm.columns))
+            if combined:
+                combine_pdfs([staged / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
+                             staged / "combined-exams.pdf")
+            replace_entries(staged, out, MANAGED)
+    except BaseException:
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return pages, n_workers
+
+
+def _rewrite_copies(asm: Assembly, copies: Sequence[ExamCopy], bank_hash: str, out: Path,
+                    render: Render, combined: bool) -> tuple[Pages, int]:
+    """Regenerate some students' exam and key PDFs in an existing output folder, each
+    replaced atomically; refused unless the folder's manifest is the one a full run would
+    write now, so that it stays true for every copy."""
+    existing = read_output_manifest(out) if out.is_dir() else None
+    if existing is None:
+        raise OutputError(f"{out} has no manifest.json from examgen generate; run examgen "
+                          "generate without --student first")
+    files = {str(c.get("copy_id")): c.get("files", {}) for c in existing["copies"]
+             if isinstance(c, dict)}
+    differs = manifest_difference(existing, manifest(asm, files, bank_hash))
+    if differs is not None:
+        raise OutputError(f"{out / 'manifest.json'} was made with a different {differs}; "
+                          "run a full examgen generate (without --student)")
+    with _staging(out) as staged:
+        pages, n_workers = render(copies, staged)
+        for cid, counts in pages.items():
+            recorded = (files[cid].get("exam_pages"), files[cid].get("key_pages"))
+            if counts != recorded:
+                raise OutputError(f"the new copy of {cid} has {counts[0]} exam and {counts[1]} "
+                                  f"key pages, {out / 'manifest.json'} says {recorded[0]} and "
+                                  f"{recorded[1]}; run a full examgen generate (without --student)")
+        for c in copies:
+            for rel in (f"exams/{c.copy_id}.pdf", f"keys/{c.copy_id}.pdf"):
+                (out / rel).parent.mkdir(exist_ok=True)
+                os.replace(staged / rel, out / rel)
+        if combined:
+            combine_pdfs([out / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
+                         staged / "combined-exams.pdf")
+            os.replace(staged / "combined-exams.pdf", out / "combined-exams.pdf")
+    return pages, n_workers
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _make_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create output folder {path}: {e.strerror or e}; choose "
+                          "another --out") from None
+
+
+@contextlib.contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A hidden temporary folder inside ``out``, removed afterwards (same file system, so
+    its entries move into place with :func:`os.replace`)."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    except OSError as e:
+        raise OutputError(f"cannot write to output folder {out}: {e.strerror or e}; choose "
+                          "another --out") from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def replace_entries(staged: Path, out: Path, names: Sequence[str]) -> None:
+    """Replace the entries ``names`` of ``out`` by those of ``staged``: the old ones are moved
+    aside first and put back if anything fails; an old entry with no new one is removed."""
+    with _staging(out) as old:
+        aside: list[str] = []
+        moved_in: list[str] = []
+        try:
+            for name in names:
+                if os.path.lexists(out / name):
+                    os.replace(out / name, old / name)
+                    aside.append(name)
+            for name in names:
+                if os.path.lexists(staged / name):
+                    os.replace(staged / name, out / name)
+                    moved_in.append(name)
+        except BaseException:
+            for name in moved_in:
+                os.replace(out / name, staged / name)
+            for name in aside:
+                os.replace(old / name, out / name)
+            raise
 
 
 def progress_bar(stream: Any = sys.stderr) -> Callable[[int, int], None]:

@@ -198,6 +198,7 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
             c.err(doc.line_of("grading"), "grading must be a mapping: {negative: 0.25, "
                   "partial_credit: true}")
     sections = _sections(c, doc)
+    _check_repeated_ids(c, sections)
     exam_name = doc.get("name") or p.stem
     if not isinstance(exam_name, str) or not re.match(r"^[\w.-]+$", exam_name):
         c.err(doc.line_of("name"), "name must be a folder-safe word (letters, digits, - _ .)")
@@ -231,6 +232,19 @@ def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:
         picks = [_pick(c, q, ql.line_of(j)) for j, q in enumerate(ql)]
         out.append(Section(title, tuple(p for p in picks if p is not None), sd.line))
     return tuple(out)
+
+
+def _check_repeated_ids(c: _SpecChecker, sections: tuple[Section, ...]) -> None:
+    """A question listed twice would be printed twice with the same numbers."""
+    first_line: dict[str, int] = {}
+    for pick in (p for s in sections for p in s.picks):
+        if pick.id is None:
+            continue
+        if pick.id in first_line:
+            c.err(pick.line, f"question '{pick.id}' is listed twice (lines {first_line[pick.id]} "
+                  f"and {pick.line}); an exam uses each question once, remove one")
+        else:
+            first_line[pick.id] = pick.line
 
 
 def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:
@@ -280,17 +294,19 @@ def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:
 
 
 def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
-    """Read a roster CSV with a ``student_id`` column (and optionally ``name``).
+    """Read a roster CSV with a student id column (``student_id``, ``학번``, ...) and optionally
+    a name column (``name``, ``이름``, ...): the header names the responses reader accepts.
 
-    Accepts UTF-8 (with or without BOM) and CP949 (Korean Excel). Duplicate or empty ids are
-    errors naming their rows.
+    Accepts UTF-8 (with or without BOM), UTF-16 and CP949 (Korean Excel). Duplicate or empty
+    ids are errors naming their rows.
     """
     p = Path(path) if path is not None else DEFAULT_ROSTER
     try:
         raw = p.read_bytes()
     except OSError as e:
         raise SpecError(f"cannot read roster {p}: {e.strerror or e}") from None
-    from examgen.submissions import SubmissionError, decode, sniff_delimiter
+    from examgen.submissions import ID_NAMES, NAME_NAMES, SubmissionError, decode, sniff_delimiter
+    from examgen.submissions import _find as find_column
 
     try:
         text, _ = decode(raw, str(p))
@@ -299,13 +315,13 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
     rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
     if not rows:
         raise SpecError(f"{p}: roster is empty; expected a header with student_id")
-    header = [h.strip().lower() for h in rows[0]]
-    if "student_id" not in header:
-        raise SpecError(f"{p}: row 1: roster needs a 'student_id' column; found "
-                        f"{', '.join(rows[0]) or 'nothing'}" + did_you_mean(
-                            header[0] if header else "", ["student_id"]))
-    i_id = header.index("student_id")
-    i_name = header.index("name") if "name" in header else None
+    i_id = find_column(rows[0], ID_NAMES)
+    if i_id is None:
+        raise SpecError(f"{p}: row 1: roster needs a student id column named one of "
+                        f"{', '.join(ID_NAMES)}; found {', '.join(rows[0]) or 'nothing'}"
+                        + did_you_mean(rows[0][0].strip().lower() if rows[0] else "",
+                                       ID_NAMES))
+    i_name = find_column(rows[0], NAME_NAMES)
     problems: list[str] = []
     seen: dict[str, int] = {}
     students: list[Student] = []

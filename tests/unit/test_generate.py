@@ -1,0 +1,122 @@
+"""The output folder of ``examgen generate`` without rendering: which folders may be written,
+manifests compared for single-student regeneration, entries swapped in with a restore, and
+the copies ``--student`` may regenerate."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from examgen import generate as gen
+from examgen.assemble import assemble, student_copies
+from examgen.bank import load_bank
+from examgen.errors import UsageError
+from examgen.generate import (
+    MANAGED,
+    OutputError,
+    check_output_dir,
+    manifest_difference,
+    replace_entries,
+)
+from examgen.spec import SpecError, Student, load_spec
+from tests.unit.test_spec import spec_file
+
+MANIFEST = {"examgen_version": "0.1.0", "spec": {"sha256": "s"}, "bank_sha256": "b", "seed": 1,
+            "students": [{"student_id": "1"}], "columns": ["Q1"], "copies": []}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def read_tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text(encoding="utf-8")
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("files, allowed", [
+    ({}, True),                                                  # empty
+    ({"manifest.json": json.dumps(MANIFEST), "notes.txt": ""}, True),  # examgen's, with extras
+    ({".examgen-tmp-x1/exams/a.pdf": ""}, True),                 # only an interrupted run's staging
+    ({"notes.txt": "mine"}, False),
+    ({"manifest.json": "{}"}, False),                            # someone else's manifest
+    ({"manifest.json": "not json", "exams/a.pdf": ""}, False),
+])
+def test_which_existing_folders_generate_may_write(tmp_path: Path, files: dict[str, str],
+                                                   allowed: bool) -> None:
+    out = write_tree(tmp_path / "out", files)
+    out.mkdir(exist_ok=True)
+    if allowed:
+        check_output_dir(out)
+    else:
+        with pytest.raises(OutputError, match=f"output folder {out} already holds files"):
+            check_output_dir(out)
+
+
+@pytest.mark.parametrize("change, what", [
+    ({}, None),
+    ({"seed": 2}, "seed"),
+    ({"spec": {"sha256": "t"}}, "exam spec"),
+    ({"bank_sha256": "c"}, "question bank"),
+    ({"students": [{"student_id": "2"}]}, "roster"),
+    ({"columns": ["Q1", "Q2"]}, "columns"),
+    ({"extra": 1}, "manifest layout"),
+])
+def test_manifest_difference(change: dict[str, object], what: str | None) -> None:
+    expected = {**MANIFEST, "columns": ("Q1",)}  # tuples compare as the lists JSON gives back
+    assert manifest_difference({**MANIFEST, **change}, expected) == what
+
+
+def test_replace_entries_keeps_what_generate_did_not_write(tmp_path: Path) -> None:
+    out = write_tree(tmp_path / "out", {"exams/old.pdf": "old", "manifest.json": "old",
+                                        "combined-exams.pdf": "old", "grading/g.csv": "mine",
+                                        "notes.txt": "mine"})
+    staged = write_tree(tmp_path / "new", {"exams/a.pdf": "new", "manifest.json": "new"})
+    replace_entries(staged, out, MANAGED)
+    assert read_tree(out) == {"exams/a.pdf": "new", "grading/g.csv": "mine",
+                              "manifest.json": "new", "notes.txt": "mine"}
+
+
+def test_replace_entries_restores_the_old_entries_on_failure(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = write_tree(tmp_path / "out", {"exams/old.pdf": "old", "keys/old.pdf": "old",
+                                        "manifest.json": "old", "notes.txt": "mine"})
+    staged = write_tree(tmp_path / "new", {"exams/a.pdf": "new", "keys/a.pdf": "new",
+                                           "manifest.json": "new"})
+    before = read_tree(out)
+    real_replace = os.replace
+
+    def failing_replace(src: Path, dst: Path) -> None:
+        if Path(src) == staged / "manifest.json":  # the last move in: disk full, say
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(gen.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="No space left"):
+        replace_entries(staged, out, MANAGED)
+    assert read_tree(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["exams", "keys", "manifest.json", "notes.txt"]
+
+
+def test_student_copies(tmp_path: Path) -> None:
+    bank = load_bank()
+    students = (Student("a", "", 2), Student("b", "", 3), Student("c", "", 4))
+    sections = """\
+    - title: a
+      questions:
+        - transformer-pe-single-value
+    """
+    asm = assemble(load_spec(spec_file(tmp_path, sections)), bank, students)
+    assert [c.copy_id for c in student_copies(asm, ["c", "a"], "r.csv")] == ["a", "c"]
+    with pytest.raises(SpecError, match=re.escape("student id(s) not in the roster r.csv: x, y")):
+        student_copies(asm, ["a", "y", "x"], "r.csv")
+    forms = load_spec(spec_file(tmp_path, sections, head="title: t\nmode: forms\nforms: 2\n"))
+    with pytest.raises(UsageError, match="--student only applies to per-student exams"):
+        student_copies(assemble(forms, bank, students), ["a"], "r.csv")
