@@ -305,8 +305,14 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
         raw = p.read_bytes()
     except OSError as e:
         raise SpecError(f"cannot read roster {p}: {e.strerror or e}") from None
-    from examgen.submissions import ID_NAMES, NAME_NAMES, SubmissionError, decode, sniff_delimiter
-    from examgen.submissions import _find as find_column
+    from examgen.submissions import (
+        ID_NAMES,
+        NAME_NAMES,
+        SubmissionError,
+        decode,
+        find_column,
+        sniff_delimiter,
+    )
 
     try:
         text, _ = decode(raw, str(p))

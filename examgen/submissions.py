@@ -91,7 +91,9 @@ def _key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).strip().lower().split())
 
 
-def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
+def find_column(header: Sequence[str], names: Sequence[str]) -> int | None:
+    """The index of the first header cell that is one of ``names`` (compared after NFKC,
+    case folding and collapsing spaces; ``names`` are given in that form)."""
     keys = [_key(h) for h in header]
     for n in names:
         if n in keys:
@@ -122,20 +124,20 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
     header_row, header = numbered[0]
     header = [h.replace("\ufeff", "").strip() for h in header]
     if id_column is not None:
-        i_id = _find(header, (_key(id_column),))
+        i_id = find_column(header, (_key(id_column),))
         if i_id is None:
             raise SubmissionError(f"{source}: row {header_row}: no column named {id_column!r}; "
                                   f"columns are {', '.join(header)}"
                                   + did_you_mean(id_column, header))
     else:
-        i_id = _find(header, ID_NAMES)
+        i_id = find_column(header, ID_NAMES)
         if i_id is None:
             raise SubmissionError(
                 f"{source}: row {header_row}: no student id column; expected one of "
                 f"{', '.join(repr(n) for n in ID_NAMES)} (or name yours with --id-column); "
                 f"columns are {', '.join(header) or 'none'}"
                 + did_you_mean(header[0] if header else "", ["student_id"]))
-    i_q, i_a = _find(header, LONG_QUESTION), _find(header, LONG_ANSWER)
+    i_q, i_a = find_column(header, LONG_QUESTION), find_column(header, LONG_ANSWER)
     known = {_key(c): c for c in columns}
     _check_unique(header, header_row, known, source)
     body = numbered[1:]
@@ -224,7 +226,7 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
           known: dict[str, str], students: Collection[str] | None,
           notices: list[str]) -> tuple[list[Entry], list[RejectedRow]]:
     rejected: list[RejectedRow] = []
-    i_name = _find(header, NAME_NAMES)
+    i_name = find_column(header, NAME_NAMES)
     q_cols: list[tuple[int, str]] = []
     ignored: list[str] = []
     g_cols: list[tuple[int, str]] = []
@@ -303,7 +305,7 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
     rejected: list[RejectedRow] = []
     answers: dict[str, dict[str, tuple[str, int]]] = {}
     rows: dict[str, list[int]] = {}
-    i_g = _find(header, ("graded", "채점"))
+    i_g = find_column(header, ("graded", "채점"))
     graded: dict[str, list[tuple[str, float, int]]] = {}
     for rownum, row in body:
         if not any(c.strip() for c in row):
