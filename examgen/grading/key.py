@@ -129,6 +129,11 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
     except (KeyError, TypeError, ValueError) as e:
         raise KeyError_(f"{p}: manifest is missing or has a malformed field ({e!r}); "
                         "regenerate it with examgen generate") from None
+    lost = sorted(sid for sid, copy in copy_of.items() if copy not in per_copy)
+    if lost:
+        raise KeyError_(f"{p}: the copies of {len(lost)} student(s) are missing (first: "
+                        f"{lost[0]}, copy {copy_of[lost[0]]!r}); regenerate it with examgen "
+                        "generate")
     return AnswerKey(title, str(p), columns, None, per_copy, copy_of, names)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from examgen.grading.key import AnswerKey, key_from_csv, key_from_manifest
+from examgen.grading.key import AnswerKey, KeyError_, key_from_csv, key_from_manifest
 from examgen.grading.score import score
 from examgen.model import Outcome, Tolerance
 
@@ -141,3 +141,15 @@ def test_manifest_scores_with_the_allowance(manifest_key: AnswerKey, column: str
     s = score(part, text)
     assert s.outcome is outcome, s.feedback
     assert ("consistent with rounding" in s.feedback) == rounding
+
+
+def test_a_manifest_missing_a_students_copy_is_a_clear_error(tmp_path: Path) -> None:
+    data = {"spec": {"title": {"ko": "시험", "en": "exam"}}, "grading": {}, "columns": [],
+            "students": [{"student_id": "s1", "name": "", "copy": "s1"},
+                         {"student_id": "s2", "name": "", "copy": "s2"}],
+            "copies": [{"copy_id": "s1", "questions": []}]}
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(KeyError_, match=r"manifest\.json: the copies of 1 student\(s\) are "
+                                        r"missing \(first: s2, copy 's2'\)"):
+        key_from_manifest(path)
