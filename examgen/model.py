@@ -153,12 +153,15 @@ class ChoiceSpec:
 @dataclass(frozen=True)
 class RubricConcept:
     """A required concept worth ``weight`` of a short answer: any of ``synonyms`` (through the
-    glossary), or, for an ``order`` concept, all of its stages in that order."""
+    glossary), or, for an ``order`` concept, all of its stages in that order. An ``absent``
+    concept is the *absence* of what its synonyms name ("no recurrence"): it is earned where
+    the answer says that thing is missing or removed, never by a bare mention of it."""
 
     concept: str
     weight: float
     synonyms: tuple[str, ...]
     order: tuple[str, ...] = ()
+    absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -313,7 +316,8 @@ def _part_dict(p: VariantPart) -> dict[str, Any]:
     if p.references:
         d["references"] = list(p.references)
         d["rubric"] = [{"concept": c.concept, "weight": c.weight, "synonyms": list(c.synonyms)}
-                       | ({"order": list(c.order)} if c.order else {}) for c in p.rubric]
+                       | ({"order": list(c.order)} if c.order else {})
+                       | ({"absent": True} if c.absent else {}) for c in p.rubric]
         d["wrong_answers"] = [{"text": w.text, "why": w.why} for w in p.wrong_answers]
         if p.wrong_concepts:
             d["wrong_concepts"] = [{"concept": w.concept, "synonyms": list(w.synonyms),

@@ -598,10 +598,15 @@ def _short(c: _Checker, d: LocDict) -> dict[str, Any]:
         field = "synonyms" if has_syn else "order"
         words = _text_list(c, rd, field, 1 if has_syn else 2)
         concept = rd.get("concept")
+        absent = rd.get("absent", False)
+        if not isinstance(absent, bool) or (absent and has_order):
+            c.err(rd.line_of("absent"), f"rubric item {k + 1}: absent must be true or false "
+                  "and goes with synonyms (what the answer must say is missing), not order")
+            continue
         if words is None or not isinstance(concept, str) or w is None:
             continue
         rubric.append(RubricConcept(concept, w, words if has_syn else (),
-                                    words if has_order else ()))
+                                    words if has_order else (), absent))
     if rub is not None:
         total = sum(r.weight for r in rubric)
         if rubric and abs(total - 1) > 0.011:

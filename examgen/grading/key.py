@@ -182,7 +182,7 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
     tol = part.get("tolerance")
     opts = part.get("options", [])
     rubric = tuple(RubricConcept(c["concept"], float(c["weight"]), tuple(c["synonyms"]),
-                                 tuple(c.get("order", ())))
+                                 tuple(c.get("order", ())), bool(c.get("absent", False)))
                    for c in part.get("rubric", []))
     refs = tuple(x for r in part.get("references", []) for x in _text_variants(r))
     mis = tuple(Misconception(m["id"], Text(**m["description"]), _value(m["value"]),

@@ -1,9 +1,12 @@
 """Rubric concepts in a short answer, through the glossary and aware of negation. Pure.
 
 A concept is *hit* when one of its spellings occurs in the answer and is not negated there
-("A가 아니라 B", "not A", "A is not ..."); an ``order`` concept is hit when its stages occur in
-that order and *reversed* when they occur in the opposite order. Wrong concepts are hits of
-cues that signal a wrong answer.
+("A가 아니라 B", "not A", "A is not ...", "A를 할 수는 없다"); an ``order`` concept is hit when
+its stages occur in that order and *reversed* when they occur in the opposite order; an
+``absent`` concept ("no recurrence") is hit where the answer says its thing is missing or
+removed ("순환 구조가 없어서", "재귀를 없앴고", "without recurrence", "got rid of the recurrent
+connection"), and not by a bare mention ("RNN은 순차적이다") or a denied removal ("순환을
+없애서가 아니라"). Wrong concepts are hits of cues that signal a wrong answer.
 """
 
 from __future__ import annotations
@@ -19,12 +22,23 @@ from examgen.model import RubricConcept, WrongConcept
 # a Korean negation shortly after the term, in the same clause: "A가 아니라", "A 때문이 아니고",
 # "A를 쓰지 않는다", "A로는 못 한다". Not 없-: "순환 연결을 없앴다" (removed) states a fact about A
 # rather than denying that A is the answer.
-_KO_AFTER = re.compile(r"[^.,;!?\n]{0,12}?(?:아니|아닌|않|못\s)")
+_KO_AFTER = re.compile(r"[^.,;!?\n]{0,12}?(?:아니|아닌|않|못\s)"
+                       r"|[^.,;!?\n]{0,16}?[가-힣]\s+수\s*[는도]?\s*없")  # "…할 수는 없다"
 # an English negation just before the term ("not the A", "rather than A", "without A")
 _EN_BEFORE = re.compile(r"(?:\bnot|\bno|\bnever|\bwithout|\brather than|\binstead of|n't)"
                         r"(?:\s+[\w'-]+){0,2}\s*$")
 _EN_AFTER = re.compile(r"\s*(?:(?:is|are|was|were|does|do)\s+not\b|isn't|aren't|doesn't)")
 _NEGATION_WORDS = re.compile(r"아니|않|없|못|\bnot?\b|\bnever\b|\bwithout\b|n't")
+# where an ``absent`` concept's thing is said to be missing or removed: Korean after the term in
+# its clause ("…가 없고", "…를 없앴다", "…에 의존하지 않고"), English before ("no", "without",
+# "removes the", "got rid of the") or after ("… is removed")
+_KO_GONE = re.compile(r"[^.,;!?\n]{0,14}?(?:없|않|제거|사라|버리|버렸|뺐|빼)")
+_KO_DENIED = re.compile(r"[^.,;!?\n]{0,6}?(?:아니|아닌)")   # "없애서가 아니라": not the reason
+_EN_GONE_BEFORE = re.compile(r"(?:\bno|\bnot|\bnothing|\bnever|\bwithout|\bremov\w*|"
+                             r"\beliminat\w*|\bgot rid of|\bgets? rid of|\bdrop\w*|\bfree of|"
+                             r"\binstead of|n't)(?:\s+[\w'-]+){0,3}\s*$")
+_EN_GONE_AFTER = re.compile(r"\s*(?:is|are|was|were|has been|have been|gets|got)\s+"
+                            r"(?:removed|eliminated|gone|dropped|absent|not\b)|-free\b|\s*free\b")
 _SEP = re.compile(r"[\s\-_·]+")
 
 
@@ -50,14 +64,30 @@ def _negated(text: str, start: int, end: int) -> bool:
                 or _EN_BEFORE.search(text[max(0, start - 40):start]))
 
 
-def _first_hit(text: str, spellings: Sequence[_Spelling]) -> int | None:
-    """Position of the first affirmed occurrence of any spelling; -1 when the only occurrences
-    are negated, None when there is none."""
+def _said_gone(text: str, start: int, end: int) -> bool:
+    """Whether the term at ``start:end`` is said to be missing or removed (and that is not
+    itself denied)."""
+    ko = _KO_GONE.match(text, end)
+    if ko is not None:
+        return not _KO_DENIED.match(text, ko.end())
+    return bool(_EN_GONE_AFTER.match(text, end)
+                or _EN_GONE_BEFORE.search(text[max(0, start - 40):start]))
+
+
+def _first_hit(text: str, spellings: Sequence[_Spelling], absent: bool = False) -> int | None:
+    """Position of the first affirmed occurrence of any spelling (for an ``absent`` concept:
+    of a spelling that says "no ...", or of one said to be missing or removed); -1 when the
+    only occurrences are negated (or bare mentions), None when there is none."""
     best: int | None = None
     negated = False
     for s in spellings:
         for m in s.pattern.finditer(text):
-            if not s.negative and _negated(text, m.start(), m.end()):
+            if absent:   # "no ..." itself, or said to be gone; either way not denied after
+                affirmed = not _KO_DENIED.match(text, m.end()) if s.negative \
+                    else _said_gone(text, m.start(), m.end())
+            else:
+                affirmed = s.negative or not _negated(text, m.start(), m.end())
+            if not affirmed:
                 negated = True
                 continue
             best = m.start() if best is None else min(best, m.start())
@@ -111,10 +141,10 @@ class RubricMatcher:
                     elif pos == sorted(pos, reverse=True):
                         wrong.append(f"{c.concept} (reversed)")
                 continue
-            hit = _first_hit(text, spellings)
+            hit = _first_hit(text, spellings, c.absent)
             if hit is not None and hit >= 0:
                 matched.append(c.concept)
-            elif hit is not None:
+            elif hit is not None and not c.absent:
                 negated.append(c.concept)
         for w, spellings in self._cues:
             hit = _first_hit(text, spellings)

@@ -172,8 +172,10 @@ def test_one_file_per_topic(tmp_path: Path) -> None:
     assert any("topic 'demo' is already the topic of" in p for p in problems(tmp_path))
 
 
-def test_short_answer_rubric_weights(tmp_path: Path) -> None:
-    write(tmp_path, """\
+def write_short_answer(tmp_path: Path, rubric: str) -> None:
+    """A short-answer question whose rubric items (YAML flow mappings, one per line) start on
+    line 10 of demo.yaml."""
+    head = """\
     topic: demo
     questions:
       - id: demo-short
@@ -183,12 +185,29 @@ def test_short_answer_rubric_weights(tmp_path: Path) -> None:
         prompt: "설명하시오"
         reference: ["기울기 소실"]
         rubric:
-          - {concept: vanishing, weight: 0.5, synonyms: [기울기 소실, vanishing gradient]}
-          - {concept: long-term, weight: 0.3, synonyms: [장기 의존성]}
-    """)
+    """
+    items = "".join(f"          - {line}\n" for line in rubric.strip().splitlines())
+    write(tmp_path, head.rstrip(" ") + items)
+
+
+def test_short_answer_rubric_weights(tmp_path: Path) -> None:
+    write_short_answer(tmp_path, """
+{concept: vanishing, weight: 0.5, synonyms: [기울기 소실, vanishing gradient]}
+{concept: long-term, weight: 0.3, synonyms: [장기 의존성]}
+""")
     (found,) = problems(tmp_path)
     assert found == ('demo.yaml:9: question "demo-short": rubric weights must add up to 1, '
                      "got 0.8")
+
+
+def test_absent_rubric_concept_is_checked(tmp_path: Path) -> None:
+    write_short_answer(tmp_path, """
+{concept: no-recurrence, weight: 0.5, absent: true, synonyms: [순환, recurrence]}
+{concept: history, weight: 0.5, absent: "yes", order: [LSTM, GRU]}
+""")
+    assert ('demo.yaml:11: question "demo-short": rubric item 2: absent must be true or false '
+            "and goes with synonyms (what the answer must say is missing), not order"
+            in problems(tmp_path))
 
 
 def test_symbolic_expression_is_parsed_safely(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from examgen.bank.glossary import parse_glossary
 from examgen.grading.rubric import RubricMatcher
 from examgen.model import RubricConcept, WrongConcept
@@ -72,3 +74,38 @@ def test_key_concept_is_the_heaviest_unique_one() -> None:
     assert matcher().key_concept is None                      # two share the top weight
     rubric = [RubricConcept("a", 0.6, ("forget gate",)), RubricConcept("b", 0.4, ("input gate",))]
     assert matcher(rubric).key_concept == "a"
+
+
+def test_cannot_in_korean_negates_the_clause() -> None:
+    h = matcher().hits("망각 게이트로 정보를 지울 수는 없다")
+    assert h.negated == ("forget-gate",) and not h.matched
+    h = matcher().hits("망각 게이트로 정보를 지울 수 없다. 입력 게이트는 쓴다")
+    assert h.matched == ("input-gate",)
+    # 수 inside a word (변수 없이) is not "cannot"
+    assert matcher().hits("망각 게이트는 변수 없이 정한다").matched == ("forget-gate",)
+
+
+NO_RECURRENCE = [RubricConcept("no-recurrence", 1.0, ("순환", "순차", "recurrence",
+                                                      "recurrent connection", "순환 구조가 없"),
+                               absent=True)]
+
+
+@pytest.mark.parametrize("text, earned", [
+    ("트랜스포머는 순환이 없고 어텐션만 쓴다", True),
+    ("순환 연결을 없앴기 때문이다", True),
+    ("순차 계산에 의존하지 않는다", True),
+    ("there is no recurrence in the layer", True),
+    ("it got rid of the recurrent connection", True),
+    ("the recurrence is removed", True),
+    ("순환 구조가 없다", True),                    # a spelling that itself says "no ..."
+    ("RNN은 순차적으로 처리해야 한다", False),     # a bare mention
+    ("recurrence makes it slow", False),
+    ("self-attention recurrent", False),
+    ("순환 구조를 없애서가 아니라 GPU 덕분이다", False),   # the removal denied
+    ("순환 구조가 없는 것이 아니다", False),
+])
+def test_an_absent_concept_is_earned_only_where_its_thing_is_said_to_be_gone(
+        text: str, earned: bool) -> None:
+    h = matcher(NO_RECURRENCE, []).hits(text)
+    assert h.matched == (("no-recurrence",) if earned else ())
+    assert h.negated == ()                 # a bare mention is not a negation either

@@ -116,6 +116,21 @@ def test_closeness_to_the_model_answer_does_not_rescue_a_wrong_concept() -> None
     assert wrong.score <= 0.2 < 0.8 <= right.score and wrong.needs_review
 
 
+def test_a_claim_that_transformers_cannot_parallelise_is_not_rewarded() -> None:
+    # a student's answer that says the opposite of the model answer with its vocabulary, and a
+    # bare list of keywords (found by a reviewer in the practice app: both scored full marks)
+    answers = ["RNN은 순차적으로 처리해야 하고 이전 은닉 상태가 필요하다. Transformer도 마찬가지로 "
+               "모든 위치를 한 번에 처리할 수는 없다.",
+               "self-attention recurrent",
+               "Transformer는 순환 구조가 없어서 이전 은닉 상태를 기다리지 않고, 셀프 어텐션으로 모든 "
+               "위치 쌍을 행렬 연산으로 계산한다."]
+    opposite, keywords, right = _scorer("seed-quiz-08", answers).score_many(answers)
+    assert opposite.score < 0.5 and "no-recurrence" not in opposite.matched
+    assert keywords.score < 0.8 and keywords.matched == ("self-attention-all-positions",)
+    assert right.score >= 0.8 and set(right.matched) == {"self-attention-all-positions",
+                                                         "no-recurrence"}
+
+
 def test_few_shot_grades_move_similar_answers() -> None:
     answers = ["It uses attention over every word at once.",
                "It uses attention over every single word at once.",
