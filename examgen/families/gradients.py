@@ -76,8 +76,8 @@ def grad_clip(p: dict[str, Any], mode: str = "ok") -> dict[str, Any]:
 
 @family("bptt_scalar", "dh_T/dh_0 through a scalar tanh RNN", "w_h w_x b xs",
         {"grad": "scalar", "h": "vector", "local": "vector", "h_T": "scalar"},
-        (mis("forgot_tanh_derivative", "tanh의 미분을 빠뜨리고 $w_h^T$만 곱했다.",
-             "Left out the tanh derivative and used $w_h^T$ alone.", "grad local",
+        (mis("forgot_tanh_derivative", "tanh의 미분을 빠뜨리고 $w_h$만 $T$번 곱했다 ($w_h^{T}$).",
+             "Left out the tanh derivative: multiplied by $w_h$ alone, $T$ times ($w_h^{T}$).", "grad local",
              mode="no_tanh"),
          mis("one_minus_h", "tanh의 미분을 $1-h_t^2$ 대신 $1-h_t$로 썼다.",
              "Used $1-h_t$ for the tanh derivative instead of $1-h_t^2$.", "grad local",
