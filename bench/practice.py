@@ -5,7 +5,8 @@ script in a subprocess, a fresh database), then simulated students on loopback.
 
 Each student signs in, picks random topics, and loops: "new problem" (GET /next and the problem
 page it redirects to, timed together: what the student waits for), think, "submit" (POST an
-answer read off the form: the first option, a number, a vector or a sentence), think. Think times
+answer read off the form: the first option, a number, a vector or a sentence, and the result
+page it redirects to; an unreadable answer comes back at once with 422), think. Think times
 are uniform in [0, 2 x --think] seconds. Samples of the first --warmup seconds are left out (the
 server's caches fill then). Baselines in the same run: one student alone (the latency without
 contention), and GET /health under the full load (the server's own overhead, no app work).
@@ -104,9 +105,14 @@ class Student:
                 form.append((name, "[0.5, -0.25]"))
             else:
                 form.append((name, "0.5"))
-        status, _, _ = self.request("POST", location, form)
-        if status != 200:
+        status, result, _ = self.request("POST", location, form)
+        if status == 422:   # an answer the grader cannot read comes back to be fixed
+            return
+        if status != 303:
             raise RuntimeError(f"POST {location}: HTTP {status}")
+        status, _, _ = self.request("GET", result)   # Post/Redirect/Get: the result page
+        if status != 200:
+            raise RuntimeError(f"{result}: HTTP {status}")
 
 
 def run_students(port: int, n: int, seconds: float, think: float, warmup: float,

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,18 @@ from examgen.errors import ExamgenError
 from examgen.grading.parse import MAX_ANSWER_LENGTH
 from examgen.model import Template, Variant
 from examgen.practice import drill
+from examgen.practice.explain import explain, points_label
 from examgen.practice.prefetch import Prefetcher
 from examgen.practice.store import AnswerRecord, AttemptFacts, Store
-from examgen.practice.ui import LANGS, OUTCOMES, UI, message
+from examgen.practice.ui import (
+    LANGS,
+    OUTCOMES,
+    UI,
+    message,
+    placeholder,
+    short_title,
+    topic_titles,
+)
 from examgen.render.html import TEMPLATES_DIR, environment
 from examgen.rng import SEED_BITS
 from examgen.variants import variant_for_seed
@@ -40,6 +50,7 @@ MAX_FORM_BYTES = 64 * 1024
 MAX_NICKNAME = 40
 MAX_SHEET = 20
 VARIANT_CACHE = 4096
+GRADE_CACHE = 1024     # a submission is graded for its POST and again for the result page
 
 log = logging.getLogger("examgen.practice")
 
@@ -87,12 +98,32 @@ class Practice:
         self.env = environment(templates_dir, linked=False)   # a browser shows these
         self.templates_dir = templates_dir
         self.variant: Callable[[str, int], Variant] = lru_cache(maxsize=VARIANT_CACHE)(self._variant)
+        self._graded: Callable[[str, int, tuple[tuple[str, str], ...]], drill.Result] = \
+            lru_cache(maxsize=GRADE_CACHE)(self._grade)
+        self.topic_titles = topic_titles(bank.root)
         self.prefetcher = Prefetcher(bank.root) if prefetch else None
         self._sheet_lock = threading.Lock()
         self._renderer: Any = None
 
     def _variant(self, template_id: str, seed: int) -> Variant:
         return variant_for_seed(self.bank.get(template_id), seed)
+
+    def _grade(self, template_id: str, seed: int,
+               answers: tuple[tuple[str, str], ...]) -> drill.Result:
+        return drill.grade_variant(self.variant(template_id, seed), dict(answers))
+
+    def grade(self, template_id: str, seed: int, answers: Mapping[str, str]) -> drill.Result:
+        """The graded answers (by column) to problem (template_id, seed); cached, so the result
+        page after the POST does not grade again."""
+        return self._graded(template_id, seed, tuple(sorted(answers.items())))
+
+    def topic_name(self, topic: str, lang: str) -> str:
+        title = self.topic_titles.get(topic)
+        return title.get(lang) if title is not None else topic
+
+    def title(self, template_id: str, seed: int, lang: str) -> str:
+        """A problem's first sentence in ``lang`` (its history and weak-spot lists show it)."""
+        return short_title(self.variant(template_id, seed).prompt.get(lang))
 
     def problem(self, template_id: str, seed: int) -> Variant:
         if template_id not in self.bank:
@@ -133,8 +164,30 @@ class Practice:
         lang = current_lang()
         html = self.env.get_template(f"practice/{name}.html.j2").render(
             lang=lang, langs=[lang], ui=UI[lang], outcomes=OUTCOMES[lang],
-            student=session.get("student"), path=request.path, **ctx)
+            student=session.get("student"), path=request.path,
+            npts=lambda x: points_label(x, lang),
+            topic_name=lambda t: self.topic_name(t, lang), **ctx)
         return Response(html, status, mimetype="text/html")
+
+    def problem_page(self, variant: Variant, seed: int, answers: Mapping[str, str],
+                     result: drill.Result | None = None, status: int = 200,
+                     again: bool = False) -> Response:
+        """A problem: its form (``result`` None), the form again with the format errors marked
+        (a result with one), or the graded result with key and solution."""
+        lang = current_lang()
+        retry = result is not None and result.format_error
+        eligible = drill.eligible(self.bank, session.get("topics", []),
+                                  session.get("difficulty", drill.MIXED))
+        page = self.render(
+            "problem", status, v=variant, seed=seed, columns=drill.columns(variant),
+            answers=answers, result=result, retry=retry, again=again,
+            notes=[explain(r, lang) for r in result.parts] if result else [],
+            placeholders=[placeholder(p, lang) for p in variant.parts],
+            varies=drill.has_variants(self.bank.get(variant.template_id)),
+            only_one=len(eligible) == 1 and eligible[0].id == variant.template_id,
+            mode=session.get("mode", "normal"))
+        page.headers["Cache-Control"] = "no-store"   # back/forward asks again: never a stale form
+        return page
 
     def sheet_pdf(self, variants: list[tuple[str, int, Variant]], student: str, lang: str) -> bytes:
         from examgen.practice.sheet import render_sheet
@@ -229,7 +282,9 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
         student = _student()
         if not student:
             return redirect("/")
-        mode = _choice("mode", request.args.get("mode", session.get("mode", "normal")), drill.MODES)
+        if "mode" in request.args:   # "practise weak spots" and every "next" link say the mode
+            session["mode"] = _choice("mode", request.args["mode"], drill.MODES)
+        mode = session.get("mode", "normal")
         templates = drill.eligible(pr.bank, session.get("topics", []),
                                    session.get("difficulty", drill.MIXED))
         if not templates:
@@ -249,38 +304,58 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
         d = drill.same_template(template_id, student, pr.store.next_draw(student))
         return redirect(f"/p/{d.template_id}/{d.seed}")
 
-    @app.route("/p/<template_id>/<int:seed>", methods=["GET", "POST"])
+    @app.get("/p/<template_id>/<int:seed>")
     def problem(template_id: str, seed: int) -> Response | BaseResponse:
         student = _student()
         if not student:
             return redirect("/")
         variant = pr.problem(template_id, seed)
-        if request.method == "GET":
-            page = pr.render("problem", v=variant, columns=drill.columns(variant), seed=seed,
-                             result=None, answers={})
-            pr.warm_ahead(student, template_id, seed)
-            return page
-        answers = {}
-        for col in drill.columns(variant):
-            values = [x.strip() for x in request.form.getlist(f"ans-{col}")]
-            text = ",".join(x for x in values if x)
-            if len(text) > MAX_ANSWER_LENGTH:
-                raise BadInput("answer_too_long", 413, column=col, got=len(text),
-                               limit=MAX_ANSWER_LENGTH)
-            answers[col] = text
-        result = drill.grade_variant(variant, answers)
-        pr.store.record(AttemptFacts(student, template_id, variant.topic, variant.difficulty.value,
-                                     seed, result.points, result.max_points, result.outcome),
-                        [drill_record(r) for r in result.parts])
-        return pr.render("problem", v=variant, columns=drill.columns(variant), seed=seed,
-                         result=result, answers=answers)
+        if pr.store.first_attempt(student, template_id, seed) is not None:
+            return redirect(_result_url(template_id, seed))   # answered: its key was shown
+        page = pr.problem_page(variant, seed, {})
+        pr.warm_ahead(student, template_id, seed)
+        return page
+
+    @app.post("/p/<template_id>/<int:seed>")
+    def submit(template_id: str, seed: int) -> Response | BaseResponse:
+        """Grade a submission. An answer that cannot be read comes back to be fixed (nothing is
+        recorded, nothing of the key is shown); otherwise the attempt is recorded once per
+        problem and the browser is sent to its result page (Post/Redirect/Get)."""
+        student = _student()
+        if not student:
+            return redirect("/")
+        variant = pr.problem(template_id, seed)
+        answers = _answers(drill.columns(variant))
+        result = pr.grade(template_id, seed, answers)
+        if result.format_error:
+            return pr.problem_page(variant, seed, answers, result, status=422)
+        _, new = pr.store.record_once(
+            AttemptFacts(student, template_id, variant.topic, variant.difficulty.value, seed,
+                         result.points, result.max_points, result.outcome),
+            [drill_record(r) for r in result.parts])
+        return redirect(_result_url(template_id, seed, again=not new), 303)
+
+    @app.get("/p/<template_id>/<int:seed>/result")
+    def result(template_id: str, seed: int) -> Response | BaseResponse:
+        student = _student()
+        if not student:
+            return redirect("/")
+        variant = pr.problem(template_id, seed)
+        found = pr.store.first_attempt(student, template_id, seed)
+        if found is None:
+            return redirect(f"/p/{template_id}/{seed}")
+        answers = {r.column: r.response for r in found[1]}
+        return pr.problem_page(variant, seed, answers, pr.grade(template_id, seed, answers),
+                               again=request.args.get("again") == "1")
 
     @app.get("/progress")
     def progress() -> Response | BaseResponse:
         student = _student()
         if not student:
             return redirect("/")
-        return pr.render("progress", p=pr.store.progress(student))
+        lang = current_lang()
+        return pr.render("progress", p=pr.store.progress(student), when=_when,
+                         title=lambda tid, seed: pr.title(tid, seed, lang))
 
     @app.get("/sheet")
     def sheet() -> Response | BaseResponse:
@@ -305,6 +380,28 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
         pdf = pr.sheet_pdf(draws, student, current_lang())
         return Response(pdf, mimetype="application/pdf", headers={
             "Content-Disposition": "attachment; filename=practice-sheet.pdf"})
+
+
+def _result_url(template_id: str, seed: int, again: bool = False) -> str:
+    return f"/p/{template_id}/{seed}/result" + ("?again=1" if again else "")
+
+
+def _answers(columns: tuple[str, ...]) -> dict[str, str]:
+    """The submitted answer of each column (the values of a multiple choice joined by commas)."""
+    answers = {}
+    for col in columns:
+        values = [x.strip() for x in request.form.getlist(f"ans-{col}")]
+        text = ",".join(x for x in values if x)
+        if len(text) > MAX_ANSWER_LENGTH:
+            raise BadInput("answer_too_long", 413, column=col, got=len(text),
+                           limit=MAX_ANSWER_LENGTH)
+        answers[col] = text
+    return answers
+
+
+def _when(created: float) -> str:
+    """An attempt's local date and time, as the history table shows it."""
+    return datetime.fromtimestamp(created).strftime("%m-%d %H:%M")
 
 
 def drill_record(r: drill.PartResult) -> AnswerRecord:

@@ -15,16 +15,18 @@ import numpy as np
 
 from examgen.bank.loader import Bank
 from examgen.grading.batch import grade_one
-from examgen.grading.key import parts_from_variant
-from examgen.grading.score import Scored
-from examgen.model import Difficulty, Outcome, Template, Text, Variant, VariantPart
+from examgen.grading.key import PartKey, parts_from_variant
+from examgen.grading.score import Scored, blank
+from examgen.grading.text import NEAR_WRONG, ShortAnswerScorer
+from examgen.model import Difficulty, Outcome, Template, Text, Variant, VariantPart, WrongAnswer
 from examgen.practice.store import TemplateStats, weak_spots
 from examgen.rng import derive_seed, make_rng
 
 MIXED = "mixed"
 DIFFICULTIES = (MIXED, *(d.value for d in Difficulty))
 MODES = ("normal", "weak")
-WEAK_WEIGHT = 4.0   # how much more often "weak spots" mode draws a template per wrong try
+WEAK_SHARE = 0.7    # "weak spots" mode: the share of draws taken from the student's weak spots
+STILL_WRONG = 2.0   # a weak spot still wrong at its latest try weighs this much more
 
 
 @dataclass(frozen=True)
@@ -46,27 +48,49 @@ def draw_seed(student: str, draw_no: int) -> int:
     return derive_seed("practice", student, draw_no)
 
 
-def weights(templates: Sequence[Template], stats: Sequence[TemplateStats], mode: str,
-            last: str | None = None) -> np.ndarray:
-    """Drawing weights: uniform, except that the template just practised is skipped when there
-    is another, and in ``weak`` mode each template among the student's weak spots counts
-    ``1 + WEAK_WEIGHT * wrong tries`` times."""
+def has_variants(template: Template) -> bool:
+    """Whether the template's variants differ: only templates with sampled parameters get new
+    numbers (choice, symbolic and short-answer templates ask the same question every time; a
+    choice question only reorders its options)."""
+    return bool(template.params)
+
+
+def weights(templates: Sequence[Template], last: str | None = None) -> np.ndarray:
+    """Uniform drawing weights, except that the template just practised is skipped when there
+    is another."""
     w = np.ones(len(templates))
-    if mode == "weak":
-        weak = {s.template_id: s.wrong for s in weak_spots(stats, n=len(stats))}
-        w += np.array([WEAK_WEIGHT * weak.get(t.id, 0) for t in templates])
     if last is not None and len(templates) > 1:
         w[[t.id == last for t in templates]] = 0.0
     return w / w.sum()
 
 
+def weak_weights(templates: Sequence[Template], stats: Sequence[TemplateStats],
+                 last: str | None = None) -> np.ndarray | None:
+    """Drawing weights over the student's weak spots among ``templates``: the number of wrong
+    tries, times STILL_WRONG when the latest try was not right; the template just practised is
+    skipped when another weak spot is left. None when no weak spot is among ``templates``."""
+    weak = {s.template_id: s.wrong * (1.0 if s.last_outcome is Outcome.CORRECT else STILL_WRONG)
+            for s in weak_spots(stats, n=len(stats))}
+    w = np.array([weak.get(t.id, 0.0) for t in templates])
+    if last is not None and np.count_nonzero(w) > 1:
+        w[[t.id == last for t in templates]] = 0.0
+    return w / w.sum() if w.sum() > 0 else None
+
+
 def draw_problem(templates: Sequence[Template], stats: Sequence[TemplateStats], mode: str,
                  student: str, draw_no: int, last: str | None = None) -> Draw:
-    """The next problem for ``student``'s ``draw_no``-th draw."""
+    """The next problem for ``student``'s ``draw_no``-th draw. In ``weak`` mode a share
+    WEAK_SHARE of the draws comes from the weak spots (see :func:`weak_weights`), the rest from
+    every template."""
     if not templates:
         raise ValueError("no templates to draw from")
     rng = make_rng(draw_seed(student, draw_no))
-    i = int(rng.choice(len(templates), p=weights(templates, stats, mode, last)))
+    p = weights(templates, last)
+    if mode == "weak":
+        weak = weak_weights(templates, stats, last)
+        if weak is not None and rng.random() < WEAK_SHARE:
+            p = weak
+    i = int(rng.choice(len(templates), p=p))
     return same_template(templates[i].id, student, draw_no)
 
 
@@ -79,6 +103,19 @@ def same_template(template_id: str, student: str, draw_no: int) -> Draw:
 
 
 @dataclass(frozen=True)
+class ShortDetail:
+    """What the short-answer scorer found in an answer: the rubric concepts it names and misses,
+    wrong concepts, negated concepts, and the known wrong answer it is closest to (when it is
+    closer to that than to any model answer)."""
+
+    matched: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    wrong: tuple[str, ...] = ()
+    negated: tuple[str, ...] = ()
+    near_wrong: WrongAnswer | None = None
+
+
+@dataclass(frozen=True)
 class PartResult:
     """One part of a submission, graded, with what the page needs to explain it."""
 
@@ -88,6 +125,7 @@ class PartResult:
     scored: Scored
     misconception: Text | None = None      # the description of the matched misconception
     error_at: int | None = None            # 0-based index of the offending character
+    short: ShortDetail | None = None       # short answers: the concepts behind the score
 
     @property
     def before(self) -> str:
@@ -109,6 +147,11 @@ class Result:
     max_points: float
     outcome: Outcome
 
+    @property
+    def format_error(self) -> bool:
+        """Whether some part could not be read: the student should fix it and submit again."""
+        return any(r.scored.outcome is Outcome.FORMAT_ERROR for r in self.parts)
+
 
 def columns(variant: Variant) -> tuple[str, ...]:
     """The form field of each part: ``a``, ``b``, ... (as ``parts_from_variant`` names them)."""
@@ -125,10 +168,34 @@ def grade_variant(variant: Variant, answers: Mapping[str, str]) -> Result:
                    None)
         at = scored.position if scored.outcome is Outcome.FORMAT_ERROR else None
         error_at = at if at is not None and at < len(text) else None
-        results.append(PartResult(part, key.column, text, scored, mis, error_at))
+        short = short_detail(key, part, text) if key.kind == "short_answer" else None
+        results.append(PartResult(part, key.column, text, scored, mis, error_at, short))
     points = sum(r.scored.points for r in results)
     return Result(tuple(results), points, variant.points,
                   overall([r.scored.outcome for r in results]))
+
+
+def short_detail(key: PartKey, part: VariantPart, text: str) -> ShortDetail | None:
+    """The concepts the short-answer scorer sees in ``text`` (fitted as ``grade_one`` fits it:
+    on the references and this one answer), and the nearest known wrong answer."""
+    if blank(text) or not key.references:
+        return None
+    scorer = ShortAnswerScorer(key.rubric, key.wrong_answers, key.wrong_concepts).fit(
+        list(key.references), [text], question=key.prompt)
+    ts = scorer.score(text)
+    return ShortDetail(ts.matched, ts.missing, ts.wrong, ts.negated,
+                       _near_wrong(scorer, part, text, ts.cosine))
+
+
+def _near_wrong(scorer: ShortAnswerScorer, part: VariantPart, text: str,
+                cosine: float) -> WrongAnswer | None:
+    """The known wrong answer ``text`` is closest to, if it is close (NEAR_WRONG) and closer
+    than to any model answer."""
+    if scorer.wrong_m_ is None or not part.wrong_answers:
+        return None
+    sims = (scorer.vectors([scorer.glossary_.canonical(text)]) @ scorer.wrong_m_.T).toarray()[0]
+    best = int(np.argmax(sims))
+    return part.wrong_answers[best] if sims[best] >= NEAR_WRONG and sims[best] > cosine else None
 
 
 def overall(outcomes: Sequence[Outcome]) -> Outcome:

@@ -26,11 +26,12 @@ def sheet_copy(draws: Sequence[tuple[str, int, Variant]], student: str,
                       for i, (tid, seed, v) in enumerate(draws, start=1))
     digest = hashlib.sha256(repr([(t, s) for t, s, _ in draws]).encode()).hexdigest()
     spec = ExamSpec(
-        name="practice-sheet", title=TITLE, course=COURSE, date="", duration=10 * len(draws),
+        name="practice-sheet", title=TITLE, course=COURSE, date="", duration=0,  # no time limit
         instructions=INSTRUCTIONS, language="en" if lang == "en" else "ko", seed=draws[0][1],
         mode="per-student", forms=1, shuffle_questions=False, shuffle_choices=True,
         sections=(), path="<practice>", sha256=digest)
-    copy = ExamCopy(student, Student(student, "", 0), None, (ExamSection(SECTION, questions),))
+    # a nickname is a name, not a student id
+    copy = ExamCopy(student, Student("", student, 0), None, (ExamSection(SECTION, questions),))
     return copy, spec
 
 

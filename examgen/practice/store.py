@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS attempts (
     seed INTEGER NOT NULL, points REAL NOT NULL, max_points REAL NOT NULL,
     outcome TEXT NOT NULL, created REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_by_student ON attempts (student, id);
+CREATE INDEX IF NOT EXISTS attempts_by_problem ON attempts (student, template_id, seed, id);
 CREATE TABLE IF NOT EXISTS answers (
     attempt_id INTEGER NOT NULL REFERENCES attempts(id), col TEXT NOT NULL,
     response TEXT NOT NULL, outcome TEXT NOT NULL, points REAL NOT NULL, misconception TEXT,
@@ -239,20 +240,17 @@ class Store:
     def record(self, a: AttemptFacts, answers: Sequence[AnswerRecord]) -> int:
         """Store a graded attempt with its answers; returns its id."""
         with self._write() as conn:
-            conn.execute("INSERT INTO students (name, created) VALUES (?, ?) "
-                         "ON CONFLICT (name) DO NOTHING", (a.student, time.time()))
-            cur = conn.execute(
-                "INSERT INTO attempts (student, template_id, topic, difficulty, seed, points, "
-                "max_points, outcome, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (a.student, a.template_id, a.topic, a.difficulty, a.seed, a.points, a.max_points,
-                 a.outcome.value, time.time()))
-            attempt_id = int(cur.lastrowid or 0)
-            conn.executemany(
-                "INSERT INTO answers (attempt_id, col, response, outcome, points, misconception) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(attempt_id, r.column, r.response, r.outcome.value, r.points, r.misconception)
-                 for r in answers])
-            return attempt_id
+            return _insert(conn, a, answers)
+
+    def record_once(self, a: AttemptFacts, answers: Sequence[AnswerRecord]) -> tuple[int, bool]:
+        """Store a graded attempt unless the student already answered this problem (template and
+        seed: they have seen its key): (the new id, True), or (the earlier attempt's id, False).
+        The check and the insert are one transaction, so a double submission records once."""
+        with self._write() as conn:
+            row = conn.execute(_FIRST_ATTEMPT, (a.student, a.template_id, a.seed)).fetchone()
+            if row is not None:
+                return int(row[0]), False
+            return _insert(conn, a, answers), True
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -267,6 +265,12 @@ class Store:
                                "WHERE attempt_id = ? ORDER BY col", (attempt_id,)).fetchall()
         return _attempt(row), tuple(AnswerRecord(c, r, Outcome(o), p, m)
                                     for c, r, o, p, m in answers)
+
+    def first_attempt(self, student: str, template_id: str, seed: int
+                      ) -> tuple[Attempt, tuple[AnswerRecord, ...]] | None:
+        """``student``'s first attempt at problem (template_id, seed) with its answers."""
+        row = self._conn().execute(_FIRST_ATTEMPT, (student, template_id, seed)).fetchone()
+        return None if row is None else self.attempt(student, int(row[0]))
 
     def recent(self, student: str, limit: int = 20) -> tuple[Attempt, ...]:
         rows = self._conn().execute(
@@ -295,6 +299,28 @@ class Store:
         correct = sum(o is Outcome.CORRECT for o in outcomes)
         return Progress(student, len(outcomes), correct, streak, best, topics,
                         self.recent(student, recent), weak_spots(self.template_stats(student)))
+
+
+_FIRST_ATTEMPT = ("SELECT id FROM attempts WHERE student = ? AND template_id = ? AND seed = ? "
+                  "ORDER BY id LIMIT 1")
+
+
+def _insert(conn: sqlite3.Connection, a: AttemptFacts, answers: Sequence[AnswerRecord]) -> int:
+    """Insert an attempt and its answers (inside the caller's write transaction)."""
+    conn.execute("INSERT INTO students (name, created) VALUES (?, ?) "
+                 "ON CONFLICT (name) DO NOTHING", (a.student, time.time()))
+    cur = conn.execute(
+        "INSERT INTO attempts (student, template_id, topic, difficulty, seed, points, "
+        "max_points, outcome, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (a.student, a.template_id, a.topic, a.difficulty, a.seed, a.points, a.max_points,
+         a.outcome.value, time.time()))
+    attempt_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO answers (attempt_id, col, response, outcome, points, misconception) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(attempt_id, r.column, r.response, r.outcome.value, r.points, r.misconception)
+         for r in answers])
+    return attempt_id
 
 
 _ATTEMPT_COLUMNS = ("id, student, template_id, topic, difficulty, seed, points, max_points, "

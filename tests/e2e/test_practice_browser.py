@@ -135,12 +135,15 @@ def test_answer_right_and_wrong_then_progress(server: str, shots: Path) -> None:
             "data-outcome", re.compile(f"{Outcome.WRONG.value}|{Outcome.PARTIAL.value}"))
         expect(page.locator(".feedback.wrong .verdict").first).to_contain_text("오답")
         page.screenshot(path=str(shots / "3-wrong.png"), full_page=True)
+        page.reload()                                   # the result page again, not a resubmit
+        expect(page.locator("#overall")).to_be_visible()
+        expect(page.locator("#again")).to_have_count(0)
 
         page.click("#nav-progress")
         expect(page.locator("#stat-attempts")).to_have_text("2")
         expect(page.locator("#stat-correct")).to_have_text("1")
         expect(page.locator("#stat-accuracy")).to_have_text("50%")
-        expect(page.locator("#weak")).to_contain_text(w.template_id)
+        expect(page.locator(f'#weak li[data-template="{w.template_id}"]')).to_have_count(1)
         expect(page.locator("#recent tr")).to_have_count(3)      # header + two attempts
         page.screenshot(path=str(shots / "4-progress.png"), full_page=True)
 
@@ -148,6 +151,23 @@ def test_answer_right_and_wrong_then_progress(server: str, shots: Path) -> None:
         expect(page.locator("#nav-progress")).to_have_text("Progress")
         expect(page.locator("h1")).to_have_text("Progress")
         page.screenshot(path=str(shots / "5-progress-en.png"), full_page=True)
+
+        # an answer that cannot be read: fixed in place and submitted again, then the result
+        page.goto(server + "/p/transformer-pe-single-value/1?lang=ko")
+        page.fill("#ans-a", "0.3.11")
+        page.click("#submit")
+        expect(page.locator("#retry")).to_be_visible()
+        expect(page.locator("#feedback-a mark")).to_have_text(".")
+        expect(page.locator("#solution")).to_have_count(0)
+        page.screenshot(path=str(shots / "6-format-retry.png"), full_page=True)
+        v = shown_variant(page)
+        fill(page, v, right=True)
+        page.click("#submit")
+        expect(page.locator("#overall")).to_have_attribute("data-outcome", "correct")
+        page.click("#lang-toggle")                      # the result survives the toggle
+        expect(page.locator("#overall")).to_contain_text("Correct")
+        page.click("#nav-progress")
+        expect(page.locator("#stat-attempts")).to_have_text("3")
         browser.close()
 
 
