@@ -117,12 +117,17 @@ def format_reason(feedback: str, lang: str) -> str:
 
 def concept_name(concept: RubricConcept | WrongConcept, lang: str) -> str:
     """A rubric concept as a student reads it: its first spelling in ``lang`` (Korean: one with
-    Hangul; English: one without), never LaTeX source; the id when there is none."""
+    Hangul; English: one without), never LaTeX source; the id when there is none. An
+    ``absent`` concept names what must be missing: "순환 없음", "no recurrence"."""
     usable = [s for s in concept.synonyms if "\\" not in s]
     korean = [s for s in usable if _HANGUL.search(s)]
     other = [s for s in usable if not _HANGUL.search(s)]
     first = (korean or other) if lang != "en" else (other or korean)
-    return first[0] if first else concept.concept
+    if not first:
+        return concept.concept
+    if isinstance(concept, RubricConcept) and concept.absent:
+        return f"no {first[0]}" if lang == "en" else f"{first[0]} 없음"
+    return first[0]
 
 
 def _names(ids: Sequence[str], concepts: Sequence[RubricConcept | WrongConcept],

@@ -90,8 +90,10 @@ def render_html(kind: Kind, copy: ExamCopy, spec: ExamSpec,
     lang = spec.language
     langs = ["ko", "en"] if lang == "both" else [lang]
     ui = LABELS["en" if lang == "en" else "ko"]
-    if copy.student is not None:
+    if copy.student is not None and copy.student.student_id:
         footer_id = f"{ui['student_id']} {copy.student.student_id}"
+    elif copy.student is not None:   # a practice sheet: a nickname, no student id
+        footer_id = f"{ui['name']} {copy.student.name}"
     else:
         footer_id = f"{ui['form']} {copy.form}"
     template = environment(templates_dir).get_template(f"{kind}.html.j2")

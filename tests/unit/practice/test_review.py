@@ -173,7 +173,7 @@ def test_a_short_answer_names_the_concepts_and_the_known_wrong_answer(client: Fl
     page = submit(client, SHORT, 1, {"a": "GPU를 사용하기 때문이다."})
     shown = text(re.sub(r"<details.*?</details>", "", page, flags=re.S))
     assert "알려진 오답과 비슷합니다: “GPU를 사용하기 때문이다.” — RNN도 GPU에서 돌지만" in shown
-    assert "빠진 핵심 개념: 셀프 어텐션, 순환 구조가 없" in shown
+    assert "빠진 핵심 개념: 셀프 어텐션, 순환 없음" in shown
     assert "score 0." not in shown and "cosine" not in shown
     en = text(client.get(f"/p/{SHORT}/1/result?lang=en").text)
     assert "Close to a known wrong answer" in en and "RNNs also run on GPUs" in en

@@ -230,3 +230,4 @@ def test_practice_sheet_is_the_exam_then_the_key(client: FlaskClient, tmp_path: 
     cover = exam.split("연습 문제")[0]
     assert re.search(r"학번\s+이름\s+민지", cover)          # the nickname is the name, not an id
     assert "시간" not in cover and "분" not in cover        # a practice sheet has no time limit
+    assert "이름 민지" in text and "학번 \n" not in text     # the footer names the student too
