@@ -7,6 +7,7 @@ links it resolves (short HTML, see :mod:`examgen.render.mathsvg`), not data URIs
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from examgen.render.richtext import inline, rich
 from examgen.spec import ExamSpec
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 LABELS: dict[str, dict[str, str]] = {
     "ko": {"student_id": "학번", "name": "이름", "date": "일시", "duration": "시간",
@@ -29,7 +31,8 @@ LABELS: dict[str, dict[str, str]] = {
            "tolerance": "허용 오차", "wrong": "흔한 오답", "rubric": "채점 기준 (핵심 개념)",
            "reference": "모범 답안", "choose_all": "해당하는 것을 모두 고르시오.",
            "choose_one": "하나를 고르시오.", "expression": "식", "known_wrong": "알려진 오답",
-           "page": "쪽", "weight": "비중", "copy": "사본"},
+           "page": "쪽", "weight": "비중", "copy": "사본",
+           "absent": "; 답에서 이것이 없다고 해야 함"},
     "en": {"student_id": "Student ID", "name": "Name", "date": "Date", "duration": "Time",
            "minutes": "min", "total": "Total", "points": "pts", "form": "Form",
            "answer": "Answer", "key": "Answer key", "solution": "Solution",
@@ -37,7 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
            "rubric": "Rubric (key concepts)", "reference": "Model answer",
            "choose_all": "Mark every correct option.", "choose_one": "Choose one.",
            "expression": "Expression", "known_wrong": "Known wrong answers", "page": "page",
-           "weight": "weight", "copy": "copy"},
+           "weight": "weight", "copy": "copy",
+           "absent": "; the answer must say this is absent"},
 }
 
 
@@ -53,11 +57,20 @@ def _pts(x: float) -> str:
     return f"{x:g}"
 
 
+SPELLINGS_SHOWN = 3   # per script (Hangul, other) in a key; the bank lists every one
+
+
 def _spellings(synonyms: list[str]) -> list[str]:
-    """The spellings of a rubric concept worth printing in a key: those written in LaTeX
-    source (``h \\times d_v``) only help match typed answers, and a Korean font draws their
+    """A few spellings of a rubric concept to print in a key, Korean then others, ending in
+    "…" when there are more: enough to say what the concept is (the bank's full list is for
+    matching typed answers; printed, it buries the rubric and tells students what to paste).
+    Spellings in LaTeX source (``h \\times d_v``) are left out: a Korean font draws their
     backslash as a won sign."""
-    return [s for s in synonyms if "\\" not in s]
+    usable = [s for s in synonyms if "\\" not in s]
+    korean = [s for s in usable if _HANGUL.search(s)]
+    other = [s for s in usable if not _HANGUL.search(s)]
+    shown = korean[:SPELLINGS_SHOWN] + other[:SPELLINGS_SHOWN]
+    return shown + (["…"] if len(shown) < len(usable) else [])
 
 
 @lru_cache(maxsize=4)
