@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from examgen.errors import ExamgenError, did_you_mean
 from examgen.grading.groups import (
@@ -77,33 +78,53 @@ def grade_batch(key: AnswerKey, subs: Submissions,
     if any(o.group for o in overrides):
         overrides = _expand_groups(overrides, score_short(short).groups)
     graded = _graded_answers(short, overrides)
-    result = score_short(short, graded)
-    memo: dict[tuple[int, str], Scored] = {}  # equal answers to the same part: scored once
+    wait_short = start_short(short, graded)   # large classes: in worker processes, meanwhile
+    answers = _grade_others(pending)            # the other answers are graded here
+    result = wait_short()
+    for items in short.values():
+        for it in items:
+            at = (it.entry, it.part_index)
+            answers[it.entry][it.part_index] = _answer_grade(
+                it.student_id, it.part, it.text, result.scores[at], result.group_of.get(at, ""))
     students = []
-    for e_index, (entry, parts) in enumerate(pending):
-        answers = []
-        for p_index, (part, text) in enumerate(parts):
-            group = ""
-            if part.kind == "short_answer":
-                s = result.scores[e_index, p_index]
-                group = result.group_of.get((e_index, p_index), "")
-            else:
-                cached = memo.get((id(part), text))
-                s = cached if cached is not None else memo.setdefault((id(part), text),
-                                                                      score(part, text))
-            answers.append(AnswerGrade(
-                entry.student_id, part.column, part.question_id, text, s.points, part.points,
-                s.outcome, s.feedback, s.needs_review, s.misconception,
-                s.normalized, group))
+    for (entry, _), graded_parts in zip(pending, answers, strict=True):
         name = entry.name or key.names.get(entry.student_id, "")
-        students.append(StudentGrade(entry.student_id, name, entry.rows, tuple(answers),
-                                     entry.flags))
+        students.append(StudentGrade(entry.student_id, name, entry.rows,
+                                     cast(tuple[AnswerGrade, ...], tuple(graded_parts)),
+                                     entry.flags))   # every short answer's place is filled
     batch = GradeBatch(key.title, subs.source, key.columns,
                        tuple(p.points for p in _column_parts(key)), tuple(students),
                        subs.rejected, tuple(notices), result.groups, result.suspicions,
                        tuple(sorted((q, len(g)) for q, g in graded.items()
                                     if len(g) >= FEW_SHOT_MIN)))
     return apply_overrides(batch, overrides) if overrides else batch
+
+
+def _grade_others(pending: Sequence[tuple[Entry, Sequence[tuple[PartKey, str]]]]
+                  ) -> list[list[AnswerGrade | None]]:
+    """Every answer that is not a short answer, graded, per entry and part (None where a short
+    answer goes); equal answers to the same part are scored once."""
+    memo: dict[tuple[int, str], Scored] = {}
+    out: list[list[AnswerGrade | None]] = []
+    for entry, parts in pending:
+        row: list[AnswerGrade | None] = []
+        for part, text in parts:
+            if part.kind == "short_answer":
+                row.append(None)
+                continue
+            s = memo.get((id(part), text))
+            if s is None:
+                s = memo[id(part), text] = score(part, text)
+            row.append(_answer_grade(entry.student_id, part, text, s))
+        out.append(row)
+    return out
+
+
+def _answer_grade(student_id: str, part: PartKey, text: str, s: Scored, group: str = ""
+                  ) -> AnswerGrade:
+    return AnswerGrade(student_id, part.column, part.question_id, text, s.points, part.points,
+                       s.outcome, s.feedback, s.needs_review, s.misconception, s.normalized,
+                       group)
 
 
 def grade_one(part: PartKey, text: str) -> Scored:
@@ -205,47 +226,78 @@ def _score_question(part: PartKey, unique: list[str], counts: list[int],
 PARALLEL_MIN = 5_000    # distinct short answers from which questions are scored in parallel
 
 
-def _score_questions(jobs: list[tuple[PartKey, list[str], list[int], dict[str, float] | None]]
-                     ) -> list[_Question]:
-    """Every question's result, in order; large batches use a process per core (fork: the
-    workers start with the loaded libraries)."""
+def _start_questions(jobs: list[tuple[PartKey, list[str], list[int], dict[str, float] | None]]
+                     ) -> Callable[[], list[_Question]]:
+    """Start scoring the questions; the returned function waits for every question's result,
+    in order. Large batches use a process per core (fork: the workers start with the loaded
+    libraries) and the caller goes on meanwhile; small ones are scored when asked."""
     import multiprocessing as mp
     import os
 
     total = sum(len(u) for _, u, _, _ in jobs)
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2 or total < PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
-        return [_score_question(*job) for job in jobs]
+        return lambda: [_score_question(*job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
     # imported once here, not once per worker (scikit-learn takes about 2 s to import)
     import sklearn.feature_extraction.text  # noqa: F401
 
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        return list(pool.map(_score_question, *zip(*jobs, strict=True)))
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+    futures = [pool.submit(_score_question, *job) for job in jobs]
+
+    def wait() -> list[_Question]:
+        try:
+            return [f.result() for f in futures]
+        finally:
+            pool.shutdown()
+    return wait
 
 
 def score_short(groups: dict[str, list[ShortItem]],
                 graded: dict[str, dict[str, float]] | None = None) -> ShortResult:
     """Score every short answer, question by question: one scorer per question fitted on the
     class's answers (and the instructor's graded ones), answer groups, and collusion."""
+    return start_short(groups, graded)()
+
+
+_BLANK = Scored(0.0, Outcome.BLANK, "no answer")
+
+
+def start_short(groups: dict[str, list[ShortItem]],
+                graded: dict[str, dict[str, float]] | None = None
+                ) -> Callable[[], ShortResult]:
+    """:func:`score_short`, started: the returned function waits for its result (large
+    batches are scored in worker processes, and the caller can work meanwhile)."""
     scores: dict[tuple[int, int], Scored] = {}
-    group_of: dict[tuple[int, int], str] = {}
-    all_groups: list[AnswerGroup] = []
-    near: dict[str, list[tuple[str, int]]] = {}
-    near_texts: dict[str, list[str]] = {}
     jobs, asked = [], []
     for qid, items in groups.items():
+        answered = []
         for it in items:
-            scores[(it.entry, it.part_index)] = Scored(0.0, Outcome.BLANK, "no answer")
-        answered = [it for it in items if not blank(it.text)]
+            if blank(it.text):
+                scores[(it.entry, it.part_index)] = _BLANK
+            else:
+                answered.append(it)
         if not answered:
             continue
         counts = Counter(it.text for it in answered)
         unique = sorted(counts, key=lambda t: (-counts[t], t))   # equal answers scored once
         jobs.append((items[0].part, unique, [counts[t] for t in unique], (graded or {}).get(qid)))
         asked.append((qid, answered, unique))
-    for (qid, answered, unique), res in zip(asked, _score_questions(jobs), strict=True):
+    wait = _start_questions(jobs)
+    return lambda: _short_result(scores, asked, wait())
+
+
+def _short_result(scores: dict[tuple[int, int], Scored],
+                  asked: list[tuple[str, list[ShortItem], list[str]]],
+                  results: list[_Question]) -> ShortResult:
+    """Answer scores, groups and collusion from each question's result (``scores`` holds the
+    blank answers already)."""
+    group_of: dict[tuple[int, int], str] = {}
+    all_groups: list[AnswerGroup] = []
+    near: dict[str, list[tuple[str, int]]] = {}
+    near_texts: dict[str, list[str]] = {}
+    for (qid, answered, unique), res in zip(asked, results, strict=True):
         part = answered[0].part
         members: dict[int, list[ShortItem]] = {}
         for it in answered:
