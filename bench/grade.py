@@ -33,9 +33,8 @@ from examgen.bank import load_bank  # noqa: E402
 from examgen.grading.batch import grade_batch  # noqa: E402
 from examgen.grading.run import (  # noqa: E402
     _csv,
-    _csv_text,
     collector_paused,
-    details_rows,
+    details_csv,
     grade_files,
     grades_rows,
     groups_rows,
@@ -107,7 +106,7 @@ def time_stages(mpath: Path, rpath: Path, *, pdf: bool) -> list[tuple[str, float
         batch = timed("grade", lambda: grade_batch(key, subs, []))
         html = timed("report.html", lambda: render_report_html(batch))
         timed("grades.csv", lambda: _csv(grades_rows(batch)))
-        timed("details.csv", lambda: _csv_text(details_rows(batch)))
+        timed("details.csv", lambda: details_csv(batch))
         timed("rejected.csv", lambda: _csv(rejected_rows(batch)))
         timed("groups.csv", lambda: _csv(groups_rows(batch)))
         timed("review.html", lambda: render_review_html(batch))

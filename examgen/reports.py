@@ -35,9 +35,9 @@ from examgen.model import AnswerGrade, AnswerGroup, GradeBatch, Outcome
 if TYPE_CHECKING:
     from examgen.render.pdf import PdfWriter
 
-__all__ = ["Item", "ItemStats", "Summary", "csv_safe", "histogram_svg", "item_stats", "render_report_html",
-           "items", "render_report_pdf", "render_review_html", "review_list", "score_matrix",
-           "summarize"]
+__all__ = ["Item", "ItemStats", "Summary", "csv_safe", "histogram_svg", "item_stats", "items",
+           "prepare_report_pdf", "render_report_html", "render_report_pdf", "render_review_html",
+           "review_list", "score_matrix", "summarize"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 HISTOGRAM_BINS = 10
@@ -467,6 +467,14 @@ def _writer(font_family: str) -> PdfWriter:
     from examgen.render.pdf import PdfWriter  # WeasyPrint loads only when a PDF is made
 
     return PdfWriter(render_css(font_family))
+
+
+def prepare_report_pdf() -> None:
+    """Load what typesetting a report needs (WeasyPrint, the Hangul font, the stylesheet), so
+    that :func:`render_report_pdf` only lays out the report."""
+    from examgen.render.fonts import find_hangul_font
+
+    _writer(find_hangul_font())
 
 
 def render_report_pdf(html: str) -> bytes:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from examgen.errors import ExamgenError
@@ -50,9 +51,11 @@ def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | No
         subs = read_responses(responses, columns=answer_key.columns,
                               students=answer_key.students, id_column=id_column)
         ov = read_overrides(overrides) if overrides is not None else []
-        batch = grade_batch(answer_key, subs, ov)
-        out_dir = out if out is not None else responses.parent
-        files = write_outputs(batch, out_dir, pdf=pdf)
+        # a large class's PDF process starts now: it loads WeasyPrint and the font meanwhile
+        with typesetter(fork=pdf and len(subs.entries) >= PDF_FORK_MIN) as typeset:
+            batch = grade_batch(answer_key, subs, ov)
+            out_dir = out if out is not None else responses.parent
+            files = write_outputs(batch, out_dir, pdf=pdf, typeset=typeset)
     return GradeRun(batch, out_dir, files)
 
 
@@ -87,15 +90,19 @@ def _csv_text(rows: Iterable[Sequence[str]]) -> str:
     return buf.getvalue()
 
 
-class _SafeCells(dict[str, str]):
-    """``csv_safe`` of each distinct cell, computed once: a class repeats its answers,
-    feedback and ids many times."""
+class _CsvCells(dict[str, str]):
+    """Each distinct cell as a CSV line holds it: guarded with ``csv_safe`` and quoted as
+    ``csv.writer`` quotes it, computed once (a class repeats its answers, feedback and ids
+    many times)."""
 
     def __missing__(self, cell: str) -> str:
         from examgen.reports import csv_safe
 
-        safe = self[cell] = csv_safe(cell)
-        return safe
+        # csv.writer writes a lone empty field as "" (a blank line would be no row); among
+        # other fields it is written as nothing
+        safe = csv_safe(cell)
+        written = self[cell] = _csv_text([[safe]])[:-1] if safe else ""
+        return written
 
 
 @lru_cache(maxsize=4096)
@@ -115,19 +122,21 @@ def grades_rows(batch: GradeBatch) -> list[list[str]]:
     return rows
 
 
-def details_rows(batch: GradeBatch) -> list[list[str]]:
-    """details.csv, one row per answer, already guarded for spreadsheets: text that comes from
-    the responses or the key goes through ``csv_safe`` (once per distinct value); the cells
-    written here (points as plain numbers, outcome, yes/no, row numbers) need no guard."""
-    safe = _SafeCells()
-    rows: list[list[str]] = [[*DETAILS_HEAD, "template_id", "misconception", "rows", "group"]]
+def details_csv(batch: GradeBatch) -> str:
+    """details.csv, one line per answer, as ``_csv`` would write it. Text that comes from the
+    responses or the key is guarded and quoted once per distinct value; the cells written here
+    (points as plain numbers, outcome, yes/no, row numbers) need neither."""
+    cell = _CsvCells()
+    lines = [",".join([*DETAILS_HEAD, "template_id", "misconception", "rows", "group"])]
     for s in batch.students:
-        sid, where = safe[s.student_id], " ".join(str(r) for r in s.rows)
-        rows.extend([sid, safe[a.column], safe[a.response], _pts(a.points), _pts(a.max_points),
-                     a.outcome, safe[a.feedback], "yes" if a.needs_review else "no",
-                     safe[a.question_id], safe[a.misconception or ""], where, safe[a.group]]
-                    for a in s.answers)
-    return rows
+        sid, where = cell[s.student_id], " ".join(str(r) for r in s.rows)
+        lines.extend(",".join((sid, cell[a.column], cell[a.response], _pts(a.points),
+                               _pts(a.max_points), a.outcome, cell[a.feedback],
+                               "yes" if a.needs_review else "no", cell[a.question_id],
+                               cell[a.misconception or ""], where, cell[a.group]))
+                     for a in s.answers)
+    lines.append("")
+    return "\n".join(lines)
 
 
 def groups_rows(batch: GradeBatch) -> list[list[str]]:
@@ -147,8 +156,17 @@ def rejected_rows(batch: GradeBatch) -> list[list[str]]:
     return rows
 
 
-def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tuple[Path, ...]:
-    """Write every output; each file appears complete or not at all."""
+Typeset = Callable[[str], Callable[[], bytes]]
+"""Report HTML -> a function that waits for its PDF bytes."""
+
+
+def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True,
+                  typeset: Typeset | None = None) -> tuple[Path, ...]:
+    """Write every output; each file appears complete or not at all. ``typeset`` makes the
+    report PDF (default: a :func:`typesetter` for the size of the class)."""
+    if pdf and typeset is None:
+        with typesetter(fork=len(batch.students) >= PDF_FORK_MIN) as typeset:
+            return write_outputs(batch, out_dir, typeset=typeset)
     from examgen.reports import render_report_html, render_review_html
 
     try:
@@ -157,19 +175,18 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tupl
         raise ExamgenError(f"cannot create output folder {out_dir}: {e.strerror or e}; "
                            "choose another --out") from None
     html = render_report_html(batch)
-    pdf_job = (_start_pdf(html, len(batch.students) >= PDF_FORK_MIN) if pdf
-               else None)   # large classes: typeset in another process meanwhile
+    pdf_bytes = typeset(html) if pdf and typeset is not None else None   # made meanwhile
     outputs: list[tuple[str, bytes]] = [
         ("grades.csv", _csv(grades_rows(batch)).encode("utf-8")),
-        ("details.csv", _csv_text(details_rows(batch)).encode("utf-8")),
+        ("details.csv", details_csv(batch).encode("utf-8")),
         ("rejected.csv", _csv(rejected_rows(batch)).encode("utf-8")),
         ("report.html", html.encode("utf-8")),
     ]
     if batch.groups:
         outputs += [("groups.csv", _csv(groups_rows(batch)).encode("utf-8")),
                     ("review.html", render_review_html(batch).encode("utf-8"))]
-    if pdf_job is not None:
-        outputs.append(("report.pdf", pdf_job()))
+    if pdf_bytes is not None:
+        outputs.append(("report.pdf", pdf_bytes()))
     written = []
     for name, data in outputs:  # everything is built before anything is written
         written.append(_atomic_write(out_dir / name, data))
@@ -179,29 +196,68 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True) -> tupl
 PDF_FORK_MIN = 1_000   # students from which the report PDF is typeset in a forked process
 
 
-def _start_pdf(html: str, fork: bool) -> Callable[[], bytes]:
-    """Start typesetting the report PDF; the returned function waits for its bytes. Large
-    classes fork a process for it (the collector is frozen first so that the child does not
-    touch, and copy, the parent's objects); small ones typeset when asked."""
+@contextmanager
+def typesetter(fork: bool) -> Iterator[Typeset]:
+    """Where the report PDF is made. ``fork``: in a process forked now, which loads WeasyPrint
+    and the Hangul font at once (about 0.6 s) and typesets the report when it is sent, while
+    this process writes the CSVs (large classes: the grades take seconds, so that loading is
+    done by the time the report exists); otherwise here, when the PDF is asked for."""
     import multiprocessing as mp
 
     from examgen.reports import render_report_pdf
 
     if not fork or "fork" not in mp.get_all_start_methods():
-        return lambda: render_report_pdf(html)
-    from concurrent.futures import ProcessPoolExecutor
-
-    gc.freeze()
-    pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
-    future = pool.submit(render_report_pdf, html)
+        yield lambda html: lambda: render_report_pdf(html)
+        return
+    ctx = mp.get_context("fork")
+    conn, child_conn = ctx.Pipe()
+    gc.freeze()   # the child does not collect, and so does not touch (copy) our objects
+    process = ctx.Process(target=_typeset_when_sent, args=(child_conn,), daemon=True)
+    process.start()
     gc.unfreeze()
+    child_conn.close()
 
-    def wait() -> bytes:
-        try:
-            return future.result()
-        finally:
-            pool.shutdown()
-    return wait
+    def typeset(html: str) -> Callable[[], bytes]:
+        conn.send(html)
+        return lambda: _received_pdf(conn)
+    try:
+        yield typeset
+    finally:   # the PDF was received, or will not be asked for: the process is done
+        conn.close()
+        process.terminate()
+        process.join()
+
+
+def _typeset_when_sent(conn: Connection) -> None:
+    """The PDF process: load WeasyPrint and the font, wait for the report's HTML, send back
+    (True, PDF bytes) or (False, the exception), as if it had been typeset in the parent."""
+    from examgen.reports import prepare_report_pdf, render_report_pdf
+
+    failed: Exception | None = None
+    try:
+        prepare_report_pdf()
+    except Exception as e:   # reported when the PDF is asked for, as in the parent
+        failed = e
+    try:
+        html = conn.recv()
+    except EOFError:   # the run ended before its report
+        return
+    try:
+        if failed is not None:
+            raise failed
+        conn.send((True, render_report_pdf(html)))
+    except Exception as e:
+        conn.send((False, e))
+
+
+def _received_pdf(conn: Connection) -> bytes:
+    try:
+        ok, value = conn.recv()
+    except EOFError:
+        raise ExamgenError("the process typesetting report.pdf ended without it") from None
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def _atomic_write(path: Path, data: bytes) -> Path:

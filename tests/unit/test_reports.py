@@ -267,11 +267,12 @@ def test_report_pdf_is_a_pdf() -> None:
 
 
 def test_report_pdf_from_a_forked_process_is_the_same_pdf() -> None:
-    from examgen.grading.run import _start_pdf
+    from examgen.grading.run import typesetter
 
     html = reports.render_report_html(batch_of(MIXED, MIXED_MAX))
-    forked, here = _start_pdf(html, fork=True)(), _start_pdf(html, fork=False)()
-    assert forked.startswith(b"%PDF") and forked == here
+    with typesetter(fork=True) as forked, typesetter(fork=False) as here:
+        pdfs = forked(html)(), here(html)()
+    assert pdfs[0].startswith(b"%PDF") and pdfs[0] == pdfs[1]
 
 
 def _shuffled_batch() -> GradeBatch:

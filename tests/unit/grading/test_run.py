@@ -1,0 +1,49 @@
+"""details.csv as grading.run writes it: the bytes the generic writer (``_csv``: every cell
+guarded with csv_safe, then csv.writer) gives for the same rows, hostile cells included."""
+
+from __future__ import annotations
+
+import pytest
+
+from examgen.grading.run import DETAILS_HEAD, _csv, details_csv
+from examgen.model import AnswerGrade, GradeBatch, Outcome, StudentGrade
+
+HOSTILE = ["=1+1", "+3", "-0.5", "-x", "@SUM(A1)", "\tpad", "\rcr", "a,b", 'say "hi"',
+           "two\nlines", "", " lead", "plain", "-", "1e-05", "점수"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_details_csv_is_the_generic_writers_output(text: str) -> None:
+    a = AnswerGrade(text or "s1", text or "Q1", text, text, -0.5, 2.0, Outcome.PARTIAL,
+                    feedback=text, needs_review=True, misconception=text or None, group=text)
+    b = AnswerGrade(text or "s1", "Q2", "q2", "", 2.0, 2.0, Outcome.BLANK)
+    batch = GradeBatch("t", "r.csv", ("Q1", "Q2"), (2.0, 2.0),
+                       (StudentGrade(text or "s1", "", (2, 9), (a, b)),))
+    rows = [[*DETAILS_HEAD, "template_id", "misconception", "rows", "group"],
+            [text or "s1", text or "Q1", text, "-0.5", "2", "partial", text, "yes", text, text,
+             "2 9", text],
+            [text or "s1", "Q2", "", "2", "2", "blank", "", "no", "q2", "", "2 9", ""]]
+    assert details_csv(batch) == _csv(rows)
+
+
+def test_the_pdf_process_reports_a_missing_font_when_the_pdf_is_asked_for(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from examgen import reports
+    from examgen.grading.run import typesetter
+    from examgen.render.fonts import FontError
+
+    def no_font() -> None:
+        raise FontError("no Korean font")
+
+    monkeypatch.setattr(reports, "prepare_report_pdf", no_font)   # the forked child has it too
+    with typesetter(fork=True) as typeset:
+        pending = typeset("<p>report</p>")
+        with pytest.raises(FontError, match="no Korean font"):
+            pending()
+
+
+def test_the_pdf_process_ends_when_no_report_is_sent() -> None:
+    from examgen.grading.run import typesetter
+
+    with typesetter(fork=True):
+        pass   # leaving joins the process: it must not wait for a report forever
