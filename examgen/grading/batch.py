@@ -75,10 +75,14 @@ def grade_batch(key: AnswerKey, subs: Submissions,
             if part.kind == "short_answer":
                 short.setdefault(part.question_id, []).append(
                     ShortItem(e_index, p_index, entry.student_id, part, text))
-    if any(o.group for o in overrides):
-        overrides = _expand_groups(overrides, score_short(short).groups)
+    first: ShortResult | None = None
+    if any(o.group for o in overrides):   # the groups come from scoring without the overrides
+        first = score_short(short)
+        overrides = _expand_groups(overrides, first.groups)
     graded = _graded_answers(short, overrides)
-    wait_short = start_short(short, graded)   # large classes: in worker processes, meanwhile
+    # large classes: in worker processes, meanwhile; a question with no graded answers scores
+    # as in the first pass
+    wait_short = start_short(short, graded, first.ungraded if first is not None else None)
     answers = _grade_others(pending)            # the other answers are graded here
     result = wait_short()
     for items in short.values():
@@ -156,6 +160,7 @@ class ShortResult:
     group_of: dict[tuple[int, int], str]
     groups: tuple[AnswerGroup, ...]
     suspicions: tuple[Suspicion, ...]
+    ungraded: dict[str, _Question]   # per question scored without graded answers: reusable
 
 
 def _expand_groups(overrides: Sequence[Override], groups: Sequence[AnswerGroup]
@@ -180,6 +185,8 @@ def _graded_answers(short: dict[str, list[ShortItem]], overrides: Sequence[Overr
                     ) -> dict[str, dict[str, float]]:
     """Answers the instructor graded in overrides.csv, per question: text -> share of points.
     Group rows count once per distinct member answer (resolved after grouping)."""
+    if not overrides:
+        return {}
     by_key = {(it.student_id, c): it for items in short.values() for it in items
               for c in (it.part.column, it.part.question_id)}
     out: dict[str, dict[str, float]] = {}
@@ -265,10 +272,14 @@ _BLANK = Scored(0.0, Outcome.BLANK, "no answer")
 
 
 def start_short(groups: dict[str, list[ShortItem]],
-                graded: dict[str, dict[str, float]] | None = None
-                ) -> Callable[[], ShortResult]:
+                graded: dict[str, dict[str, float]] | None = None,
+                ungraded: dict[str, _Question] | None = None) -> Callable[[], ShortResult]:
     """:func:`score_short`, started: the returned function waits for its result (large
-    batches are scored in worker processes, and the caller can work meanwhile)."""
+    batches are scored in worker processes, and the caller can work meanwhile).
+    ``ungraded``: :attr:`ShortResult.ungraded` of an earlier pass over the same answers,
+    reused for the questions that still have no graded answers."""
+    graded = graded or {}
+    reuse = {qid: q for qid, q in (ungraded or {}).items() if qid not in graded}
     scores: dict[tuple[int, int], Scored] = {}
     jobs, asked = [], []
     for qid, items in groups.items():
@@ -282,15 +293,22 @@ def start_short(groups: dict[str, list[ShortItem]],
             continue
         counts = Counter(it.text for it in answered)
         unique = sorted(counts, key=lambda t: (-counts[t], t))   # equal answers scored once
-        jobs.append((items[0].part, unique, [counts[t] for t in unique], (graded or {}).get(qid)))
         asked.append((qid, answered, unique))
+        if qid not in reuse:
+            jobs.append((items[0].part, unique, [counts[t] for t in unique], graded.get(qid)))
     wait = _start_questions(jobs)
-    return lambda: _short_result(scores, asked, wait())
+
+    def result() -> ShortResult:
+        fresh = iter(wait())
+        results = [reuse[qid] if qid in reuse else next(fresh) for qid, _, _ in asked]
+        return _short_result(scores, asked, results, graded)
+    return result
 
 
 def _short_result(scores: dict[tuple[int, int], Scored],
                   asked: list[tuple[str, list[ShortItem], list[str]]],
-                  results: list[_Question]) -> ShortResult:
+                  results: list[_Question], graded: dict[str, dict[str, float]]
+                  ) -> ShortResult:
     """Answer scores, groups and collusion from each question's result (``scores`` holds the
     blank answers already)."""
     group_of: dict[tuple[int, int], str] = {}
@@ -321,7 +339,9 @@ def _short_result(scores: dict[tuple[int, int], Scored],
         near[qid] = [(it.student_id, res.tight[it.text]) for it in answered]
         near_texts[qid] = res.examples
     return ShortResult(scores, group_of, tuple(all_groups),
-                       tuple(collusion(near, near_texts)))
+                       tuple(collusion(near, near_texts)),
+                       {qid: res for (qid, _, _), res in zip(asked, results, strict=True)
+                        if qid not in graded})
 
 
 def _points(ts: TextScore, points: float) -> Scored:

@@ -1,5 +1,6 @@
 """grade_batch: a large class's short answers are scored in worker processes while the other
-answers are scored in the caller; the result is the one of scoring everything in turn."""
+answers are scored in the caller, and group overrides re-score only the questions they grade;
+the results are those of scoring everything in turn."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from examgen.grading import batch
-from examgen.grading.key import key_from_csv
-from examgen.submissions import read_responses
+from examgen.grading.key import AnswerKey, key_from_csv
+from examgen.submissions import Submissions, read_responses
 
 KEY = (
     "question_id,type,answer,points,keywords,tolerance\n"
@@ -29,15 +30,36 @@ ANSWERS = [
 ]
 
 
-def test_the_overlapped_pool_grades_as_scoring_in_turn(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def _class(tmp_path: Path) -> tuple[AnswerKey, Submissions]:
     (tmp_path / "key.csv").write_text(KEY, encoding="utf-8")
     with (tmp_path / "r.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["student_id", "gates", "why", "heads", "pick"])
         w.writerows([f"s{k}", *ANSWERS[k % len(ANSWERS)]] for k in range(40))
     key = key_from_csv(tmp_path / "key.csv")
-    subs = read_responses(tmp_path / "r.csv", columns=key.columns, students=None)
+    return key, read_responses(tmp_path / "r.csv", columns=key.columns, students=None)
+
+
+def test_the_overlapped_pool_grades_as_scoring_in_turn(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    key, subs = _class(tmp_path)
     in_turn = batch.grade_batch(key, subs)
     monkeypatch.setattr(batch, "PARALLEL_MIN", 0)   # every class counts as large
     assert batch.grade_batch(key, subs) == in_turn
+
+
+def test_group_overrides_rescore_only_the_questions_they_grade(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key, subs = _class(tmp_path)
+    groups = [g for g in batch.grade_batch(key, subs).groups if g.question_id == "gates"]
+    overrides = [batch.Override("", "", 1.0, "by hand", 2, group=g.group_id) for g in groups]
+    reusing = batch.grade_batch(key, subs, overrides)   # "why" is reused from the first pass
+    assert dict(reusing.calibrated) == {"gates": len(groups)} and len(groups) >= 3
+    start = batch.start_short
+
+    def rescore_all(groups, graded=None, ungraded=None):  # type: ignore[no-untyped-def]
+        return start(groups, graded)
+
+    monkeypatch.setattr(batch, "start_short", rescore_all)
+    assert batch.grade_batch(key, subs, overrides) == reusing
+    assert any("by hand" in a.feedback for s in reusing.students for a in s.answers)
