@@ -112,7 +112,17 @@ def _item_keys(answers: tuple[AnswerGrade, ...], columns: dict[str, int]
     return out
 
 
-def items(batch: GradeBatch) -> tuple[Item, ...]:
+Keyed = list[list[tuple[ItemKey, AnswerGrade]]]   # per student: answers with their items
+
+
+def _keyed(batch: GradeBatch) -> Keyed:
+    """Every student's answers in exam columns with their items (:func:`_item_keys`), once
+    for all the statistics of a report."""
+    columns = {c: j for j, c in enumerate(batch.columns)}
+    return [_item_keys(student.answers, columns) for student in batch.students]
+
+
+def items(batch: GradeBatch, keyed: Keyed | None = None) -> tuple[Item, ...]:
     """The batch's items in exam order (the order the first student who has them met them);
     a column no one answered is an item of its own, so an empty batch still lists its
     columns."""
@@ -120,8 +130,8 @@ def items(batch: GradeBatch) -> tuple[Item, ...]:
     cols: dict[ItemKey, dict[str, None]] = {}
     tops: dict[ItemKey, float] = {}
     parts: Counter[str] = Counter()
-    for student in batch.students:
-        for key, a in _item_keys(student.answers, columns):
+    for student_keyed in _keyed(batch) if keyed is None else keyed:
+        for key, a in student_keyed:
             cols.setdefault(key, {})[a.column] = None
             tops[key] = max(tops.get(key, 0.0), a.max_points)
             parts[key[0]] = max(parts[key[0]], key[1] + 1)
@@ -141,17 +151,17 @@ def items(batch: GradeBatch) -> tuple[Item, ...]:
     return tuple(out)
 
 
-def score_matrix(batch: GradeBatch, of: tuple[Item, ...] | None = None
-                 ) -> npt.NDArray[np.float64]:
+def score_matrix(batch: GradeBatch, of: tuple[Item, ...] | None = None,
+                 keyed: Keyed | None = None) -> npt.NDArray[np.float64]:
     """Points as a students × items array, items as :func:`items` orders them (0 where a
     student has no answer to an item; answers in columns outside ``batch.columns`` are left
     out)."""
-    of = items(batch) if of is None else of
+    keyed = _keyed(batch) if keyed is None else keyed
+    of = items(batch, keyed) if of is None else of
     index = {(it.question_id, it.part): j for j, it in enumerate(of)}
-    columns = {c: j for j, c in enumerate(batch.columns)}
     m = np.zeros((len(batch.students), len(of)), dtype=np.float64)
-    for i, student in enumerate(batch.students):
-        for key, a in _item_keys(student.answers, columns):
+    for i, student_keyed in enumerate(keyed):
+        for key, a in student_keyed:
             m[i, index[key]] += a.points
     return m
 
@@ -175,14 +185,18 @@ def _ranked(counts: Counter[str], limit: int | None = None) -> tuple[tuple[str, 
 
 def item_stats(batch: GradeBatch) -> tuple[ItemStats, ...]:
     """Difficulty, discrimination and answer tallies of every item, in exam order."""
-    of = items(batch)
-    m = score_matrix(batch, of)
+    keyed = _keyed(batch)
+    of = items(batch, keyed)
+    return _item_stats(of, score_matrix(batch, of, keyed), keyed)
+
+
+def _item_stats(of: tuple[Item, ...], m: npt.NDArray[np.float64], keyed: Keyed
+                ) -> tuple[ItemStats, ...]:
     n = m.shape[0]
     totals = m.sum(axis=1)
-    columns = {c: j for j, c in enumerate(batch.columns)}
     by_item: dict[ItemKey, list[AnswerGrade]] = {(it.question_id, it.part): [] for it in of}
-    for student in batch.students:
-        for key, a in _item_keys(student.answers, columns):
+    for student_keyed in keyed:
+        for key, a in student_keyed:
             by_item[key].append(a)
     result = []
     for j, it in enumerate(of):
@@ -242,8 +256,12 @@ def _histogram(percents: npt.NDArray[np.float64]) -> tuple[tuple[float, float, i
 
 def summarize(batch: GradeBatch) -> Summary:
     """Distribution of the totals, reliability (alpha, KR-20) and the percent histogram."""
-    of = items(batch)
-    m = score_matrix(batch, of)
+    keyed = _keyed(batch)
+    of = items(batch, keyed)
+    return _summarize(of, score_matrix(batch, of, keyed))
+
+
+def _summarize(of: tuple[Item, ...], m: npt.NDArray[np.float64]) -> Summary:
     tops = tuple(it.max_points for it in of)
     totals = m.sum(axis=1)
     n = len(totals)
@@ -419,14 +437,18 @@ MAX_LISTED = 100  # rows per printed table; the CSVs list every one
 def render_report_html(batch: GradeBatch, lang: str = "ko") -> str:
     """The grading report of ``batch`` as an HTML document (labels in Korean with English, or
     English alone when ``lang`` is "en")."""
-    summary = summarize(batch)
+    # the statistics share one pass over the answers (items, the score matrix)
+    keyed = _keyed(batch)
+    of = items(batch, keyed)
+    m = score_matrix(batch, of, keyed)
+    summary = _summarize(of, m)
     flags = [f"{s.student_id}: {flag}" for s in batch.students for flag in s.flags]
     review = review_list(batch)
     notices = list(batch.notices) + flags
     # a printed report lists at most MAX_LISTED rows per table; the CSVs hold every one
     context: dict[str, Any] = {
         "lang": "en" if lang == "en" else "ko", "ui": LABELS["en" if lang == "en" else "ko"],
-        "batch": batch, "summary": summary, "items": item_stats(batch),
+        "batch": batch, "summary": summary, "items": _item_stats(of, m, keyed),
         "review": review[:MAX_LISTED], "review_more": max(0, len(review) - MAX_LISTED),
         "rejected": batch.rejected[:MAX_LISTED],
         "rejected_more": max(0, len(batch.rejected) - MAX_LISTED),
