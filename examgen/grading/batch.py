@@ -92,7 +92,7 @@ def grade_batch(key: AnswerKey, subs: Submissions,
                 it.student_id, it.part, it.text, result.scores[at], result.group_of.get(at, ""))
     students = []
     for (entry, _), graded_parts in zip(pending, answers, strict=True):
-        name = entry.name or key.names.get(entry.student_id, "")
+        name = key.names.get(entry.student_id) or entry.name   # the roster's name wins
         students.append(StudentGrade(entry.student_id, name, entry.rows,
                                      cast(tuple[AnswerGrade, ...], tuple(graded_parts)),
                                      entry.flags))   # every short answer's place is filled

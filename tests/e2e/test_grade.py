@@ -360,3 +360,13 @@ def test_graded_column_calibrates_short_answers(tmp_path: Path, layout: str) -> 
         n = len(SHORT_ANSWERS)
         assert f"row {n + 2}: graded points 'lots' for gates is not a number" in r.stdout
         assert f"row {n + 1}: graded points 40 for gates are outside 0..4" in r.stdout
+
+
+def test_the_rosters_name_wins_over_the_responses(manifest: Path, tmp_path: Path) -> None:
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    rows = wide(m, {"20260001": {}})
+    rows = [[rows[0][0], "name", *rows[0][1:]], [rows[1][0], "Kim MJ", *rows[1][1:]]]
+    resp = write(tmp_path / "r.csv", rows)
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    assert read_csv(tmp_path / "grades.csv")[0]["name"] == "김민준"
