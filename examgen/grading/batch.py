@@ -134,8 +134,27 @@ def _answer_grade(student_id: str, part: PartKey, text: str, s: Scored, group: s
 def grade_one(part: PartKey, text: str) -> Scored:
     """One answer to one part, scored exactly as in a batch (short answers included)."""
     if part.kind == "short_answer":
-        return score_short({part.question_id: [ShortItem(0, 0, "", part, text)]}).scores[0, 0]
+        return grade_short_one(part, text)[0]
     return score(part, text)
+
+
+def fit_short(part: PartKey, answers: list[str], graded: dict[str, float] | None = None
+              ) -> ShortAnswerScorer:
+    """``part``'s short-answer scorer fitted on its model answers and the class's distinct
+    ``answers`` (the one rule for a batch and for a single answer)."""
+    return ShortAnswerScorer(part.rubric, part.wrong_answers, part.wrong_concepts).fit(
+        list(part.references) or [""], answers, question=part.prompt, graded=graded)
+
+
+def grade_short_one(part: PartKey, text: str
+                    ) -> tuple[Scored, ShortAnswerScorer | None, TextScore | None]:
+    """One short answer scored as a batch of that one answer scores it, with the fitted scorer
+    and the answer's text score for callers that explain it (both None for a blank answer)."""
+    if blank(text):
+        return _BLANK, None, None
+    scorer = fit_short(part, [text])
+    ts = scorer.score_many([text])[0]
+    return _points(ts, part.points), scorer, ts
 
 
 def _column_parts(key: AnswerKey) -> tuple[PartKey, ...]:
@@ -212,8 +231,7 @@ class _Question:
 
 def _score_question(part: PartKey, unique: list[str], counts: list[int],
                     graded: dict[str, float] | None) -> _Question:
-    scorer = ShortAnswerScorer(part.rubric, part.wrong_answers, part.wrong_concepts).fit(
-        list(part.references) or [""], unique, question=part.prompt, graded=graded)
+    scorer = fit_short(part, unique, graded)
     text_scores = scorer.score_many(unique)
     canon = [scorer.glossary_.canonical(t) for t in unique]
     label = greedy_groups(unique, counts, scorer.vectors(canon), GROUP_THRESHOLD)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from examgen.bank.loader import Bank
-from examgen.grading.batch import grade_one
-from examgen.grading.key import PartKey, parts_from_variant
-from examgen.grading.score import Scored, blank
-from examgen.grading.text import NEAR_WRONG, ShortAnswerScorer
+from examgen.grading.batch import grade_one, grade_short_one
+from examgen.grading.key import parts_from_variant
+from examgen.grading.score import Scored
+from examgen.grading.text import NEAR_WRONG, ShortAnswerScorer, TextScore
 from examgen.model import Difficulty, Outcome, Template, Text, Variant, VariantPart, WrongAnswer
 from examgen.practice.store import TemplateStats, weak_spots
 from examgen.rng import derive_seed, make_rng
@@ -163,26 +163,27 @@ def grade_variant(variant: Variant, answers: Mapping[str, str]) -> Result:
     results = []
     for part, key in zip(variant.parts, parts_from_variant(variant), strict=True):
         text = answers.get(key.column, "")
-        scored = grade_one(key, text)
+        if key.kind == "short_answer":
+            scored, scorer, ts = grade_short_one(key, text)
+            short = short_detail(scorer, ts, part, text) if key.references else None
+        else:
+            scored, short = grade_one(key, text), None
         mis = next((m.description for m in part.misconceptions if m.id == scored.misconception),
                    None)
         at = scored.position if scored.outcome is Outcome.FORMAT_ERROR else None
         error_at = at if at is not None and at < len(text) else None
-        short = short_detail(key, part, text) if key.kind == "short_answer" else None
         results.append(PartResult(part, key.column, text, scored, mis, error_at, short))
     points = sum(r.scored.points for r in results)
     return Result(tuple(results), points, variant.points,
                   overall([r.scored.outcome for r in results]))
 
 
-def short_detail(key: PartKey, part: VariantPart, text: str) -> ShortDetail | None:
-    """The concepts the short-answer scorer sees in ``text`` (fitted as ``grade_one`` fits it:
-    on the references and this one answer), and the nearest known wrong answer."""
-    if blank(text) or not key.references:
+def short_detail(scorer: ShortAnswerScorer | None, ts: TextScore | None, part: VariantPart,
+                 text: str) -> ShortDetail | None:
+    """What the short-answer scorer saw in ``text`` (the concepts, from its text score ``ts``),
+    and the nearest known wrong answer; None for a blank answer."""
+    if scorer is None or ts is None:
         return None
-    scorer = ShortAnswerScorer(key.rubric, key.wrong_answers, key.wrong_concepts).fit(
-        list(key.references), [text], question=key.prompt)
-    ts = scorer.score(text)
     return ShortDetail(ts.matched, ts.missing, ts.wrong, ts.negated,
                        _near_wrong(scorer, part, text, ts.cosine))
 
