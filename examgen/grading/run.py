@@ -83,10 +83,13 @@ def _csv(rows: Iterable[Sequence[str]]) -> str:
     return _csv_text([csv_safe(c) if c.startswith(risky) else c for c in row] for row in rows)
 
 
+EOL = "\r\n"   # RFC 4180's line end: the writer then quotes a cell holding \r as well as \n
+
+
 def _csv_text(rows: Iterable[Sequence[str]]) -> str:
     """CSV text of rows whose cells are already guarded."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    csv.writer(buf, lineterminator=EOL).writerows(rows)
     return buf.getvalue()
 
 
@@ -101,7 +104,7 @@ class _CsvCells(dict[str, str]):
         # csv.writer writes a lone empty field as "" (a blank line would be no row); among
         # other fields it is written as nothing
         safe = csv_safe(cell)
-        written = self[cell] = _csv_text([[safe]])[:-1] if safe else ""
+        written = self[cell] = _csv_text([[safe]])[:-len(EOL)] if safe else ""
         return written
 
 
@@ -136,7 +139,7 @@ def details_csv(batch: GradeBatch) -> str:
                                cell[a.misconception or ""], where, cell[a.group]))
                      for a in s.answers)
     lines.append("")
-    return "\n".join(lines)
+    return EOL.join(lines)
 
 
 def groups_rows(batch: GradeBatch) -> list[list[str]]:

@@ -3,13 +3,16 @@ guarded with csv_safe, then csv.writer) gives for the same rows, hostile cells i
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from examgen.grading.run import DETAILS_HEAD, _csv, details_csv
 from examgen.model import AnswerGrade, GradeBatch, Outcome, StudentGrade
 
 HOSTILE = ["=1+1", "+3", "-0.5", "-x", "@SUM(A1)", "\tpad", "\rcr", "a,b", 'say "hi"',
-           "two\nlines", "", " lead", "plain", "-", "1e-05", "점수"]
+           "two\nlines", "mid\rcr", "crlf\r\nin", "", " lead", "plain", "-", "1e-05", "점수"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -24,6 +27,11 @@ def test_details_csv_is_the_generic_writers_output(text: str) -> None:
              "2 9", text],
             [text or "s1", "Q2", "", "2", "2", "blank", "", "no", "q2", "", "2 9", ""]]
     assert details_csv(batch) == _csv(rows)
+    # and a spreadsheet or csv.reader reads back exactly these rows: a \r inside a cell is
+    # quoted like a line break (it used to split the row)
+    from examgen.reports import csv_safe
+    back = list(csv.reader(io.StringIO(details_csv(batch), newline="")))
+    assert back == [[csv_safe(c) for c in row] for row in rows]
 
 
 def test_the_pdf_process_reports_a_missing_font_when_the_pdf_is_asked_for(
