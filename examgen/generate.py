@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -288,12 +289,33 @@ def _make_dir(path: Path) -> None:
                           "another --out") from None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # someone else's process
+        return True
+    return True
+
+
+def sweep_staging(out: Path) -> None:
+    """Remove staging folders in ``out`` left by runs that were killed (their process is gone);
+    those of a run still going are kept."""
+    for entry in out.iterdir():
+        m = re.fullmatch(re.escape(STAGING_PREFIX) + r"(\d+)-.*", entry.name)
+        if m and entry.is_dir() and not _alive(int(m.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def _staging(out: Path) -> Iterator[Path]:
-    """A hidden temporary folder inside ``out``, removed afterwards (same file system, so
-    its entries move into place with :func:`os.replace`)."""
+    """A hidden temporary folder inside ``out`` named for this process, removed afterwards
+    (same file system, so its entries move into place with :func:`os.replace`); a killed
+    run's leftovers are swept first."""
     try:
-        folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+        sweep_staging(out)
+        folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     except OSError as e:
         raise OutputError(f"cannot write to output folder {out}: {e.strerror or e}; choose "
                           "another --out") from None

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,15 @@ def test_student_copies(tmp_path: Path) -> None:
     forms = load_spec(spec_file(tmp_path, sections, head="title: t\nmode: forms\nforms: 2\n"))
     with pytest.raises(UsageError, match="--student only applies to per-student exams"):
         student_copies(assemble(forms, bank, students), ["a"], "r.csv")
+
+
+def test_a_killed_runs_staging_folder_is_swept_and_a_live_ones_kept(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = int(done.stdout)                      # a process that has ended
+    (tmp_path / f"{gen.STAGING_PREFIX}{dead}-abc" / "exams").mkdir(parents=True)
+    (tmp_path / f"{gen.STAGING_PREFIX}{os.getpid()}-xyz").mkdir()   # this run: alive
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    gen.sweep_staging(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{gen.STAGING_PREFIX}{os.getpid()}-xyz", "notes.txt"]
