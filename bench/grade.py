@@ -95,33 +95,29 @@ def time_stages(mpath: Path, rpath: Path, *, pdf: bool) -> list[tuple[str, float
     """Wall time of each step of examgen.grading.run.grade_files, run the plain way: one after
     the other in this process, short answers without the worker pool, the collector on."""
     stages: list[tuple[str, float]] = []
-    saved, batch_module.PARALLEL_MIN = batch_module.PARALLEL_MIN, sys.maxsize
-    try:
-        return _time_stages(mpath, rpath, pdf, stages)
-    finally:
-        batch_module.PARALLEL_MIN = saved
 
-
-def _time_stages(mpath: Path, rpath: Path, pdf: bool, stages: list[tuple[str, float]]
-                 ) -> list[tuple[str, float]]:
     def timed(what: str, fn: Callable[[], T]) -> T:
         t = time.perf_counter()
         result = fn()
         stages.append((what, time.perf_counter() - t))
         return result
 
-    key = timed("load key", lambda: load_key(mpath, None))
-    subs = timed("read responses", lambda: read_responses(
-        rpath, columns=key.columns, students=key.students))
-    batch = timed("grade", lambda: grade_batch(key, subs, []))
-    html = timed("report.html", lambda: render_report_html(batch))
-    timed("grades.csv", lambda: _csv(grades_rows(batch)))
-    timed("details.csv", lambda: details_csv(batch))
-    timed("rejected.csv", lambda: _csv(rejected_rows(batch)))
-    timed("groups.csv", lambda: _csv(groups_rows(batch)))
-    timed("review.html", lambda: render_review_html(batch))
-    if pdf:
-        timed("report.pdf", lambda: render_report_pdf(html))
+    saved, batch_module.PARALLEL_MIN = batch_module.PARALLEL_MIN, sys.maxsize
+    try:
+        key = timed("load key", lambda: load_key(mpath, None))
+        subs = timed("read responses", lambda: read_responses(
+            rpath, columns=key.columns, students=key.students))
+        batch = timed("grade", lambda: grade_batch(key, subs, []))
+        html = timed("report.html", lambda: render_report_html(batch))
+        timed("grades.csv", lambda: _csv(grades_rows(batch)))
+        timed("details.csv", lambda: details_csv(batch))
+        timed("rejected.csv", lambda: _csv(rejected_rows(batch)))
+        timed("groups.csv", lambda: _csv(groups_rows(batch)))
+        timed("review.html", lambda: render_review_html(batch))
+        if pdf:
+            timed("report.pdf", lambda: render_report_pdf(html))
+    finally:
+        batch_module.PARALLEL_MIN = saved
     return stages
 
 

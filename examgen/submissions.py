@@ -179,18 +179,27 @@ def _check_unique(header: Sequence[str], header_row: int, known: dict[str, str],
     """A question (or graded) column that appears twice: which one holds the answers cannot be
     guessed, so the file is refused rather than one of them dropped."""
     seen: dict[tuple[str, str], int] = {}
-    for i, h in enumerate(header):
-        k = _key(h)
-        graded = _graded_of(k, known)
-        target = ("answer", known[k]) if k in known else ("graded", graded) if graded else None
-        if target is None:
-            continue
+    for i, target in _targets(header, known).items():
         if target in seen:
             raise SubmissionError(
-                f"{source}: row {header_row}: column {h!r} appears twice (columns "
+                f"{source}: row {header_row}: column {header[i]!r} appears twice (columns "
                 f"{_column_name(seen[target])} and {_column_name(i)}); keep one of them "
                 "(rename or delete the other)")
         seen[target] = i
+
+
+def _targets(header: Sequence[str], known: dict[str, str]) -> dict[int, tuple[str, str]]:
+    """What each header cell that is read holds, by index: ("answer", column) for a question
+    column, ("graded", column) for the instructor's points for it."""
+    out: dict[int, tuple[str, str]] = {}
+    for i, h in enumerate(header):
+        k = _key(h)
+        graded = _graded_of(k, known)
+        if k in known:
+            out[i] = ("answer", known[k])
+        elif graded is not None:
+            out[i] = ("graded", graded)
+    return out
 
 
 def _graded_of(key: str, known: dict[str, str]) -> str | None:
@@ -230,14 +239,15 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
     q_cols: list[tuple[int, str]] = []
     ignored: list[str] = []
     g_cols: list[tuple[int, str]] = []
+    targets = _targets(header, known)
     for i, h in enumerate(header):
         if i in (i_id, i_name):
             continue
-        graded_of = _graded_of(_key(h), known)
-        if _key(h) in known:
-            q_cols.append((i, known[_key(h)]))
-        elif graded_of is not None:
-            g_cols.append((i, graded_of))
+        kind, column = targets.get(i, ("", ""))
+        if kind == "answer":
+            q_cols.append((i, column))
+        elif kind == "graded":
+            g_cols.append((i, column))
         elif re.fullmatch(r"(?i)q\s*\d+[a-z]?", h.strip()):
             rejected.append(RejectedRow(header_row, "", f"unknown question column {h!r}: not in "
                                         "the exam; its answers are not graded"

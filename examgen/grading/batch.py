@@ -446,15 +446,14 @@ def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
                  ) -> tuple[list[int], str | None]:
     """Which of a student's submissions (indices into ``students``) an override grades, or why
     that is not clear."""
+    rows = ", ".join(str(r) for i in mine for r in students[i].rows)
     if o.submission is not None:
         hit = [i for i in mine if o.submission in students[i].rows]
         if not hit:
-            rows = ", ".join(str(r) for i in mine for r in students[i].rows)
             return [], (f"{o.source} row {o.row}: row {o.submission} is not a submission of "
                         f"{o.student_id} (rows {rows})")
         return hit, None
     if len(mine) > 1 and not o.via_group:
-        rows = ", ".join(str(r) for i in mine for r in students[i].rows)
         return [], (f"{o.source} row {o.row}: {o.student_id} handed in {len(mine)} submissions "
                     f"(rows {rows}); add a 'row' column saying which one this grade is for")
     return mine, None

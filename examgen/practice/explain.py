@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from examgen.model import Outcome, QuestionType, RubricConcept, WrongConcept
 from examgen.practice.drill import PartResult, ShortDetail
+from examgen.render.html import readable_spellings
 
 __all__ = ["Explanation", "concept_name", "explain", "format_reason", "points_label"]
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _FEEDBACK_PREFIX = "could not read the answer: "
 _AT_CHARACTER = re.compile(r" \(at character \d+\)$")
 _FORMULA_NOT_VALUE = "give the value, not the formula"   # grading.score's note for "cos(0.3)"
@@ -119,9 +119,7 @@ def concept_name(concept: RubricConcept | WrongConcept, lang: str) -> str:
     """A rubric concept as a student reads it: its first spelling in ``lang`` (Korean: one with
     Hangul; English: one without), never LaTeX source; the id when there is none. An
     ``absent`` concept names what must be missing: "순환 없음", "no recurrence"."""
-    usable = [s for s in concept.synonyms if "\\" not in s]
-    korean = [s for s in usable if _HANGUL.search(s)]
-    other = [s for s in usable if not _HANGUL.search(s)]
+    korean, other = readable_spellings(concept.synonyms)
     first = (korean or other) if lang != "en" else (other or korean)
     if not first:
         return concept.concept

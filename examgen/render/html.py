@@ -8,6 +8,7 @@ links it resolves (short HTML, see :mod:`examgen.render.mathsvg`), not data URIs
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -60,17 +61,22 @@ def _pts(x: float) -> str:
 SPELLINGS_SHOWN = 3   # per script (Hangul, other) in a key; the bank lists every one
 
 
+def readable_spellings(synonyms: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A concept's spellings worth showing a reader, those with Hangul and the others. Spellings
+    in LaTeX source (``h \\times d_v``) only help match typed answers and are left out: a
+    Korean font draws their backslash as a won sign."""
+    usable = [s for s in synonyms if "\\" not in s]
+    return ([s for s in usable if _HANGUL.search(s)],
+            [s for s in usable if not _HANGUL.search(s)])
+
+
 def _spellings(synonyms: list[str]) -> list[str]:
     """A few spellings of a rubric concept to print in a key, Korean then others, ending in
     "…" when there are more: enough to say what the concept is (the bank's full list is for
-    matching typed answers; printed, it buries the rubric and tells students what to paste).
-    Spellings in LaTeX source (``h \\times d_v``) are left out: a Korean font draws their
-    backslash as a won sign."""
-    usable = [s for s in synonyms if "\\" not in s]
-    korean = [s for s in usable if _HANGUL.search(s)]
-    other = [s for s in usable if not _HANGUL.search(s)]
+    matching typed answers; printed, it buries the rubric and tells students what to paste)."""
+    korean, other = readable_spellings(synonyms)
     shown = korean[:SPELLINGS_SHOWN] + other[:SPELLINGS_SHOWN]
-    return shown + (["…"] if len(shown) < len(usable) else [])
+    return shown + (["…"] if len(shown) < len(korean) + len(other) else [])
 
 
 @lru_cache(maxsize=4)
