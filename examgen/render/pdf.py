@@ -1,10 +1,16 @@
 """HTML -> PDF with WeasyPrint. The only module that imports WeasyPrint.
 
 A :class:`PdfWriter` holds what is expensive to build and safe to share between documents of
-one process: the font configuration, the parsed stylesheet, WeasyPrint's image cache, and a
-cache of the drawing operators of each math image (WeasyPrint re-parses every SVG path on
-every draw; a formula's operators do not depend on where it is drawn, because WeasyPrint
-moves the origin first, so they are recorded once and replayed).
+one process: the font configuration, the parsed stylesheets (its own and a trimmed copy of
+WeasyPrint's user-agent sheet, see :func:`user_agent_css`), and the drawing operators of each
+math image (WeasyPrint re-parses every SVG path on every draw; a formula's operators do not
+depend on where it is drawn, because WeasyPrint moves the origin first, so they are recorded
+once and replayed).
+
+WeasyPrint's image cache is *not* shared: a cached SVG image keeps the layout context of the
+document that loaded it, and with it every box and style of that document, so a cache shared
+across documents held dozens of finished documents alive (hundreds of MiB per worker, and
+work for the garbage collector). Each document gets a fresh one.
 
 Formulas arrive as ``examgen-math:`` links (see :mod:`examgen.render.mathsvg`); the writer's
 URL fetcher resolves them. When a formula will be drawn from its compiled operators, WeasyPrint
@@ -23,7 +29,6 @@ from examgen.render.mathsvg import Compiled, GlyphUse, compiled_for, image_for_l
 
 _REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
 _PATCHED = False
-MAX_CACHED_IMAGES = 1500
 FAST_MATH = True  # tests switch this off to compare against WeasyPrint's own SVG renderer
 _SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 
@@ -32,7 +37,15 @@ _SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 def _url_fetcher_class() -> Any:
     """WeasyPrint's URL fetcher, plus ``examgen-math:`` links (built on first use, so that
     importing this module does not load WeasyPrint)."""
+    from email.message import EmailMessage
+
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    # built once: WeasyPrint only reads the content type, and building the header anew for
+    # every formula (the email package makes a header class each time) cost more than the rest
+    # of loading the image
+    svg_headers = EmailMessage()
+    svg_headers["Content-Type"] = "image/svg+xml"
 
     class MathUrlFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -43,8 +56,7 @@ def _url_fetcher_class() -> Any:
             root = _SVG_ROOT.match(body)
             if FAST_MATH and root is not None and compiled_for(url) is not None:
                 body = root.group(0) + "</svg>"  # drawn from its operators: the size is enough
-            return URLFetcherResponse(url, body.encode("utf-8"),
-                                      {"Content-Type": "image/svg+xml"})
+            return URLFetcherResponse(url, body.encode("utf-8"), svg_headers)
 
     return MathUrlFetcher
 
@@ -116,6 +128,49 @@ def _patch_svg_replay() -> None:
     _PATCHED = True
 
 
+# WeasyPrint's user-agent sheet styles six pseudo-elements of *every* element (``::marker``
+# and the footnote and note pseudo-elements), so the cascade computes seven styles per element
+# where one is needed. Exams use no footnotes or notes, and only list items have markers.
+# (rule's selector, what it becomes: a narrower selector, or None to drop the rule)
+_UA_TRIM: tuple[tuple[str, str | None], ...] = (
+    ("::marker", "li::marker, summary::marker"),
+    ("::footnote-call", None), ("::footnote-marker", None),
+    ("::note-call", None), ("::note-marker", None), ("::note-callback", None),
+)
+
+
+def user_agent_css(ua: str) -> str | None:
+    """WeasyPrint's user-agent sheet ``ua`` with its universal pseudo-element rules narrowed
+    to the elements that can have them, or dropped; ``None`` when the sheet is not the one
+    this was written for (each rule must be one line of its own, once), so that another
+    WeasyPrint version falls back to its own sheet."""
+    for selector, narrower in _UA_TRIM:
+        rule = re.compile(rf"^{re.escape(selector)}( \{{[^}}\n]*\}}\n)", re.M)
+        ua, found = rule.subn(rf"{narrower}\1" if narrower else "", ua)
+        if found != 1:
+            return None
+    return ua
+
+
+@lru_cache(maxsize=1)
+def _html_class() -> Any:
+    """``weasyprint.HTML`` using the trimmed user-agent sheet when it applies."""
+    import weasyprint
+    from weasyprint import html as ua_html
+
+    trimmed = user_agent_css(ua_html.UA)
+    if trimmed is None:
+        return weasyprint.HTML
+    sheet = weasyprint.CSS(string=trimmed, counter_style=ua_html.UA_COUNTER_STYLE)
+
+    class ExamHTML(weasyprint.HTML):  # type: ignore[misc]
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            sheets = super()._ua_stylesheets(forms)
+            return [sheet if s is ua_html.UA_STYLESHEET else s for s in sheets]
+
+    return ExamHTML
+
+
 @dataclass
 class RenderedPdf:
     data: bytes
@@ -125,30 +180,25 @@ class RenderedPdf:
 class PdfWriter:
     """Turns HTML strings into PDF bytes with one shared font configuration and stylesheet."""
 
-    def __init__(self, css: str, base_url: str | None = None):
+    def __init__(self, css: str, base_url: str | None = None, *, trim_user_agent: bool = True):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
         _patch_svg_replay()
-        self._weasyprint = weasyprint
         self.font_config = FontConfiguration()
         self.stylesheet = weasyprint.CSS(string=css, font_config=self.font_config)
         self.base_url = base_url
-        self.cache: dict[str, Any] = {}
         self.url_fetcher = _url_fetcher_class()()
+        self._html = _html_class() if trim_user_agent else weasyprint.HTML
 
     def render(self, html: str) -> Any:
         """Lay out ``html``: an inspectable WeasyPrint document."""
-        # WeasyPrint keeps a parsed tree per image URL; formulas rarely repeat across copies
-        # (their numbers differ), so keep the cache small: it bounds a worker's memory
-        if len(self.cache) > MAX_CACHED_IMAGES:
-            self.cache.clear()
-            _REPLAY.clear()
-        return self._weasyprint.HTML(string=html, base_url=self.base_url,
-                                     url_fetcher=self.url_fetcher).render(
-            stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.cache)
+        _REPLAY.clear()  # its images belong to the previous document (see the module docstring)
+        return self._html(string=html, base_url=self.base_url,
+                          url_fetcher=self.url_fetcher).render(
+            stylesheets=[self.stylesheet], font_config=self.font_config, cache={})
 
     def write(self, html: str) -> RenderedPdf:
         doc = self.render(html)
