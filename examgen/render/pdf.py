@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from examgen.render import htmltree
 from examgen.render.mathsvg import Compiled, GlyphUse, compiled_for, image_for_link
 
 _REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
@@ -154,16 +155,31 @@ def user_agent_css(ua: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _html_class() -> Any:
-    """``weasyprint.HTML`` using the trimmed user-agent sheet when it applies."""
+    """``weasyprint.HTML`` with the trimmed user-agent sheet when it applies, and the document
+    tree built by :mod:`examgen.render.htmltree` when the markup allows it."""
+    import cssselect2
     import weasyprint
     from weasyprint import html as ua_html
 
     trimmed = user_agent_css(ua_html.UA)
-    if trimmed is None:
-        return weasyprint.HTML
-    sheet = weasyprint.CSS(string=trimmed, counter_style=ua_html.UA_COUNTER_STYLE)
+    sheet = (weasyprint.CSS(string=trimmed, counter_style=ua_html.UA_COUNTER_STYLE)
+             if trimmed is not None else ua_html.UA_STYLESHEET)
 
     class ExamHTML(weasyprint.HTML):  # type: ignore[misc]
+        def __init__(self, *, string: str, base_url: str | None, url_fetcher: Any) -> None:
+            try:
+                root = htmltree.parse(string)
+            except htmltree.NeedsHtml5:
+                super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+                return
+            # what weasyprint.HTML.__init__ sets, from our tree (no <base>: see htmltree)
+            self.base_url = base_url
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+                root, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             sheets = super()._ua_stylesheets(forms)
             return [sheet if s is ua_html.UA_STYLESHEET else s for s in sheets]
@@ -180,7 +196,8 @@ class RenderedPdf:
 class PdfWriter:
     """Turns HTML strings into PDF bytes with one shared font configuration and stylesheet."""
 
-    def __init__(self, css: str, base_url: str | None = None, *, trim_user_agent: bool = True):
+    def __init__(self, css: str, base_url: str | None = None, *, plain: bool = False):
+        """``plain``: WeasyPrint's own user-agent sheet and HTML parser (the tests compare)."""
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
@@ -191,7 +208,7 @@ class PdfWriter:
         self.stylesheet = weasyprint.CSS(string=css, font_config=self.font_config)
         self.base_url = base_url
         self.url_fetcher = _url_fetcher_class()()
-        self._html = _html_class() if trim_user_agent else weasyprint.HTML
+        self._html = weasyprint.HTML if plain else _html_class()
 
     def render(self, html: str) -> Any:
         """Lay out ``html``: an inspectable WeasyPrint document."""

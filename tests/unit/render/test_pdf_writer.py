@@ -1,8 +1,10 @@
-"""The PDF writer's savings change nothing in the PDFs: the trimmed user-agent sheet gives the
-same bytes as WeasyPrint's own, and a finished document is not kept alive by the writer."""
+"""The PDF writer's savings change nothing in the PDFs: the trimmed user-agent sheet and the
+standard-library HTML parser give the same bytes as WeasyPrint's own sheet and parser, and a
+finished document is not kept alive by the writer."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 
 import pytest
@@ -23,15 +25,24 @@ def css() -> str:
         pytest.skip(str(e))
 
 
+def template_documents() -> dict[str, str]:
+    """The exam and key of one copy of the sample exam in each language setting."""
+    spec = load_spec()
+    out = {}
+    for language in ("ko", "en", "both"):
+        spec_l = dataclasses.replace(spec, language=language)
+        (copy,) = assemble(spec_l, load_bank(), [Student("20269999", "김하나", 1)]).copies
+        for kind in ("exam", "key"):
+            out[f"{kind}-{language}"] = render_html(kind, copy, spec_l)  # type: ignore[arg-type]
+    return out
+
+
 @pytest.fixture(scope="module")
 def documents() -> dict[str, str]:
-    spec = load_spec()
-    (copy,) = assemble(spec, load_bank(), [Student("20269999", "김하나", 1)]).copies
-    lists = ("<html><body><ul><li>하나<ul><li>nested</li></ul></li><li>둘</li></ul>"
-             "<ol><li>first</li><li>second</li></ol><p>A <q>quote</q> and a<br>break</p>"
-             "</body></html>")
-    return {"exam": render_html("exam", copy, spec), "key": render_html("key", copy, spec),
-            "lists": lists}
+    lists = ("<!doctype html><html><head></head><body><ul><li>하나<ul><li>nested</li></ul></li>"
+             "<li>둘</li></ul><ol><li>first</li><li>second</li></ol>"
+             "<p>A <q>quote</q> and a<br>break</p></body></html>")
+    return {**template_documents(), "lists": lists}
 
 
 def test_trimmed_user_agent_sheet_narrows_only_the_universal_pseudo_element_rules() -> None:
@@ -55,11 +66,11 @@ def test_an_unexpected_user_agent_sheet_is_left_to_weasyprint() -> None:
     assert pdfmod.user_agent_css(UA.replace("::note-callback {", "::note-callback  {")) is None
 
 
-@pytest.mark.parametrize("name", ["exam", "key", "lists"])
+@pytest.mark.parametrize("name", ["exam-ko", "key-ko", "exam-both", "key-en", "lists"])
 def test_trimmed_user_agent_sheet_gives_the_same_pdf(css: str, documents: dict[str, str],
                                                      name: str) -> None:
     trimmed = pdfmod.PdfWriter(css).write(documents[name])
-    plain = pdfmod.PdfWriter(css, trim_user_agent=False).write(documents[name])
+    plain = pdfmod.PdfWriter(css, plain=True).write(documents[name])
     assert trimmed.pages == plain.pages
     assert trimmed.data == plain.data
 
@@ -68,7 +79,7 @@ def test_a_written_document_is_not_kept_alive(css: str, documents: dict[str, str
     from weasyprint.layout import LayoutContext
 
     writer = pdfmod.PdfWriter(css)
-    for name in ("exam", "key", "exam"):
+    for name in ("exam-ko", "key-ko", "exam-ko"):
         writer.write(documents[name])
     gc.collect()
     alive = [o for o in gc.get_objects() if isinstance(o, LayoutContext)]
