@@ -7,10 +7,12 @@ math image (WeasyPrint re-parses every SVG path on every draw; a formula's opera
 depend on where it is drawn, because WeasyPrint moves the origin first, so they are recorded
 once and replayed).
 
-WeasyPrint's image cache is *not* shared: a cached SVG image keeps the layout context of the
-document that loaded it, and with it every box and style of that document, so a cache shared
-across documents held dozens of finished documents alive (hundreds of MiB per worker, and
-work for the garbage collector). Each document gets a fresh one.
+WeasyPrint's image cache is not shared as it is: a cached SVG image keeps the layout context
+of the document that loaded it, and with it every box and style of that document, so a cache
+shared across documents held dozens of finished documents alive (hundreds of MiB per worker,
+and work for the garbage collector). Each document gets a fresh cache (:class:`_Images`);
+only formula images drawn from their compiled operators, which never use that context, are
+kept across documents, without it.
 
 Formulas arrive as ``examgen-math:`` links (see :mod:`examgen.render.mathsvg`); the writer's
 URL fetcher resolves them. When a formula will be drawn from its compiled operators, WeasyPrint
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,6 +33,7 @@ from examgen.render.mathsvg import Compiled, GlyphUse, compiled_for, image_for_l
 
 _REPLAY: dict[tuple[int, float, float], tuple[Any, list[Any]]] = {}
 _PATCHED = False
+MAX_SHARED_IMAGES = 4096
 FAST_MATH = True  # tests switch this off to compare against WeasyPrint's own SVG renderer
 _SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 
@@ -187,6 +191,35 @@ def _html_class() -> Any:
     return ExamHTML
 
 
+class _Images(dict[str, Any]):
+    """WeasyPrint's image cache for one document. Formula images drawn from their compiled
+    operators (which need only the image's size) go to the writer's ``shared`` store, with
+    the reference to this document's layout context removed, and are found there by later
+    documents; every other image stays with this document."""
+
+    def __init__(self, shared: OrderedDict[str, Any]):
+        super().__init__()
+        self.shared = shared
+
+    def __contains__(self, url: object) -> bool:
+        return super().__contains__(url) or url in self.shared
+
+    def __getitem__(self, url: str) -> Any:
+        if super().__contains__(url):
+            return super().__getitem__(url)
+        self.shared.move_to_end(url)
+        return self.shared[url]
+
+    def __setitem__(self, url: str, image: Any) -> None:
+        if FAST_MATH and hasattr(image, "_context") and compiled_for(url) is not None:
+            image._context = None   # drawn by _draw_compiled, which does not use it
+            self.shared[url] = image
+            if len(self.shared) > MAX_SHARED_IMAGES:
+                self.shared.popitem(last=False)
+        else:
+            super().__setitem__(url, image)
+
+
 @dataclass
 class RenderedPdf:
     data: bytes
@@ -208,6 +241,7 @@ class PdfWriter:
         self.stylesheet = weasyprint.CSS(string=css, font_config=self.font_config)
         self.base_url = base_url
         self.url_fetcher = _url_fetcher_class()()
+        self.formula_images: OrderedDict[str, Any] = OrderedDict()
         self._html = weasyprint.HTML if plain else _html_class()
 
     def render(self, html: str) -> Any:
@@ -215,7 +249,8 @@ class PdfWriter:
         _REPLAY.clear()  # its images belong to the previous document (see the module docstring)
         return self._html(string=html, base_url=self.base_url,
                           url_fetcher=self.url_fetcher).render(
-            stylesheets=[self.stylesheet], font_config=self.font_config, cache={})
+            stylesheets=[self.stylesheet], font_config=self.font_config,
+            cache=_Images(self.formula_images))
 
     def write(self, html: str) -> RenderedPdf:
         doc = self.render(html)
