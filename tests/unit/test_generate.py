@@ -134,3 +134,16 @@ def test_a_killed_runs_staging_folder_is_swept_and_a_live_ones_kept(tmp_path: Pa
     gen.sweep_staging(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         f"{gen.STAGING_PREFIX}{os.getpid()}-xyz", "notes.txt"]
+
+
+def test_rendering_tunes_the_collector_and_restores_it() -> None:
+    import gc
+
+    from examgen.generate import RENDER_GC_THRESHOLD, collector_tuned
+
+    before = gc.get_threshold()
+    with collector_tuned():
+        assert gc.get_threshold() == RENDER_GC_THRESHOLD
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
