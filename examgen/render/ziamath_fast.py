@@ -204,16 +204,48 @@ def _parse_style(element: ET.Element, parent_style: Any = None) -> Any:
         displaystyle=attrib.get("displaystyle", parent_style.displaystyle) in ("true", True))
 
 
+def _escape_finder() -> re.Pattern[str] | None:
+    """A pattern for what ziamath's ``escapes.regex`` replaces, without its ~2,000 alternatives
+    (one per escape) tried at every position: any ``&name;`` token, or one of the few escapes
+    that are not entities. Where an entity escape matches, the token is exactly that escape;
+    a token that is none is left as it is, and no escape could have started inside it (a name
+    holds no character an escape starts with). ``None`` if an escape is not of that shape."""
+    from ziamath import escapes
+
+    others = [key for key in escapes.ESCAPES if not key.startswith("&")]
+    starts = "".join(sorted({key[0] for key in others}))
+    entity = f"&[^;&{re.escape(starts)}]+;"
+    if any(not re.fullmatch(entity, key) for key in escapes.ESCAPES if key.startswith("&")):
+        return None
+    # ziamath matches every key literally (``re.escape``), so do the others here
+    return re.compile("|".join([entity, *map(re.escape, others)]))
+
+
+def _unescaper(finder: re.Pattern[str]) -> Any:
+    """ziamath's ``escapes.unescape`` with ``finder`` for its escape pattern."""
+    from ziamath.escapes import ESCAPES
+
+    def unescape(xmlstr: str) -> str:
+        xml = finder.sub(lambda match: ESCAPES.get(match[0], match[0]), xmlstr)
+        # the rest as ziamath does it: hyphens in numbers and operators become minus signs
+        xml = re.sub(r"<mn.*>\s*-", "<mn>−", xml)
+        return re.sub(r"<mo.*>\s*-\s*</mo>", "<mo> − </mo>", xml)
+
+    return unescape
+
+
 def _targets() -> dict[str, tuple[Any, str]]:
     """What :func:`install` replaces: name -> (owner, attribute)."""
     from ziafont.glyph import SimpleGlyph
-    from ziamath.nodes import mfrac, mnode
+    from ziamath import zmath
+    from ziamath.nodes import mfrac, mnode, mtable
     from ziamath.nodes.mrow import Mrow
 
     return {"height": (Mrow, "_get_height_nostretch"),
             "fromelement": (mnode.Mnode, "fromelement"), "size_px": (mnode.Mnode, "size_px"),
             "svgpath": (SimpleGlyph, "svgpath"), "parse_style": (mnode, "parse_style"),
-            "frac_parse_style": (mfrac, "parse_style")}
+            "frac_parse_style": (mfrac, "parse_style"), "unescape": (zmath, "unescape"),
+            "namedtuple": (mtable, "namedtuple")}
 
 
 def install() -> None:
@@ -286,9 +318,13 @@ def install() -> None:
         return ET.Element("path", attrib={"d": _path_data(self, plan, x0, y0, scale_factor)})
 
     original_fromelement = _ORIGINALS["fromelement"].__func__
+    finder = _escape_finder()
     replacements = {"height": height_nostretch, "fromelement": classmethod(fromelement),
                     "size_px": size_px, "svgpath": svgpath,
-                    "parse_style": _parse_style, "frac_parse_style": _parse_style}
+                    "parse_style": _parse_style, "frac_parse_style": _parse_style,
+                    "unescape": _unescaper(finder) if finder else _ORIGINALS["unescape"],
+                    # Mtable makes the same two-field class for its cells on every table
+                    "namedtuple": cache(_ORIGINALS["namedtuple"])}
     for name, (owner, attribute) in targets.items():
         setattr(owner, attribute, replacements[name])
 

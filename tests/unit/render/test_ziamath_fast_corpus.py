@@ -119,3 +119,17 @@ def test_plain_copy_leaves_what_a_round_trip_changes_to_it() -> None:
         assert ziamath_fast._plain_copy(element) is None
     copy = ziamath_fast._plain_copy(empty_text)
     assert copy is not None and copy.text is None
+
+
+def test_unescape_is_ziamath_s() -> None:
+    from ziamath import escapes, zmath
+    from ziamath.tex import tex2mml
+
+    ziamath_fast.install()
+    text = ("<mo>&alpha;&InvisibleTimes;&#x0003D;&amp;&nosuch;&alpha &a:=b; := \\*= == != = "
+            "&lt;&NotNestedGreaterGreater;&frac12;</mo><mn> -1</mn><mo> - </mo>")
+    assert zmath.unescape is not escapes.unescape   # the fast one is installed
+    assert zmath.unescape(text) == escapes.unescape(text)
+    for tex, _ in corpus()[::20]:
+        mathml = tex2mml(mathsvg.ziamath_tex(tex), inline=True)
+        assert zmath.unescape(mathml) == escapes.unescape(mathml)
