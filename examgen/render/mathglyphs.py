@@ -2,7 +2,7 @@
 
 ziamath writes every glyph of a formula as a ``<path>`` in absolute coordinates, so a PDF
 page carries the same outlines (digits, letters, operators) hundreds of times. While
-:func:`recording` is active, each glyph path ziafont writes is noted with its outline in font
+:func:`recording` is active, each glyph path ziafont places is noted with its outline in font
 units and its placement (``x + scale * u``, ``y - scale * v``); the PDF writer then stores each
 outline once per document as a form XObject and places it with one ``cm ... Do``. The SVG
 itself is not changed.
@@ -44,22 +44,27 @@ def _outline(glyph: Any) -> str:
 
 
 def install() -> None:
-    """Wrap ziafont's glyph path writer (idempotent)."""
+    """Wrap ziafont's glyph placement (idempotent). ``place`` is wrapped rather than
+    ``svgpath`` so that :mod:`examgen.render.ziamath_fast` may replace the path writer."""
     from ziafont.glyph import SimpleGlyph
 
     if _ORIGINAL:
         return
-    original = _ORIGINAL["svgpath"] = SimpleGlyph.svgpath
+    original = _ORIGINAL["place"] = SimpleGlyph.place
 
-    def svgpath(self: Any, x0: float = 0, y0: float = 0, scale_factor: float = 1) -> Any:
-        element = original(self, x0, y0, scale_factor)
+    def place(self: Any, x: float, y: float, point_size: float) -> Any:
+        element = original(self, x, y, point_size)
         record = _RECORD.get()
-        if record is not None and element is not None:
-            record[element.attrib["d"]] = Placement(_outline(self), x0, y0,
+        # glyphs with a path writer of their own (ziamath's assembled stretchy glyphs) draw
+        # groups of parts: not recorded
+        if (record is not None and element is not None and element.tag == "path"
+                and type(self).svgpath is SimpleGlyph.svgpath):
+            scale_factor = point_size / self.DFLT_SIZE_PT   # as ``place`` scales it
+            record[element.attrib["d"]] = Placement(_outline(self), x, y,
                                                     self.funits_to_points(1, scale_factor))
         return element
 
-    SimpleGlyph.svgpath = svgpath  # type: ignore[method-assign]
+    SimpleGlyph.place = place  # type: ignore[method-assign]
 
 
 @contextmanager
