@@ -233,10 +233,12 @@ def typeset(tex: str, display: bool = False) -> MathImage:
     return image if image is not None else _typeset(tex, display)
 
 
-# a minus right after a relation, a comma or a colon is a sign, not a subtraction; ziamath
-# (following MathML's rule that an operator inside a row is infix) spaces it as a binary
-# minus ("w = − 0.5"), so it is given a group of its own, where it is a prefix
-_SIGN = re.compile(r"(=|,|;|:|<|>|\\(?:approx|le|leq|ge|geq|neq|to|in)(?![A-Za-z]))(\s*)-")
+# a minus right after a relation, a comma, a colon or an opening bracket is a sign, not a
+# subtraction; ziamath (following MathML's rule that an operator inside a row is infix) spaces
+# it as a binary minus ("w = − 0.5", "( − 1)"), so it is given a group of its own, where it is
+# a prefix
+_SIGN = re.compile(
+    r"(=|,|;|:|<|>|\(|\[|\\\{|\\(?:approx|le|leq|ge|geq|neq|to|in|langle)(?![A-Za-z]))(\s*)-")
 # a word as a subscript (d_{model}) is a label, set upright as in print
 _WORD_SUBSCRIPT = re.compile(r"_\{([A-Za-z]{3,})\}")
 

@@ -13,6 +13,11 @@ from examgen.render.mathsvg import typeset, ziamath_tex
     ("a, -1", "a, {-}1"),
     ("x \\le -2", "x \\le {-}2"),
     ("h = -\\frac{1}{2}", "h = {-}\\frac{1}{2}"),
+    ("(-1)(-0.5) + (-1)", "({-}1)({-}0.5) + ({-}1)"),  # after an opening bracket
+    ("\\sigma(- 0.5)", "\\sigma({-} 0.5)"),
+    ("\\left[ -1, 2 \\right]", "\\left[ {-}1, 2 \\right]"),
+    ("\\{ -1 \\}", "\\{ {-}1 \\}"),
+    ("(x) - 1", "(x) - 1"),                        # a closing bracket: a subtraction
     ("x - 0.5", "x - 0.5"),                        # a subtraction stays binary
     ("\\inf -1", "\\inf -1"),                      # \in only as a whole command
     ("d_{model}", "d_{\\mathrm{model}}"),
@@ -20,6 +25,12 @@ from examgen.render.mathsvg import typeset, ziamath_tex
 ])
 def test_ziamath_tex(tex: str, expected: str) -> None:
     assert ziamath_tex(tex) == expected
+
+
+def test_a_sign_after_a_parenthesis_is_set_tight() -> None:
+    signed = typeset("(-1)").width_em
+    plain = typeset("(1)").width_em
+    assert signed - plain < typeset("-").width_em + 0.05   # no medium spaces around it
 
 
 def test_a_sign_after_equals_is_set_tight() -> None:
