@@ -132,21 +132,41 @@ class Practice:
             raise BadInput("bad_seed", 404, limit=2 ** SEED_BITS)
         return self.variant(template_id, seed)
 
-    def warm_ahead(self, student: str, template_id: str, seed: int) -> None:
-        """While the student reads problem (template_id, seed): typeset its solution and the
-        problem "next" will most likely draw (the same draw, if the choices stay as they are)."""
-        if self.prefetcher is None:
-            return
-        lang = current_lang()
-        self.prefetcher.warm(template_id, seed, lang)
+    def draw_next(self, student: str, draw_no: int, last: str | None) -> drill.Draw | None:
+        """What "next" draws as ``student``'s ``draw_no``-th draw after practising ``last``, with
+        the session's choices and the student's record as they are now (None when no template
+        matches the choices). /next draws with it, and the prefetcher guesses with it, so a
+        guess made when nothing changes before "next" is that draw."""
         mode = session.get("mode", "normal")
         templates = drill.eligible(self.bank, session.get("topics", []),
                                    session.get("difficulty", drill.MIXED))
-        if templates and mode in drill.MODES:
-            stats = self.store.template_stats(student) if mode == "weak" else ()
-            d = drill.draw_problem(templates, stats, mode, student, self.store.draws(student) + 1,
-                                   last=template_id)
-            self.prefetcher.warm(d.template_id, d.seed, lang)
+        if not templates:
+            return None
+        stats = self.store.template_stats(student) if mode == "weak" else ()
+        return drill.draw_problem(templates, stats, mode, student, draw_no, last=last)
+
+    def last_practised(self, student: str) -> str | None:
+        """The template of ``student``'s latest attempt ("next" skips it when it can)."""
+        recent = self.store.recent(student, 1)
+        return recent[0].template_id if recent else None
+
+    def warm_next(self, student: str, last: str | None) -> None:
+        """Typeset the problem "next" would draw now if the student practised ``last`` last."""
+        if self.prefetcher is None:
+            return
+        d = self.draw_next(student, self.store.draws(student) + 1, last)
+        if d is not None:
+            self.prefetcher.warm(d.template_id, d.seed, current_lang())
+
+    def warm_ahead(self, student: str, template_id: str, seed: int) -> None:
+        """While the student reads problem (template_id, seed): typeset its solution and the
+        problem "next" will most likely draw once they answer it (the same draw, if the choices
+        stay as they are; in weak-spots mode the answer may change it: the submit guesses
+        again)."""
+        if self.prefetcher is None:
+            return
+        self.prefetcher.warm(template_id, seed, current_lang())
+        self.warm_next(student, last=template_id)
 
     def warm_up(self) -> None:
         """Pay the first-request costs before serving: compile the page templates and grade one
@@ -261,7 +281,8 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
 
     @app.route("/choose", methods=["GET", "POST"])
     def choose() -> Response | BaseResponse:
-        if not _student():
+        student = _student()
+        if not student:
             return redirect("/")
         if request.method == "POST":
             topics = request.form.getlist("topic")
@@ -271,6 +292,7 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
             session["difficulty"] = _choice("difficulty", request.form.get("difficulty", "mixed"),
                                             drill.DIFFICULTIES)
             session["mode"] = _choice("mode", request.form.get("mode", "normal"), drill.MODES)
+            pr.warm_next(student, last=pr.last_practised(student))   # the first problem
             return redirect("/next", 303)
         return pr.render("choose", topics=pr.bank.topics, difficulties=drill.DIFFICULTIES,
                          modes=drill.MODES, chosen=set(session.get("topics", [])),
@@ -284,15 +306,13 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
             return redirect("/")
         if "mode" in request.args:   # "practise weak spots" and every "next" link say the mode
             session["mode"] = _choice("mode", request.args["mode"], drill.MODES)
-        mode = session.get("mode", "normal")
-        templates = drill.eligible(pr.bank, session.get("topics", []),
-                                   session.get("difficulty", drill.MIXED))
-        if not templates:
+        if not drill.eligible(pr.bank, session.get("topics", []),
+                              session.get("difficulty", drill.MIXED)):
             raise BadInput("no_templates", 409)
-        recent = pr.store.recent(student, 1)
-        stats = pr.store.template_stats(student) if mode == "weak" else ()
-        d = drill.draw_problem(templates, stats, mode, student, pr.store.next_draw(student),
-                               last=recent[0].template_id if recent else None)
+        last = pr.last_practised(student)
+        d = pr.draw_next(student, pr.store.next_draw(student), last)
+        if d is None:
+            raise BadInput("no_templates", 409)
         return redirect(f"/p/{d.template_id}/{d.seed}")
 
     @app.get("/like/<template_id>")
@@ -328,11 +348,14 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
         answers = _answers(drill.columns(variant))
         result = pr.grade(template_id, seed, answers)
         if result.format_error:
-            return pr.problem_page(variant, seed, answers, result, status=422)
+            page = pr.problem_page(variant, seed, answers, result, status=422)
+            pr.warm_next(student, last=pr.last_practised(student))   # in case they move on
+            return page
         _, new = pr.store.record_once(
             AttemptFacts(student, template_id, variant.topic, variant.difficulty.value, seed,
                          result.points, result.max_points, result.outcome),
             [drill_record(r) for r in result.parts])
+        pr.warm_next(student, last=template_id)   # weak spots: this answer may change the draw
         return redirect(_result_url(template_id, seed, again=not new), 303)
 
     @app.get("/p/<template_id>/<int:seed>/result")

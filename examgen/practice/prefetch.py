@@ -39,13 +39,17 @@ def _texts(v: Variant) -> Iterator[Text | str | None]:
         yield p.prompt
         yield from (o.text for o in p.options)
         yield from p.references
-        yield from (w.why for w in p.wrong_answers)
+        for w in p.wrong_answers:       # the key lists them; the feedback names the nearest
+            yield w.text
+            yield w.why
+        yield from (c.why for c in p.wrong_concepts)    # the feedback says why one does not fit
         yield from (m.description for m in p.misconceptions)
 
 
 def page_formulas(v: Variant, lang: str) -> list[str]:
-    """Every formula the problem and feedback pages of ``v`` typeset in ``lang``, in page order:
-    inline ``$...$`` math of its texts and the answers shown as formulas."""
+    """Every formula the problem and result pages of ``v`` typeset in ``lang``, in page order:
+    inline ``$...$`` math of its texts (with every bank text the feedback on an answer may
+    quote: wrong answers, wrong concepts, misconceptions) and the answers shown as formulas."""
     out: list[str] = []
     for t in _texts(v):
         if t is not None:
