@@ -24,11 +24,12 @@ sys.path.insert(0, str(REPO))
 
 from examgen.assemble import assemble  # noqa: E402
 from examgen.bank import load_bank  # noqa: E402
-from examgen.generate import generate  # noqa: E402
+from examgen.generate import collector_tuned, generate  # noqa: E402
 from examgen.render import CopyRenderer  # noqa: E402
 from examgen.spec import Student, load_spec  # noqa: E402
 
 TARGET_S = 0.300  # wall per copy (exam + key) on the 2-core machine
+STAGES = ("HTML and math", "WeasyPrint layout", "WeasyPrint paint + PDF")
 
 
 def children_cpu() -> float:
@@ -48,15 +49,25 @@ def main() -> int:
     bank = load_bank()
     students = [Student(f"2026{k:04d}", f"학생{k}", k + 1) for k in range(args.students)]
 
-    # baseline: the same copies, one at a time in this process, no pool
+    # baseline: the same copies, one at a time in this process, no pool (the collector set
+    # as generate sets it), timed by stage
     sample = students[: args.baseline]
     asm = assemble(spec, bank, sample)
     t0, c0 = time.perf_counter(), time.process_time()
     renderer = CopyRenderer()
-    exam_pages = []
-    for copy in asm.copies:
-        r = renderer.render(copy, spec)
-        exam_pages.append(r.exam_pages)
+    stages = dict.fromkeys(STAGES, 0.0)   # CPU seconds: what renderer.render does, step by step
+    with collector_tuned():               # as generate renders with one worker
+        for copy in asm.copies:
+            for kind in ("exam", "key"):
+                start = time.process_time()
+                html = renderer.html(kind, copy, spec)
+                c1 = time.process_time()
+                doc = renderer.writer.render(html)
+                c2 = time.process_time()
+                doc.write_pdf()
+                c3 = time.process_time()
+                for name, seconds in zip(STAGES, (c1 - start, c2 - c1, c3 - c2), strict=True):
+                    stages[name] += seconds
     base = (time.perf_counter() - t0) / len(asm.copies)
     base_cpu = (time.process_time() - c0) / len(asm.copies)
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -79,6 +90,12 @@ def main() -> int:
           f"({res.seconds:.1f} s in all; {base / per_copy:.2f}x the baseline; CPU "
           f"{cpu * 1000:.0f} ms per copy, all processes)")
     print(f"  peak memory: main process {base_rss:.0f} MiB, largest worker {child_rss:.0f} MiB")
+    n = len(asm.copies)
+    print("  baseline CPU per copy by stage: " + ", ".join(
+        f"{name} {sec / n * 1000:.0f} ms" for name, sec in stages.items()))
+    weasy = (stages["WeasyPrint layout"] + stages["WeasyPrint paint + PDF"]) / n
+    print(f"  WeasyPrint alone needs {weasy * 1000:.0f} ms CPU per copy: at best "
+          f"{weasy / args.workers * 1000:.0f} ms wall per copy on {args.workers} worker(s)")
     met = "met" if per_copy <= TARGET_S else "NOT met"
     print(f"  target <= {TARGET_S * 1000:.0f} ms per copy: {met}")
     return 0
