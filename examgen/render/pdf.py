@@ -1,11 +1,12 @@
 """HTML -> PDF with WeasyPrint. The only module that imports WeasyPrint.
 
 A :class:`PdfWriter` holds what is expensive to build and safe to share between documents of
-one process: the font configuration, the parsed stylesheets (its own and a trimmed copy of
-WeasyPrint's user-agent sheet, see :func:`user_agent_css`), and the drawing operators of each
-math image (WeasyPrint re-parses every SVG path on every draw; a formula's operators do not
-depend on where it is drawn, because WeasyPrint moves the origin first, so they are recorded
-once and replayed).
+one process: the font configuration and the parsed stylesheets (its own and a trimmed copy of
+WeasyPrint's user-agent sheet, see :func:`user_agent_css`). Formulas are drawn from operators
+compiled from their SVG (see :mod:`examgen.render.mathsvg`); any other SVG image has the
+operators WeasyPrint emits for it recorded on first draw and replayed within the document
+(WeasyPrint re-parses every SVG path on every draw; the operators do not depend on where the
+image is drawn, because WeasyPrint moves the origin first).
 
 WeasyPrint's image cache is not shared as it is: a cached SVG image keeps the layout context
 of the document that loaded it, and with it every box and style of that document, so a cache
