@@ -14,7 +14,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -132,16 +132,18 @@ class Practice:
             raise BadInput("bad_seed", 404, limit=2 ** SEED_BITS)
         return self.variant(template_id, seed)
 
-    def draw_next(self, student: str, draw_no: int, last: str | None) -> drill.Draw | None:
-        """What "next" draws as ``student``'s ``draw_no``-th draw after practising ``last``, with
-        the session's choices and the student's record as they are now (None when no template
-        matches the choices). /next draws with it, and the prefetcher guesses with it, so a
-        guess made when nothing changes before "next" is that draw."""
+    def chosen_templates(self) -> tuple[Template, ...]:
+        """The templates the session's topic and difficulty choices allow."""
+        return drill.eligible(self.bank, session.get("topics", []),
+                              session.get("difficulty", drill.MIXED))
+
+    def draw_next(self, student: str, draw_no: int, last: str | None,
+                  templates: tuple[Template, ...]) -> drill.Draw:
+        """What "next" draws from ``templates`` (:meth:`chosen_templates`, not empty) as
+        ``student``'s ``draw_no``-th draw after practising ``last``, with the session's mode and
+        the student's record as they are now. /next draws with it, and the prefetcher guesses
+        with it, so a guess made when nothing changes before "next" is that draw."""
         mode = session.get("mode", "normal")
-        templates = drill.eligible(self.bank, session.get("topics", []),
-                                   session.get("difficulty", drill.MIXED))
-        if not templates:
-            return None
         stats = self.store.template_stats(student) if mode == "weak" else ()
         return drill.draw_problem(templates, stats, mode, student, draw_no, last=last)
 
@@ -154,8 +156,9 @@ class Practice:
         """Typeset the problem "next" would draw now if the student practised ``last`` last."""
         if self.prefetcher is None:
             return
-        d = self.draw_next(student, self.store.draws(student) + 1, last)
-        if d is not None:
+        templates = self.chosen_templates()
+        if templates:
+            d = self.draw_next(student, self.store.draws(student) + 1, last, templates)
             self.prefetcher.warm(d.template_id, d.seed, current_lang())
 
     def warm_ahead(self, student: str, template_id: str, seed: int) -> None:
@@ -196,8 +199,7 @@ class Practice:
         (a result with one), or the graded result with key and solution."""
         lang = current_lang()
         retry = result is not None and result.format_error
-        eligible = drill.eligible(self.bank, session.get("topics", []),
-                                  session.get("difficulty", drill.MIXED))
+        eligible = self.chosen_templates()
         page = self.render(
             "problem", status, v=variant, seed=seed, columns=drill.columns(variant),
             answers=answers, result=result, retry=retry, again=again,
@@ -228,6 +230,22 @@ def current_lang() -> str:
 def _student() -> str | None:
     name = session.get("student")
     return name if isinstance(name, str) and name else None
+
+
+View = Callable[..., Response | BaseResponse]
+
+
+def _signed_in(view: View) -> View:
+    """A route for a signed-in student: the view gets the student's name first; anyone else
+    is sent to the sign-in page."""
+    @wraps(view)
+    def guarded(**url_values: Any) -> Response | BaseResponse:
+        student = _student()
+        if not student:
+            return redirect("/")
+        return view(student, **url_values)
+
+    return guarded
 
 
 def create_app(db_path: Path | str, bank: Bank | None = None, *,
@@ -280,10 +298,8 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
         return redirect("/", 303)
 
     @app.route("/choose", methods=["GET", "POST"])
-    def choose() -> Response | BaseResponse:
-        student = _student()
-        if not student:
-            return redirect("/")
+    @_signed_in
+    def choose(student: str) -> Response | BaseResponse:
         if request.method == "POST":
             topics = request.form.getlist("topic")
             for t in topics:
@@ -300,35 +316,27 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
                          mode=session.get("mode", "normal"))
 
     @app.get("/next")
-    def next_problem() -> Response | BaseResponse:
-        student = _student()
-        if not student:
-            return redirect("/")
+    @_signed_in
+    def next_problem(student: str) -> Response | BaseResponse:
         if "mode" in request.args:   # "practise weak spots" and every "next" link say the mode
             session["mode"] = _choice("mode", request.args["mode"], drill.MODES)
-        if not drill.eligible(pr.bank, session.get("topics", []),
-                              session.get("difficulty", drill.MIXED)):
+        templates = pr.chosen_templates()
+        if not templates:   # refused before the draw counter moves
             raise BadInput("no_templates", 409)
         last = pr.last_practised(student)
-        d = pr.draw_next(student, pr.store.next_draw(student), last)
-        if d is None:
-            raise BadInput("no_templates", 409)
+        d = pr.draw_next(student, pr.store.next_draw(student), last, templates)
         return redirect(f"/p/{d.template_id}/{d.seed}")
 
     @app.get("/like/<template_id>")
-    def another_like(template_id: str) -> BaseResponse:
-        student = _student()
-        if not student:
-            return redirect("/")
+    @_signed_in
+    def another_like(student: str, template_id: str) -> BaseResponse:
         pr.problem(template_id, 0)  # the template must exist
         d = drill.same_template(template_id, student, pr.store.next_draw(student))
         return redirect(f"/p/{d.template_id}/{d.seed}")
 
     @app.get("/p/<template_id>/<int:seed>")
-    def problem(template_id: str, seed: int) -> Response | BaseResponse:
-        student = _student()
-        if not student:
-            return redirect("/")
+    @_signed_in
+    def problem(student: str, template_id: str, seed: int) -> Response | BaseResponse:
         variant = pr.problem(template_id, seed)
         if pr.store.first_attempt(student, template_id, seed) is not None:
             return redirect(_result_url(template_id, seed))   # answered: its key was shown
@@ -337,13 +345,11 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
         return page
 
     @app.post("/p/<template_id>/<int:seed>")
-    def submit(template_id: str, seed: int) -> Response | BaseResponse:
+    @_signed_in
+    def submit(student: str, template_id: str, seed: int) -> Response | BaseResponse:
         """Grade a submission. An answer that cannot be read comes back to be fixed (nothing is
         recorded, nothing of the key is shown); otherwise the attempt is recorded once per
         problem and the browser is sent to its result page (Post/Redirect/Get)."""
-        student = _student()
-        if not student:
-            return redirect("/")
         variant = pr.problem(template_id, seed)
         answers = _answers(drill.columns(variant))
         result = pr.grade(template_id, seed, answers)
@@ -359,10 +365,8 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
         return redirect(_result_url(template_id, seed, again=not new), 303)
 
     @app.get("/p/<template_id>/<int:seed>/result")
-    def result(template_id: str, seed: int) -> Response | BaseResponse:
-        student = _student()
-        if not student:
-            return redirect("/")
+    @_signed_in
+    def result(student: str, template_id: str, seed: int) -> Response | BaseResponse:
         variant = pr.problem(template_id, seed)
         found = pr.store.first_attempt(student, template_id, seed)
         if found is None:
@@ -372,28 +376,22 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
                                again=request.args.get("again") == "1")
 
     @app.get("/progress")
-    def progress() -> Response | BaseResponse:
-        student = _student()
-        if not student:
-            return redirect("/")
+    @_signed_in
+    def progress(student: str) -> Response | BaseResponse:
         lang = current_lang()
         return pr.render("progress", p=pr.store.progress(student), when=_when,
                          title=lambda tid, seed: pr.title(tid, seed, lang))
 
     @app.get("/sheet")
-    def sheet() -> Response | BaseResponse:
-        if not _student():
-            return redirect("/")
+    @_signed_in
+    def sheet(student: str) -> Response | BaseResponse:
         return pr.render("sheet", max_n=MAX_SHEET)
 
     @app.get("/sheet.pdf")
-    def sheet_pdf() -> Response | BaseResponse:
-        student = _student()
-        if not student:
-            return redirect("/")
+    @_signed_in
+    def sheet_pdf(student: str) -> Response | BaseResponse:
         n = _int_arg("n", request.args.get("n", "5"), 1, MAX_SHEET)
-        templates = drill.eligible(pr.bank, session.get("topics", []),
-                                   session.get("difficulty", drill.MIXED))
+        templates = pr.chosen_templates()
         if not templates:
             raise BadInput("no_templates", 409)
         draws = []

@@ -231,3 +231,15 @@ def test_practice_sheet_is_the_exam_then_the_key(client: FlaskClient, tmp_path: 
     assert re.search(r"학번\s+이름\s+민지", cover)          # the nickname is the name, not an id
     assert "시간" not in cover and "분" not in cover        # a practice sheet has no time limit
     assert "이름 민지" in text and "학번 \n" not in text     # the footer names the student too
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/choose"), ("POST", "/choose"), ("GET", "/next"),
+    ("GET", "/like/lstm-gates-vector-parts"), ("GET", "/p/lstm-gates-vector-parts/1"),
+    ("POST", "/p/lstm-gates-vector-parts/1"), ("GET", "/p/lstm-gates-vector-parts/1/result"),
+    ("GET", "/progress"), ("GET", "/sheet"), ("GET", "/sheet.pdf"),
+])
+def test_every_student_page_sends_a_visitor_who_has_not_signed_in_to_sign_in(
+        client: FlaskClient, method: str, path: str) -> None:
+    r = client.open(path, method=method)
+    assert (r.status_code, r.headers["Location"]) == (302, "/")
