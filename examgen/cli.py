@@ -134,12 +134,15 @@ def cmd_bank_stress(args: argparse.Namespace) -> int:
     bad = [r for r in results if not r.ok]
     if args.json:
         print(json.dumps([{"id": r.template_id, "draws": r.draws, "distinct": r.distinct,
-                           "issues": dict(r.issues), "examples": r.examples}
+                           "issues": dict(r.issues), "examples": r.examples,
+                           "draws_per_variant": round(r.rates.draws_per_variant, 4),
+                           "rejected": dict(r.rates.rejected)}
                           for r in results], ensure_ascii=False, indent=2))
     else:
         for r in results:
             status = "ok " if r.ok else "BAD"
-            print(f"{status} {r.template_id:<44} {r.distinct:>5} distinct / {r.draws}")
+            rates = f"  {r.rates.summary()}" if r.rates.draws > r.rates.variants else ""
+            print(f"{status} {r.template_id:<44} {r.distinct:>5} distinct / {r.draws}{rates}")
             for kind, count in sorted(r.issues.items()):
                 print(f"      {kind}: {count} (e.g. {r.examples[kind][:160]})")
     draws = sum(r.draws for r in results)

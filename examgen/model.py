@@ -240,6 +240,7 @@ class Option:
     text: Text
     correct: bool
     misconception: str | None = None
+    value: Value | None = None  # the number a computed option shows (not in the manifest)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ _env.filters.update({
     "sci": F.fmt_sci, "sig": F.fmt_sig, "value": F.latex_value, "plain": F.fmt_value,
 })
 _env.globals.update({"range": range, "len": len, "abs": abs, "round": round, "min": min,
-                     "max": max, "sqrt": np.sqrt, "exp": np.exp, "log": np.log})
+                     "max": max, "sqrt": np.sqrt, "exp": np.exp, "log": np.log,
+                     "sin": np.sin, "cos": np.cos, "tanh": np.tanh})
 
 
 @lru_cache(maxsize=4096)

@@ -2,16 +2,21 @@
 
 For computed templates the parameters are drawn, constraints checked, the family computed, and
 each part's misconception answers derived by re-running the family with the misconception's
-flags. A draw is repeated (from the same generator, so still deterministic) while a constraint
-fails or a misconception answer coincides, after rounding to the printed precision, with the
-correct answer or with another misconception's answer: such a variant could not tell the wrong
-paths apart.
+flags. A draw is kept only when it is fair (:mod:`examgen.fairness`): no misconception's answer
+within the grading tolerance of the key, no two misconceptions within the tolerance of each
+other, no two options within the tolerance of each other. Otherwise (or when a constraint
+fails) it is redrawn, at most ``MAX_DRAWS`` times, each redraw from a seed derived from the
+variant's seed, so a variant is still a function of its seed alone. A misconception whose
+answer *is* the key for this draw (forgetting $2i$ when $i = 0$) is no wrong path here and is
+left out of the variant.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +27,7 @@ import sympy
 from examgen import formatting as F
 from examgen.bank.loader import answer_kind, parse_answer_ref
 from examgen.errors import ExamgenError
+from examgen.fairness import alike, check_part, same_value
 from examgen.families import REGISTRY, Family
 from examgen.mathexpr import canonical, parse_expression
 from examgen.model import (
@@ -38,10 +44,11 @@ from examgen.model import (
     Variant,
     VariantPart,
 )
-from examgen.rng import make_rng, seed_of
+from examgen.rng import derive_seed, make_rng, seed_of
 from examgen.textrender import check_condition, condition_names, render_text
 
 MAX_DRAWS = 200
+SEED_BOUND = 2**62
 OPTION_KEYS = "ABCDEFGH"
 
 
@@ -51,8 +58,24 @@ class VariantError(ExamgenError):
 
     def __init__(self, detail: str, template: Template | None = None):
         self.detail = detail
+        self.log: DrawLog | None = None  # the draws made, when drawing ran out
         where = f"{template.location}: question \"{template.id}\": " if template else ""
         super().__init__(where + detail)
+
+
+@dataclass
+class DrawLog:
+    """How a variant was found: draws made, and why each rejected draw was rejected
+    (a constraint, or a fairness rule of :mod:`examgen.fairness`)."""
+
+    draws: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    example: dict[str, str] = field(default_factory=dict)
+    left_out: set[str] = field(default_factory=set)  # misconceptions that change nothing here
+
+    def reject(self, reason: str, detail: str) -> None:
+        self.rejected[reason] += 1
+        self.example.setdefault(reason, detail)
 
 
 def make_variant(template: Template, rng: np.random.Generator, *,
@@ -62,15 +85,26 @@ def make_variant(template: Template, rng: np.random.Generator, *,
     ``shuffle_choices=False`` keeps concept choices in the bank's order (an exam spec can ask
     for that); otherwise they are shuffled when the template allows it.
     """
+    return draw_variant(template, rng, shuffle_choices=shuffle_choices)[0]
+
+
+def draw_variant(template: Template, rng: np.random.Generator, *,
+                 shuffle_choices: bool = True) -> tuple[Variant, DrawLog]:
+    """:func:`make_variant` and the log of its draws (``bank stress`` reports the rates)."""
     seed = seed_of(rng)
+    log = DrawLog()
     try:
         if template.is_computed:
-            return _computed_variant(template, rng, seed)
-        return _static_variant(template, rng, seed, shuffle_choices)
+            return _computed_variant(template, rng, seed, log), log
+        log.draws = 1
+        return _static_variant(template, rng, seed, shuffle_choices), log
     except VariantError as e:
+        e.log = log
         if e.args[0] != e.detail:  # already located
             raise
-        raise VariantError(e.detail, template) from e
+        located = VariantError(e.detail, template)
+        located.log = log
+        raise located from e
 
 
 def variant_for_seed(template: Template, seed: int) -> Variant:
@@ -140,31 +174,51 @@ def _relevant(family: Family, template: Template, part: PartSpec) -> list[str]:
 
 
 class _Reject(Exception):
-    pass
+    def __init__(self, reason: str, detail: str):
+        self.reason, self.detail = reason, detail
+        super().__init__(detail)
 
 
-def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None) -> Variant:
+CONSTRAINT = "constraint"
+
+
+def _redraws(rng: np.random.Generator, seed: int | None):  # type: ignore[no-untyped-def]
+    """The generator of each draw: ``rng`` first, then fresh ones seeded from the variant's
+    seed (or, for a generator without one, from a number drawn from it)."""
+    yield rng
+    base = seed if seed is not None else int(rng.integers(SEED_BOUND))
+    for k in range(1, MAX_DRAWS):
+        yield make_rng(derive_seed("redraw", base, k))
+
+
+def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None,
+                      log: DrawLog) -> Variant:
     assert t.family is not None
     family = REGISTRY[t.family]
     last = ""
-    for _ in range(MAX_DRAWS):
-        params = sample_params(t.params, rng)
+    for draw_rng in _redraws(rng, seed):
+        log.draws += 1
+        params = sample_params(t.params, draw_rng)
         try:
             # constraints over parameters first (a family may reject impossible inputs),
             # then those that need the family's outputs
             inputs = dict(family.defaults) | params
             early = [c for c in t.constraints if condition_names(c) <= inputs.keys()]
-            if not all(check_condition(c, inputs) for c in early):
-                last = "constraints never held"
-                continue
-            q = family.run(params)
-            if not all(check_condition(c, q) for c in t.constraints if c not in early):
-                last = "constraints never held"
-                continue
-            parts = tuple(_value_part(t, family, p, params, q, rng) for p in t.parts)
+            failed = next((c for c in early if not check_condition(c, inputs)), None)
+            if failed is None:
+                q = family.run(params)
+                failed = next((c for c in t.constraints
+                               if c not in early and not check_condition(c, q)), None)
+            if failed is not None:
+                raise _Reject(CONSTRAINT, f"constraint {failed!r} does not hold")
+            left_out: set[str] = set()
+            parts = tuple(_value_part(t, family, p, params, q, draw_rng, left_out)
+                          for p in t.parts)
         except _Reject as why:
-            last = str(why)
+            log.reject(why.reason, why.detail)
+            last = why.detail
             continue
+        log.left_out = left_out
         context = dict(q)
         context["answers"] = {p.label or "answer": p.value for p in parts}
         return Variant(
@@ -182,22 +236,21 @@ def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None) -
 
 
 def _value_part(t: Template, family: Family, spec: PartSpec, params: dict[str, Any],
-                q: Mapping[str, Any], rng: np.random.Generator) -> VariantPart:
+                q: Mapping[str, Any], rng: np.random.Generator, left_out: set[str]
+                ) -> VariantPart:
     kind = answer_kind(family.name, spec.answer)
     correct = _pick(q, spec.answer)
     decimals = _decimals(spec, correct, kind)
-    shown = F.round_value(correct, decimals)
-    seen = {shown: "correct"}
     mis: list[Misconception] = []
     for mid in _relevant(family, t, spec):
         m = family.misconception(mid)
         wrong = _pick(family.run(params, m.flags), spec.answer)
         if not np.all(np.isfinite(np.asarray(wrong, dtype=np.float64))):
-            raise _Reject(f"misconception {mid} gives a non-finite value")
-        key = F.round_value(wrong, decimals)
-        if key in seen:
-            raise _Reject(f"misconception {mid} coincides with {seen[key]} at {decimals} decimals")
-        seen[key] = mid
+            raise _Reject("non-finite misconception", f"misconception {mid} gives a non-finite "
+                          "value")
+        if same_value(wrong, correct):
+            left_out.add(mid)  # this mistake makes no difference for these parameters
+            continue
         wrong_value = _as_value(wrong)
         mis.append(Misconception(mid, m.description, wrong_value,
                                  _display(wrong_value, kind, decimals, spec.tolerance)))
@@ -206,6 +259,11 @@ def _value_part(t: Template, family: Family, spec: PartSpec, params: dict[str, A
     options: tuple[Option, ...] = ()
     if spec.kind is QuestionType.SINGLE_CHOICE:
         options = _value_options(value, mis, decimals, kind, spec.tolerance, t.n_options, rng)
+    unfair = check_part(value, [(m.id, m.value) for m in mis],
+                        [o.value for o in options], spec.tolerance, decimals)
+    if unfair:
+        where = f"part {spec.label}: " if spec.label else ""
+        raise _Reject(unfair[0].rule, where + unfair[0].detail)
     return VariantPart(label=spec.label, kind=spec.kind, points=spec.points, value=value,
                        display=display, decimals=decimals, tolerance=spec.tolerance,
                        options=options,
@@ -236,22 +294,20 @@ def _value_options(value: Value, mis: list[Misconception], decimals: int, kind: 
         picks = [picks[i] for i in sorted(order)]
     entries: list[tuple[Value, str | None, bool]] = [(value, None, True)]
     entries += [(m.value, m.id, False) for m in picks]
-    seen = {F.round_value(v, decimals) for v, _, _ in entries}
     factors = [1.5, 0.5, 2.0, -1.0, 0.75, 1.25, 3.0, 0.25]
     for f in factors:
         if len(entries) >= n:
             break
         a = np.asarray(value, dtype=np.float64) * f
         cand = np.round(a) if kind == "int" else a
-        key = F.round_value(cand, decimals)
-        if key not in seen:
-            seen.add(key)
+        if not any(alike(cand, v, tol, decimals) for v, _, _ in entries):
             entries.append((_as_value(cand), None, False))
     order = rng.permutation(len(entries))
     opts = []
     for k, i in enumerate(order):
         v, mid, ok = entries[int(i)]
-        opts.append(Option(OPTION_KEYS[k], Text(f"${_display(v, kind, decimals, tol)}$"), ok, mid))
+        opts.append(Option(OPTION_KEYS[k], Text(f"${_display(v, kind, decimals, tol)}$"), ok, mid,
+                           v))
     return tuple(opts)
 
 

@@ -1,5 +1,10 @@
-"""Self-tests of a loaded bank: every template renders (``bank check``) and draws healthy
-variants over many seeds (``bank stress``)."""
+"""Self-tests of a loaded bank: every template renders and is not rejected too often
+(``bank check``), and draws healthy, fair variants over many seeds (``bank stress``).
+
+Fair is :mod:`examgen.fairness`: the drawing redraws unfair variants, so here every kept variant
+is checked again against the same rules and the rejection rates are reported per rule; a
+template whose draws are rejected too often needs tighter samplers, not more redraws.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +17,29 @@ import numpy as np
 from examgen import formatting as F
 from examgen.bank.loader import Bank
 from examgen.errors import Problem
+from examgen.fairness import RULES, check_part
 from examgen.model import Template, Variant
 from examgen.rng import derive_seed, make_rng
-from examgen.variants import VariantError, make_variant
+from examgen.variants import CONSTRAINT, DrawLog, VariantError, draw_variant
 
 CHECK_SEEDS = 3
+RATE_SEEDS = 60       # variants `bank check` draws per computed template to measure rejections
 MIN_DISTINCT = 10
+MAX_UNFAIR_SHARE = 0.2   # of the draws that meet the constraints, at most this share unfair
+MAX_DRAWS_PER_VARIANT = 4.0  # on average, constraints included
 
 
-def check_rendering(bank: Bank, seeds: int = CHECK_SEEDS) -> list[Problem]:
-    """Draw a few variants of every template; each failure becomes a located problem."""
+def check_rendering(bank: Bank, seeds: int = CHECK_SEEDS,
+                    rate_seeds: int = RATE_SEEDS) -> list[Problem]:
+    """Draw a few variants of every template (and ``rate_seeds`` of every computed one, to
+    measure how often draws are rejected); each failure becomes a located problem."""
     problems: list[Problem] = []
     for t in bank.templates:
-        for k in range(seeds):
+        rates = Rates()
+        n = max(seeds, rate_seeds) if t.is_computed else seeds
+        for k in range(n):
             try:
-                make_variant(t, make_rng(derive_seed("check", t.id, k)))
+                rates.add(draw_variant(t, make_rng(derive_seed("check", t.id, k)))[1])
             except VariantError as e:
                 problems.append(Problem(t.location.file, t.location.line, t.id, e.detail))
                 break
@@ -34,7 +47,67 @@ def check_rendering(bank: Bank, seeds: int = CHECK_SEEDS) -> list[Problem]:
                 problems.append(Problem(t.location.file, t.location.line, t.id,
                                         f"drawing a variant failed: {type(e).__name__}: {e}"))
                 break
+        else:
+            too_often = rates.too_often()
+            if too_often:
+                problems.append(Problem(t.location.file, t.location.line, t.id, too_often))
     return problems
+
+
+@dataclass
+class Rates:
+    """Draws and rejections summed over many variants of one template."""
+
+    variants: int = 0
+    draws: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, str] = field(default_factory=dict)
+
+    def add(self, log: DrawLog) -> None:
+        self.variants += 1
+        self.draws += log.draws
+        self.rejected += log.rejected
+        for reason, detail in log.example.items():
+            self.examples.setdefault(reason, detail)
+
+    @property
+    def unfair(self) -> int:
+        return sum(n for reason, n in self.rejected.items() if reason != CONSTRAINT)
+
+    def share(self, reason: str) -> float:
+        """Share of the draws that met the constraints rejected for ``reason``."""
+        met = self.draws - self.rejected[CONSTRAINT]
+        return self.rejected[reason] / met if met else 0.0
+
+    @property
+    def unfair_share(self) -> float:
+        met = self.draws - self.rejected[CONSTRAINT]
+        return self.unfair / met if met else 0.0
+
+    @property
+    def draws_per_variant(self) -> float:
+        return self.draws / self.variants if self.variants else 0.0
+
+    def too_often(self) -> str | None:
+        """Why this template's draws are rejected too often, or None."""
+        if self.unfair_share > MAX_UNFAIR_SHARE:
+            worst = max((r for r in self.rejected if r != CONSTRAINT), key=self.rejected.get)
+            return (f"{100 * self.unfair_share:.0f}% of the draws are unfair (limit "
+                    f"{100 * MAX_UNFAIR_SHARE:.0f}%), mostly {worst}: "
+                    f"{self.examples[worst]}; constrain the samplers so the wrong paths differ")
+        if self.draws_per_variant > MAX_DRAWS_PER_VARIANT:
+            return (f"{self.draws_per_variant:.1f} draws per variant (limit "
+                    f"{MAX_DRAWS_PER_VARIANT:g}): the constraints reject most draws; narrow the "
+                    "samplers instead")
+        return None
+
+    def summary(self) -> str:
+        """``1.23 draws/variant; unfair 4.5% (wrong method graded right 3.0%, ...)``."""
+        parts = [f"{self.share(r) * 100:.1f}% {r}" for r in RULES if self.rejected[r]]
+        other = [r for r in self.rejected if r not in RULES and r != CONSTRAINT]
+        parts += [f"{self.share(r) * 100:.1f}% {r}" for r in sorted(other)]
+        return (f"{self.draws_per_variant:.2f} draws/variant; redrawn "
+                f"{self.unfair_share * 100:.1f}%" + (f" ({', '.join(parts)})" if parts else ""))
 
 
 @dataclass
@@ -45,6 +118,8 @@ class StressResult:
     distinct: int = 0
     issues: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
+    rates: Rates = field(default_factory=Rates)
+    applies: Counter[str] = field(default_factory=Counter)  # variants a misconception is in
 
     @property
     def ok(self) -> bool:
@@ -74,14 +149,14 @@ def inspect_variant(t: Template, v: Variant, res: StressResult) -> None:
                 if np.any(flat < lo) or np.any(flat > hi):
                     res.add("answer outside range",
                             f"{seed}: {where}{F.fmt_value(p.value, 4)} not in [{lo:g}, {hi:g}]")
-            dec = p.decimals if p.decimals is not None else 6
-            keys = [F.round_value(p.value, dec)]
-            for m in p.misconceptions:
-                if not _finite(m.value):
-                    res.add("non-finite misconception", f"{seed}: {where}{m.id}")
-                keys.append(F.round_value(m.value, dec))
-            if len(set(keys)) != len(keys):
-                res.add("colliding misconception answers", f"{seed}: {where}{keys}")
+            if not all(_finite(m.value) for m in p.misconceptions):
+                res.add("non-finite misconception", f"{seed}: {where}"
+                        + ", ".join(m.id for m in p.misconceptions if not _finite(m.value)))
+                continue
+            options = [o.value for o in p.options if o.value is not None]
+            for u in check_part(p.value, [(m.id, m.value) for m in p.misconceptions], options,
+                                p.tolerance, p.decimals):
+                res.add(u.rule, f"{seed}: {where}{u.detail}")
         if p.options:
             texts = [o.text.ko for o in p.options]
             if len(set(texts)) != len(texts):
@@ -99,17 +174,29 @@ def stress_template(t: Template, n: int) -> StressResult:
     for k in range(n):
         seed = derive_seed("stress", t.id, k)
         try:
-            v = make_variant(t, make_rng(seed))
+            v, log = draw_variant(t, make_rng(seed))
         except VariantError as e:
             res.add("no usable variant", f"seed {seed}: {e}")
+            if e.log is not None:
+                res.rates.add(e.log)
             continue
         except Exception as e:
             res.add("error", f"seed {seed}: {type(e).__name__}: {e}")
             continue
+        res.rates.add(log)
+        res.applies.update({m.id for p in v.parts for m in p.misconceptions})
+        res.applies.update({mid: 0 for mid in log.left_out})
         fingerprints.add(json.dumps(dict(v.params), sort_keys=True, default=str)
                          + "|" + "|".join(o.text.ko for p in v.parts for o in p.options))
         inspect_variant(t, v, res)
     res.distinct = len(fingerprints)
     if t.is_computed and res.distinct < min(MIN_DISTINCT, n):
         res.add("too few distinct variants", f"{res.distinct} distinct in {n} draws")
+    never = sorted(mid for mid, k in res.applies.items() if k == 0)
+    if never:
+        res.add("misconception never changes the answer",
+                f"{', '.join(never)} gives the key itself in all {n} variants")
+    too_often = res.rates.too_often()
+    if too_often:
+        res.add("rejected too often", too_often)
     return res

@@ -155,6 +155,16 @@ def test_stress_flags_degenerate_templates(tmp_path: Path) -> None:
             difficulty: easy
             points: 1
             family: grad_scale
+            params: {lam: {choice: [1.001]}, T: {int: [2, 40]}}
+            answer: factor
+            tolerance: {rel: 0.01}
+            prompt: "{{ lam }}"
+            solution: "{{ factor }}"
+          - id: s-never
+            type: numeric
+            difficulty: easy
+            points: 1
+            family: grad_scale
             params: {lam: {choice: [1]}, T: {int: [2, 40]}}
             answer: factor
             tolerance: {rel: 0.01}
@@ -166,8 +176,13 @@ def test_stress_flags_degenerate_templates(tmp_path: Path) -> None:
     out = r.stdout
     assert "BAD s-few" in out and "too few distinct variants: 1 (e.g. 3 distinct in 200" in out
     assert "BAD s-range" in out and "answer outside range" in out
+    # 1.001^(T-1) is always within 1 % of 1.001^T: every draw breaks a fairness rule
     assert "BAD s-collide" in out and "no usable variant: 200" in out
-    assert "3 with problems" in r.stderr
+    assert "wrong method graded right" in out
+    # 1^(T-1) is 1^T: the off-by-one mistake is left out of every variant, and said so
+    assert "BAD s-never" in out and "misconception never changes the answer: 1 (e.g. " \
+        "off_by_one gives the key itself in all 200 variants" in out
+    assert "4 with problems" in r.stderr
 
 
 def test_stress_selected_ids_pass() -> None:
