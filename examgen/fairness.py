@@ -9,8 +9,9 @@ A variant is fair when, in every part,
 3. (choice parts) every option is further than the tolerance from every other option.
 
 "Alike" is the grader's own test (:meth:`Tolerance.accepts`, in either direction, element by
-element for arrays) applied to the exact values and to the values rounded to the printed
-precision, plus equality as printed. :mod:`examgen.variants` redraws a variant that breaks a
+element for arrays) applied to the exact values and to the values as a student writes them
+(rounded to the printed decimals, or to the digits the tolerance needs at that size), plus
+equality as written. :mod:`examgen.variants` redraws a variant that breaks a
 rule; ``bank stress`` counts how often that happens and checks every kept variant again.
 """
 
@@ -64,13 +65,17 @@ def _accepts_all(tol: Tolerance, a: Flat, b: Flat) -> bool:
 @dataclass(frozen=True)
 class _Val:
     exact: Flat
-    shown: Flat | None  # rounded to the printed decimals
+    shown: tuple[Flat, ...]  # as a student writes it: at the printed decimals, and at the
+    #                          digits the tolerance needs at each element's size
 
 
-def _val(v: Any, decimals: int | None) -> _Val:
+def _val(v: Any, decimals: int | None, tol: Tolerance) -> _Val:
     exact = _flat(v)
-    return _Val(exact, None if decimals is None else tuple(round(x, decimals) + 0.0
-                                                           for x in exact))
+    shown = {tuple(round(x, tol.display_decimals(x)) + 0.0 if math.isfinite(x) else x
+                   for x in exact)}
+    if decimals is not None:
+        shown.add(tuple(round(x, decimals) + 0.0 if math.isfinite(x) else x for x in exact))
+    return _Val(exact, tuple(sorted(shown)))
 
 
 def _alike(a: _Val, b: _Val, tol: Tolerance) -> bool:
@@ -78,16 +83,16 @@ def _alike(a: _Val, b: _Val, tol: Tolerance) -> bool:
         return False
     if _accepts_all(tol, a.exact, b.exact):
         return True
-    if a.shown is None or b.shown is None:
-        return False
-    return (a.shown == b.shown or _accepts_all(tol, a.exact, b.shown)
-            or _accepts_all(tol, a.shown, b.exact))
+    return (any(x == y for x in a.shown for y in b.shown)
+            or any(_accepts_all(tol, a.exact, y) for y in b.shown)
+            or any(_accepts_all(tol, x, b.exact) for x in a.shown))
 
 
 def alike(a: Any, b: Any, tol: Tolerance | None, decimals: int | None) -> bool:
     """Whether the grader could take ``b`` for ``a`` (or the reverse): within ``tol`` exactly,
     or once either is rounded to ``decimals`` places, or equal as printed."""
-    return _alike(_val(a, decimals), _val(b, decimals), tol or EXACT)
+    tol = tol or EXACT
+    return _alike(_val(a, decimals, tol), _val(b, decimals, tol), tol)
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -103,8 +108,8 @@ def check_part(key: Any, misconceptions: Sequence[tuple[str, Any]], options: Seq
     option values of a choice part (empty otherwise)."""
     out: list[Unfairness] = []
     tol = tol or EXACT
-    k = _val(key, decimals)
-    mis = [(mid, _val(v, decimals)) for mid, v in misconceptions]
+    k = _val(key, decimals, tol)
+    mis = [(mid, _val(v, decimals, tol)) for mid, v in misconceptions]
     for mid, value in mis:
         if _alike(k, value, tol):
             out.append(Unfairness(KEY_RULE, f"{mid} lands within the tolerance of the key"))
@@ -112,7 +117,7 @@ def check_part(key: Any, misconceptions: Sequence[tuple[str, Any]], options: Seq
         for m2, v2 in mis[i + 1:]:
             if _alike(v1, v2, tol):
                 out.append(Unfairness(PAIR_RULE, f"{m1} and {m2} are within the tolerance"))
-    opts = [_val(v, decimals) for v in options]
+    opts = [_val(v, decimals, tol) for v in options]
     for i, v1 in enumerate(opts):
         for j in range(i + 1, len(opts)):
             if _alike(v1, opts[j], tol):
