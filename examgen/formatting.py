@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,10 @@ def _clean(x: float, decimals: int | None) -> str:
     x = float(x)
     if not math.isfinite(x):
         return "NaN" if math.isnan(x) else ("∞" if x > 0 else "−∞")
-    s = np.format_float_positional(round(x, 10), trim="-") if decimals is None else f"{x:.{decimals}f}"
+    if decimals is None:
+        s = np.format_float_positional(round(x, 10), trim="-")
+    else:  # half up, on the number as written (0.0625 -> 0.063; 2.675 -> 2.68), as by hand
+        s = str(Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
     if s.startswith("-") and float(s) == 0:
         s = s[1:]
     return s

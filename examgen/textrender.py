@@ -7,6 +7,7 @@ empty string.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -16,13 +17,37 @@ from jinja2 import StrictUndefined, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from examgen import formatting as F
+from examgen.korean import particle
 
-_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+def _finalize(value: Any) -> Any:
+    """``{{ x }}`` of a number prints its shortest exact form (``-2``, not ``-2.0``)."""
+    if isinstance(value, (float, np.floating, np.integer)) and not isinstance(value, bool):
+        return F.fmt_num(value)
+    return value
+
+
+def _josa(value: Any, which: str) -> str:
+    """The particle after a number: ``{{ n }}{{ n | josa("은") }}`` gives 5664는, 5660은."""
+    text = value if isinstance(value, str) else F.fmt_num(value)
+    return particle(text, which)
+
+
+def _pnum(value: Any, decimals: int | None = None) -> str:
+    """A number, in parentheses when negative (``2 \\times (-2)``)."""
+    text = F.fmt_num(value, decimals)
+    return f"({text})" if text.startswith("-") else text
+
+
+_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=_finalize,
                             keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
 _env.filters.update({
     "num": F.fmt_num, "vec": F.latex_vec, "colvec": F.latex_colvec, "mat": F.latex_mat,
     "sci": F.fmt_sci, "sig": F.fmt_sig, "value": F.latex_value, "plain": F.fmt_value,
+    "josa": _josa, "pnum": _pnum,
 })
+# a negative number right after a product or a sum sign gets parentheses: "2 \times -2" is
+# never meant ("2 \times (-2)")
+_NEG_AFTER_OP = re.compile(r"(\\times|\\cdot|×|·|\s[+\-−]|^[+])(\s*)-(\d+(?:\.\d+)?)(?![\d.])")
 _env.globals.update({"range": range, "len": len, "abs": abs, "round": round, "min": min,
                      "max": max, "sqrt": np.sqrt, "exp": np.exp, "log": np.log,
                      "sin": np.sin, "cos": np.cos, "tanh": np.tanh})
@@ -51,7 +76,8 @@ def condition_names(source: str) -> set[str]:
 
 
 def render_text(source: str, context: Mapping[str, Any]) -> str:
-    return str(compile_text(source).render(**context)).strip()
+    text = str(compile_text(source).render(**context)).strip()
+    return _NEG_AFTER_OP.sub(r"\1\2(-\3)", text)
 
 
 def check_condition(source: str, context: Mapping[str, Any]) -> bool:

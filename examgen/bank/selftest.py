@@ -25,7 +25,7 @@ from examgen.variants import CONSTRAINT, DrawLog, VariantError, draw_variant
 CHECK_SEEDS = 3
 RATE_SEEDS = 60       # variants `bank check` draws per computed template to measure rejections
 MIN_DISTINCT = 10
-MAX_UNFAIR_SHARE = 0.2   # of the draws that meet the constraints, at most this share unfair
+MAX_UNFAIR_SHARE = 0.3   # of the draws that meet the constraints, at most this share unfair
 MAX_DRAWS_PER_VARIANT = 4.0  # on average, constraints included
 
 

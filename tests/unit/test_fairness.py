@@ -143,7 +143,7 @@ def test_check_fails_a_template_rejected_too_often(tmp_path: Path) -> None:
         .replace('  answer:', '  constraints: ["T == 2"]\n  answer:')
     bank = load_bank(write_bank(tmp_path, half + wasteful))
     problems = {p.question: p.message for p in check_rendering(bank)}
-    assert "of the draws are unfair (limit 20%), mostly two misconceptions alike" \
+    assert "of the draws are unfair (limit 30%), mostly two misconceptions alike" \
         in problems["t-half"]
     assert "draws per variant (limit 4): the constraints reject most draws" in problems["t-waste"]
 

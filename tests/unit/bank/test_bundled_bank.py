@@ -85,3 +85,64 @@ def test_computed_templates_have_solutions_and_misconceptions() -> None:
 def test_stress_quick(template) -> None:
     res = stress_template(template, 60)
     assert res.ok, (template.id, dict(res.issues), res.examples)
+
+
+def _values_drawn(template_id: str, param: str, n: int = 300) -> set[object]:
+    from examgen.rng import make_rng
+    from examgen.variants import make_variant
+
+    t = BANK.get(template_id)
+    return {str(dict(make_variant(t, make_rng(s)).params)[param]) for s in range(n)}
+
+
+@pytest.mark.parametrize("template_id, param, values", [
+    ("transformer-sdpa-parts", "d_model", {"32", "64", "128"}),
+    ("transformer-sdpa-weight-choice", "d_model", {"32", "64", "128"}),
+    ("transformer-pe-entry-choice", "dim", {"1", "2", "3"}),
+])
+def test_no_dead_sampler_values(template_id: str, param: str, values: set[str]) -> None:
+    assert _values_drawn(template_id, param) == values
+
+
+@pytest.mark.parametrize("template_id, at_least", [
+    ("transformer-mha-param-count", 10), ("transformer-mha-param-choice", 8)])
+def test_parameter_counts_vary(template_id: str, at_least: int) -> None:
+    from examgen.rng import make_rng
+    from examgen.variants import make_variant
+
+    t = BANK.get(template_id)
+    assert len({make_variant(t, make_rng(s)).parts[0].value for s in range(300)}) >= at_least
+
+
+@pytest.mark.parametrize("template_id, ko, en", [
+    ("attention-dot-weights-context", "소수 셋째 자리", "three decimals"),
+    ("attention-context-vector", "소수 셋째 자리", "three decimals"),
+    ("attention-weight-choice", "소수 셋째 자리", "three decimals"),
+    ("attention-softmax-temperature", "소수 셋째 자리", "three decimals"),
+    ("bptt-gradients-clip-norm-parts", "소수 셋째 자리", "to three"),
+    ("bptt-gradients-clip-maybe", "소수 셋째 자리", "three decimals"),
+    ("transformer-pe-vector-small", "라디안", "radians"),
+    ("transformer-pe-entry-choice", "라디안", "radians"),
+    ("transformer-embedding-plus-sinusoid", "라디안", "radians"),
+    ("transformer-embedding-plus-sinusoid", "번갈아", "alternates sin and cos"),
+])
+def test_prompts_say_how_to_answer(template_id: str, ko: str, en: str) -> None:
+    t = BANK.get(template_id)
+    assert ko in t.prompt.ko and en in (t.prompt.en or "")
+
+
+def test_concat_formula_lists_only_its_variables() -> None:
+    t = BANK.get("transformer-concat-dim-formula")
+    assert t.variables == ("h", "d_v")
+    assert "d_model" not in t.prompt.ko.split("변수")[1]
+
+
+def test_seed_quiz_02_plain_right_answer_is_not_taken_for_a_wrong_one() -> None:
+    from examgen.grading.text import ShortAnswerScorer
+
+    t = BANK.get("seed-quiz-02")
+    refs = [x for r in t.references for x in (r.ko, r.en) if x]
+    answer = "망각 게이트는 이전 정보를 지우고, 입력 게이트는 새 정보를 받아들인다."
+    scorer = ShortAnswerScorer(t.rubric, [w.text for w in t.wrong_answers], t.wrong_concepts)
+    s = scorer.fit(refs, [answer], question=t.prompt.ko).score(answer)
+    assert s.score >= 0.7, s.explanation
