@@ -236,3 +236,321 @@ def equivalent(a: sympy.Expr, b: sympy.Expr, *, samples: int = 5) -> bool:
 def canonical(expr: sympy.Expr) -> str:
     """A stable string form (sympy's ``sstr`` with sorted terms)."""
     return sympy.sstr(sympy.simplify(expr), order="lex")
+
+
+# -- numeric expressions over a template's parameters -------------------------------------------
+#
+# The bank's ``quantities:`` and expression misconceptions are written in this language and
+# evaluated with numpy, never with ``eval``: the text is parsed once into a tree of closures over
+# whitelisted operations. Grammar (no implicit multiplication; ``@`` is a matrix product):
+#     expr    := term (('+'|'-') term)*
+#     term    := unary (('*'|'/'|'@'|'%') unary)*
+#     unary   := ('+'|'-') unary | power
+#     power   := postfix (('^'|'**') unary)?
+#     postfix := atom ('[' expr ']')*
+#     atom    := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
+
+MAX_ELEMENTS = 10_000   # no intermediate array larger than this
+MAX_INT = 10**30        # whole-number results stay exact below this
+
+_NUMERIC_TOKEN = re.compile(
+    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_]\w*)"
+    r"|(?P<op>\*\*|[-+*/^()\[\],@%]))")
+
+
+def _softmax(x: object) -> object:
+    import numpy as np
+
+    a = np.asarray(x, dtype=np.float64)
+    e = np.exp(a - a.max())
+    return e / e.sum()
+
+
+def _sigmoid(x: object) -> object:
+    import numpy as np
+
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+def _numeric_functions() -> dict[str, tuple[object, int, str]]:
+    import numpy as np
+
+    def norm(x: object) -> float:
+        return float(np.linalg.norm(np.asarray(x, dtype=np.float64)))
+
+    def total(x: object) -> object:
+        s = np.sum(x)
+        return s.item() if isinstance(s, np.generic) else s
+
+    return {  # name: (function, number of arguments, what it does)
+        "exp": (np.exp, 1, "e to the x, elementwise"),
+        "log": (np.log, 1, "natural logarithm, elementwise"),
+        "ln": (np.log, 1, "natural logarithm, elementwise"),
+        "log10": (np.log10, 1, "base-10 logarithm, elementwise"),
+        "sqrt": (np.sqrt, 1, "square root, elementwise"),
+        "sin": (np.sin, 1, "sine (radians), elementwise"),
+        "cos": (np.cos, 1, "cosine (radians), elementwise"),
+        "tan": (np.tan, 1, "tangent (radians), elementwise"),
+        "tanh": (np.tanh, 1, "hyperbolic tangent, elementwise"),
+        "sigmoid": (_sigmoid, 1, "logistic sigmoid 1/(1+e^-x), elementwise"),
+        "abs": (np.abs, 1, "absolute value, elementwise"),
+        "softmax": (_softmax, 1, "softmax of a vector"),
+        "sum": (total, 1, "sum of all elements"),
+        "mean": (lambda x: float(np.mean(x)), 1, "mean of all elements"),
+        "max": (lambda x: np.max(x).item(), 1, "largest element"),
+        "min": (lambda x: np.min(x).item(), 1, "smallest element"),
+        "argmax": (lambda x: int(np.argmax(x)), 1, "index of the largest element (from 0)"),
+        "norm": (norm, 1, "L2 norm of all elements"),
+        "len": (lambda x: int(np.shape(x)[0]) if np.ndim(x) else 1, 1, "length (rows)"),
+        "transpose": (np.transpose, 1, "matrix transpose"),
+        "floor": (np.floor, 1, "round down, elementwise"),
+        "ceil": (np.ceil, 1, "round up, elementwise"),
+        "dot": (lambda a, b: np.dot(a, b), 2, "dot product of two vectors"),
+        "outer": (lambda a, b: np.outer(a, b), 2, "outer product of two vectors"),
+        "maximum": (np.maximum, 2, "elementwise larger of two"),
+        "minimum": (np.minimum, 2, "elementwise smaller of two"),
+    }
+
+
+NUMERIC_FUNCTIONS = _numeric_functions()
+NUMERIC_CONSTANTS = {"pi": math.pi}  # a parameter of the same name wins
+NUMERIC_OPERATORS = "+ - * / % ^ (or **) @ (matrix product), x[i] indexing from 0, parentheses"
+
+Compiled = "Callable[[Mapping[str, object]], object]"
+
+
+class NumericExpression:
+    """A parsed numeric expression: ``names`` it reads, ``evaluate(env)`` its value."""
+
+    def __init__(self, text: str, fn: object, names: frozenset[str]):
+        self.text = text
+        self._fn = fn
+        self.names = names
+
+    def evaluate(self, env: object) -> object:
+        """The value over ``env`` (a mapping of names to numbers and arrays); raises
+        :class:`ExpressionError` (position 0) when it cannot be computed."""
+        try:
+            return self._fn(env)  # type: ignore[operator]
+        except ExpressionError:
+            raise
+        except (ArithmeticError, ValueError, TypeError, IndexError) as e:
+            raise ExpressionError(f"cannot compute {self.text!r}: {e}", 0, self.text) from e
+
+
+def _check_size(value: object, text: str) -> object:
+    import numpy as np
+
+    if isinstance(value, np.ndarray) and value.size > MAX_ELEMENTS:
+        raise ExpressionError(f"an intermediate array has more than {MAX_ELEMENTS} elements",
+                              0, text)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise ExpressionError(f"a whole number larger than {MAX_INT:.0e}", 0, text)
+    return value
+
+
+class _NumericParser:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = self._tokenize(text)
+        self.i = 0
+        self.depth = 0
+        self.names: set[str] = set()
+
+    def _tokenize(self, text: str) -> list[_Tok]:
+        toks: list[_Tok] = []
+        i = 0
+        while i < len(text):
+            if text[i].isspace():
+                i += 1
+                continue
+            m = _NUMERIC_TOKEN.match(text, i)
+            if not m or m.end() == i:
+                raise ExpressionError(f"unexpected character {text[i]!r}", i, text)
+            kind = m.lastgroup or "op"
+            toks.append(_Tok(kind, m.group(kind), m.start(kind)))
+            i = m.end()
+        return toks
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def error(self, msg: str, tok: _Tok | None = None) -> ExpressionError:
+        return ExpressionError(msg, tok.pos if tok else len(self.text), self.text)
+
+    def take(self, value: str) -> bool:
+        t = self.peek()
+        if t is not None and t.kind == "op" and t.value == value:
+            self.i += 1
+            return True
+        return False
+
+    def expect(self, value: str) -> None:
+        if not self.take(value):
+            raise self.error(f"missing {value!r}", self.peek())
+
+    def parse(self) -> NumericExpression:
+        if len(self.text) > MAX_LENGTH:
+            raise ExpressionError(f"expression longer than {MAX_LENGTH} characters",
+                                  MAX_LENGTH, self.text)
+        if not self.toks:
+            raise self.error("empty expression")
+        fn = self.expr()
+        t = self.peek()
+        if t is not None:
+            raise self.error(f"unexpected {t.value!r}", t)
+        return NumericExpression(self.text, fn, frozenset(self.names))
+
+    def nest(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error("expression nested too deeply", self.peek())
+
+    def binary(self, ops: dict[str, object], sub: object) -> object:
+        left = sub()  # type: ignore[operator]
+        while True:
+            t = self.peek()
+            if t is None or t.kind != "op" or t.value not in ops:
+                return left
+            self.i += 1
+            right = sub()  # type: ignore[operator]
+            left = self._apply2(ops[t.value], left, right)
+
+    def _apply2(self, op: object, a: object, b: object) -> object:
+        text = self.text
+
+        def fn(env: object) -> object:
+            return _check_size(op(a(env), b(env)), text)  # type: ignore[operator]
+        return fn
+
+    def expr(self) -> object:
+        self.nest()
+        import operator as o
+        e = self.binary({"+": o.add, "-": o.sub}, self.term)
+        self.depth -= 1
+        return e
+
+    def term(self) -> object:
+        import operator as o
+
+        import numpy as np
+
+        def div(a: object, b: object) -> object:
+            if np.all(np.asarray(b) == 0):
+                raise ZeroDivisionError("division by zero")
+            return np.true_divide(a, b) if isinstance(a, np.ndarray) or isinstance(
+                b, np.ndarray) else a / b  # type: ignore[operator]
+        return self.binary({"*": o.mul, "/": div, "@": np.matmul, "%": o.mod}, self.unary)
+
+    def unary(self) -> object:
+        self.nest()
+        if self.take("-"):
+            inner = self.unary()
+
+            def neg(env: object) -> object:
+                return -inner(env)  # type: ignore[operator]
+            e = neg
+        elif self.take("+"):
+            e = self.unary()
+        else:
+            e = self.power()
+        self.depth -= 1
+        return e
+
+    def power(self) -> object:
+        base = self.postfix()
+        t = self.peek()
+        if not (self.take("^") or self.take("**")):
+            return base
+        exponent = self.unary()
+        text = self.text
+
+        def pw(env: object) -> object:
+            import numpy as np
+
+            b, x = base(env), exponent(env)  # type: ignore[operator]
+            if np.any(np.abs(np.asarray(x, dtype=np.float64)) > MAX_EXPONENT):
+                raise ExpressionError(f"exponent larger than {MAX_EXPONENT}",
+                                      t.pos if t else 0, text)
+            if isinstance(b, (int, np.integer)) and isinstance(x, (int, np.integer)) and x < 0:
+                return float(b) ** int(x)
+            return _check_size(b ** x, text)
+        return pw
+
+    def postfix(self) -> object:
+        e = self.atom()
+        while self.take("["):
+            idx = self.expr()
+            self.expect("]")
+            e = self._index(e, idx)
+        return e
+
+    def _index(self, e: object, idx: object) -> object:
+        def fn(env: object) -> object:
+            import numpy as np
+
+            i = idx(env)  # type: ignore[operator]
+            if isinstance(i, float) and i.is_integer():
+                i = int(i)
+            if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+                raise IndexError(f"an index must be a whole number, got {i!r}")
+            v = np.asarray(e(env))[int(i)]  # type: ignore[operator]
+            return v.item() if isinstance(v, np.generic) else v
+        return fn
+
+    def atom(self) -> object:
+        t = self.peek()
+        if t is None:
+            raise self.error("expression ends too early")
+        if t.kind == "num":
+            self.i += 1
+            value: object = float(t.value) if any(c in t.value for c in ".eE") else int(t.value)
+            return lambda env: value
+        if t.kind == "op" and t.value == "(":
+            self.i += 1
+            e = self.expr()
+            self.expect(")")
+            return e
+        if t.kind == "name":
+            self.i += 1
+            name = t.value
+            if name in NUMERIC_FUNCTIONS and self.peek() is not None and self.take("("):
+                fn, arity, _ = NUMERIC_FUNCTIONS[name]
+                args = [self.expr()]
+                while self.take(","):
+                    args.append(self.expr())
+                self.expect(")")
+                if len(args) != arity:
+                    raise self.error(f"{name}() takes {arity} argument"
+                                     f"{'s' if arity > 1 else ''}, got {len(args)}", t)
+                text = self.text
+
+                def call(env: object) -> object:
+                    return _check_size(fn(*(a(env) for a in args)), text)  # type: ignore
+                return call
+            if name in NUMERIC_FUNCTIONS:
+                raise self.error(f"{name} is a function: write {name}(...)", t)
+            nxt = self.peek()
+            if nxt is not None and nxt.kind == "op" and nxt.value == "(":
+                raise self.error(f"unknown function {name!r}; expected one of "
+                                 + ", ".join(sorted(NUMERIC_FUNCTIONS)), t)
+            if name not in NUMERIC_CONSTANTS:
+                self.names.add(name)
+            fallback = NUMERIC_CONSTANTS.get(name)
+
+            def read(env: object) -> object:
+                try:
+                    return env[name]  # type: ignore[index]
+                except KeyError:
+                    if fallback is not None:
+                        return fallback
+                    raise ExpressionError(f"unknown name {name!r}", t.pos, self.text) from None
+            return read
+        raise self.error(f"unexpected {t.value!r}", t)
+
+
+def parse_numeric(text: str) -> NumericExpression:
+    """Parse a bank expression such as ``d_model * d_ff + d_ff`` or ``softmax(z / T)[0]``;
+    raises :class:`ExpressionError` with the position of the offending character."""
+    return _NumericParser(text).parse()

@@ -181,6 +181,16 @@ class WrongAnswer:
 
 
 @dataclass(frozen=True)
+class ExpressionMisconception:
+    """A wrong path written in the bank: the quantities it computes differently, as
+    expressions (``{total: "w1 + w2"}`` for forgetting the biases)."""
+
+    id: str
+    description: Text
+    quantities: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Template:
     """One validated question template from the bank."""
 
@@ -202,6 +212,10 @@ class Template:
     misconceptions: tuple[str, ...] | None = None
     solution: Text | None = None
     n_options: int = 4
+    # named quantities computed by expressions (after the family's, if any), in order
+    quantities: tuple[tuple[str, str], ...] = ()
+    quantity_kinds: tuple[tuple[str, str], ...] = ()  # scalar/int/vector/matrix, as loaded
+    expression_misconceptions: tuple[ExpressionMisconception, ...] = ()
     # choice questions
     choices: tuple[ChoiceSpec, ...] = ()
     shuffle: bool = True
@@ -216,7 +230,7 @@ class Template:
 
     @property
     def is_computed(self) -> bool:
-        return self.family is not None
+        return self.family is not None or bool(self.quantities)
 
 
 Value = float | tuple[float, ...] | tuple[tuple[float, ...], ...]

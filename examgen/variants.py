@@ -28,13 +28,13 @@ from examgen import formatting as F
 from examgen.bank.loader import answer_kind, parse_answer_ref
 from examgen.errors import ExamgenError
 from examgen.fairness import alike, check_part, same_value
-from examgen.families import REGISTRY, Family
+from examgen.families import Family
+from examgen.families.expressions import family_of
 from examgen.mathexpr import canonical, parse_expression
 from examgen.model import (
     CHOICE_TYPES,
     Misconception,
     Option,
-    ParamSpec,
     PartSpec,
     QuestionType,
     Template,
@@ -45,6 +45,7 @@ from examgen.model import (
     VariantPart,
 )
 from examgen.rng import derive_seed, make_rng, seed_of
+from examgen.sampling import sample_params
 from examgen.textrender import check_condition, condition_names, render_text
 
 MAX_DRAWS = 200
@@ -114,31 +115,6 @@ def variant_for_seed(template: Template, seed: int) -> Variant:
 
 # -- sampling -----------------------------------------------------------------------------------
 
-def _grid(spec: ParamSpec) -> list[Any]:
-    if spec.kind == "choice":
-        values = list(spec.options)
-    else:
-        n = math.floor((spec.hi - spec.lo) / spec.step + 1e-9) + 1
-        values = [round(spec.lo + k * spec.step, 10) for k in range(n)]
-        if spec.kind == "int":
-            values = [int(v) for v in values]
-    return [v for v in values if v not in spec.exclude]
-
-
-def sample_params(specs: tuple[ParamSpec, ...], rng: np.random.Generator) -> dict[str, Any]:
-    """One draw of every parameter, in declaration order."""
-    out: dict[str, Any] = {}
-    for spec in specs:
-        grid = _grid(spec)
-        if not spec.shape:
-            out[spec.name] = grid[int(rng.integers(len(grid)))]
-            continue
-        shape = tuple(int(out[s]) if isinstance(s, str) else s for s in spec.shape)
-        idx = rng.integers(len(grid), size=shape)
-        out[spec.name] = np.asarray(grid, dtype=object if spec.kind == "choice" else None)[idx]
-    return out
-
-
 def _pick(quantities: Mapping[str, Any], ref: str) -> Any:
     base, idx = parse_answer_ref(ref)
     value = quantities[base]
@@ -193,8 +169,7 @@ def _redraws(rng: np.random.Generator, seed: int | None):  # type: ignore[no-unt
 
 def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None,
                       log: DrawLog) -> Variant:
-    assert t.family is not None
-    family = REGISTRY[t.family]
+    family = family_of(t)
     last = ""
     for draw_rng in _redraws(rng, seed):
         log.draws += 1
@@ -238,7 +213,7 @@ def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None,
 def _value_part(t: Template, family: Family, spec: PartSpec, params: dict[str, Any],
                 q: Mapping[str, Any], rng: np.random.Generator, left_out: set[str]
                 ) -> VariantPart:
-    kind = answer_kind(family.name, spec.answer)
+    kind = answer_kind(family.outputs, spec.answer)
     correct = _pick(q, spec.answer)
     decimals = _decimals(spec, correct, kind)
     mis: list[Misconception] = []

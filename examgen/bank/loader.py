@@ -17,6 +17,7 @@ import jinja2
 import yaml
 
 from examgen.bank import schema as S
+from examgen.bank.expressions import load_expression_misconception, load_quantities
 from examgen.bank.glossary import GLOSSARY_FILE
 from examgen.bank.yamlloc import LocDict, LocList, load_located
 from examgen.errors import BankError, Problem, UsageError, did_you_mean
@@ -241,7 +242,8 @@ class _Checker:
         return ParamSpec(name, cast(Any, kind), lo=lo, hi=hi, step=step, shape=tuple(shape),
                          exclude=exclude, line=kline)
 
-    def answer_ref(self, ref: Any, line: int, family: str | None) -> str | None:
+    def answer_ref(self, ref: Any, line: int, outputs: Mapping[str, str],
+                   source: str = "the family or a quantity") -> str | None:
         if not isinstance(ref, str):
             self.err(line, f"answer must name a quantity of the family, got {_kind(ref)}")
             return None
@@ -251,10 +253,9 @@ class _Checker:
             self.err(line, f"answer '{ref}' must be a quantity name, optionally indexed "
                      "like weights[0] or W[1][0]")
             return None
-        if family in REGISTRY and base not in REGISTRY[family].outputs:
-            outs = REGISTRY[family].outputs
-            self.err(line, f"answer '{base}' is not an output of family '{family}'; expected "
-                     f"one of {', '.join(outs)}" + did_you_mean(base, outs))
+        if outputs and base not in outputs:
+            self.err(line, f"answer '{base}' is not an output of {source}; "
+                     f"expected one of {', '.join(outputs)}" + did_you_mean(base, outputs))
             return None
         return ref
 
@@ -269,10 +270,12 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:80]
 
 
-def answer_kind(family: str, ref: str) -> str:
-    """The output kind (scalar, int, vector, matrix) of an answer reference after indexing."""
+def answer_kind(family: str | Mapping[str, str], ref: str) -> str:
+    """The output kind (scalar, int, vector, matrix) of an answer reference after indexing;
+    ``family`` is a registered family's name or a mapping of outputs to kinds."""
     base, idx = parse_answer_ref(ref)
-    kind = REGISTRY[family].outputs[base]
+    outputs = REGISTRY[family].outputs if isinstance(family, str) else family
+    kind = outputs[base]
     order = ["scalar", "vector", "matrix"]
     if kind == "int":
         return "int"
@@ -330,11 +333,12 @@ def _question(c: _Checker, q: Any, line: int, topic: str) -> Template | None:
     solution = (c.text(d["solution"], d.line_of("solution"), "solution")
                 if "solution" in d else None)
     fields: dict[str, Any] = {}
-    computed = "family" in d
+    computed = "family" in d or "quantities" in d
     if computed:
         fields |= _computed(c, d, qtype, points or 0)
-    elif qtype in S.TYPE_REQUIRED and qtype in _KIND_FOR_TYPE:
-        pass  # missing family already reported
+    elif qtype in _KIND_FOR_TYPE or qtype is QuestionType.MULTI_PART:
+        c.err(d.line, f"a {qtype.value} question needs 'family' (a built-in computation, see "
+              "`examgen bank families`) or 'quantities' (expressions over its parameters)")
     if qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE) and not computed:
         fields |= _choices(c, d, qtype)
     if qtype is QuestionType.SYMBOLIC:
@@ -351,11 +355,12 @@ def _question(c: _Checker, q: Any, line: int, topic: str) -> Template | None:
 def _computed(c: _Checker, d: LocDict, qtype: QuestionType, points: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     fam = d.get("family")
-    if fam not in REGISTRY:
+    if "family" in d and fam not in REGISTRY:
         c.err(d.line_of("family"), f"unknown family {fam!r}; expected one of "
-              f"{', '.join(sorted(REGISTRY))}" + did_you_mean(str(fam), REGISTRY))
+              f"{', '.join(sorted(REGISTRY))}" + did_you_mean(str(fam), REGISTRY)
+              + "; or compute the answer with 'quantities' (see `examgen bank families`)")
         return out
-    family = REGISTRY[fam]
+    family = REGISTRY[fam] if fam is not None else None
     out["family"] = fam
     params: list[ParamSpec] = []
     if "params" in d:
@@ -365,14 +370,19 @@ def _computed(c: _Checker, d: LocDict, qtype: QuestionType, points: float) -> di
                 spec = c.sampler(str(key), value, pm.line_of(key), {p.name for p in params})
                 if spec is not None:
                     params.append(spec)
-            missing = [i for i in family.inputs if i not in pm]
+            missing = [i for i in family.inputs if i not in pm] if family else []
             if missing:
                 c.err(d.line_of("params"), f"family '{fam}' needs parameters "
                       f"{', '.join(missing)}; "
                       f"add samplers for them under params")
-    elif family.inputs:
+    elif family is not None and family.inputs:
         c.err(d.line, f"family '{fam}' needs parameters {', '.join(family.inputs)}")
     out["params"] = tuple(params)
+    outputs: dict[str, Any] = dict(family.outputs) if family else {}
+    if "quantities" in d:
+        out["quantities"], kinds = load_quantities(c, d, out["params"], family)
+        out["quantity_kinds"] = tuple(kinds.items())
+        outputs |= kinds
     constraints: list[str] = []
     if "constraints" in d:
         cl = c.seq(d["constraints"], d.line_of("constraints"), "constraints")
@@ -397,15 +407,22 @@ def _computed(c: _Checker, d: LocDict, qtype: QuestionType, points: float) -> di
             c.err(d.line_of("range"), f"range must be [low, high] with low < high, got {r!r}")
     if "misconceptions" in d:
         ml = c.seq(d["misconceptions"], d.line_of("misconceptions"), "misconceptions")
-        known = [m.id for m in family.misconceptions]
-        chosen = []
+        known = [m.id for m in family.misconceptions] if family else []
+        chosen, written = [], []
         for k, mid in enumerate(ml or []):
-            if mid in known:
+            if isinstance(mid, LocDict):  # written here: {id, description, quantities}
+                m = load_expression_misconception(c, mid, k, outputs)
+                if m is not None:
+                    written.append(m)
+                    chosen.append(m.id)
+            elif mid in known:
                 chosen.append(mid)
             else:
                 c.err(ml.line_of(k), f"family '{fam}' has no misconception {mid!r}; expected "  # type: ignore[union-attr]
-                      f"one of {', '.join(known)}" + did_you_mean(str(mid), known))
+                      f"one of {', '.join(known)}" + did_you_mean(str(mid), known)
+                      + "; or write one as {id, description, quantities}")
         out["misconceptions"] = tuple(chosen)
+        out["expression_misconceptions"] = tuple(written)
     decimals = None
     if "display" in d:
         dm = c.mapping(d["display"], d.line_of("display"), "display")
@@ -418,18 +435,24 @@ def _computed(c: _Checker, d: LocDict, qtype: QuestionType, points: float) -> di
                 c.err(dm.line_of("decimals"), f"display decimals must be 0..10, got {dec!r}")
     if "solution" not in d:
         c.err(d.line, "computed questions need a worked solution (key 'solution')")
+    if family is None and "quantities" not in d:
+        c.err(d.line, "computed questions need 'family' or 'quantities'")
+        return out
+    source = (f"family '{fam}'" if "quantities" not in d else
+              f"family '{fam}' or a quantity" if fam else "a quantity")
     if qtype is QuestionType.MULTI_PART:
-        out["parts"] = _parts(c, d, fam, decimals)
+        out["parts"] = _parts(c, d, outputs, decimals, source)
     else:
         if "choices" in d:
             c.err(d.line_of("choices"), "a computed single_choice takes its options from the "
                   "family's misconceptions; remove 'choices' or remove 'family'")
-        ref = c.answer_ref(d.get("answer"), d.line_of("answer"), fam) if "answer" in d else None
+        ref = c.answer_ref(d.get("answer"), d.line_of("answer"), outputs, source) \
+            if "answer" in d else None
         if "answer" not in d:
             c.err(d.line, "computed questions need 'answer' (the family quantity asked for)")
         tol = c.tolerance(d["tolerance"], d.line_of("tolerance")) if "tolerance" in d else None
         if ref is not None:
-            kind = answer_kind(fam, ref)
+            kind = answer_kind(outputs, ref)
             if qtype in _KIND_FOR_TYPE and kind not in _KIND_FOR_TYPE[qtype]:
                 c.err(d.line_of("answer"), f"answer '{ref}' is a {kind} but the question type "
                       f"is {qtype.value}; expected a {' or '.join(_KIND_FOR_TYPE[qtype])}")
@@ -449,7 +472,8 @@ def _computed(c: _Checker, d: LocDict, qtype: QuestionType, points: float) -> di
     return out
 
 
-def _parts(c: _Checker, d: LocDict, fam: str, decimals: int | None) -> tuple[PartSpec, ...]:
+def _parts(c: _Checker, d: LocDict, fam: Mapping[str, str], decimals: int | None,
+           source: str) -> tuple[PartSpec, ...]:
     pl = c.seq(d.get("parts"), d.line_of("parts"), "parts")
     parts: list[PartSpec] = []
     labels: set[str] = set()
@@ -462,7 +486,8 @@ def _parts(c: _Checker, d: LocDict, fam: str, decimals: int | None) -> tuple[Par
         if label in labels:
             c.err(pd.line_of("label"), f"part label '{label}' is used twice")
         labels.add(label)
-        ref = c.answer_ref(pd.get("answer"), pd.line_of("answer"), fam) if "answer" in pd else None
+        ref = c.answer_ref(pd.get("answer"), pd.line_of("answer"), fam, source) \
+            if "answer" in pd else None
         pts = c.number(pd.get("points"), pd.line_of("points"), f"part {label} points",
                        positive=True) if "points" in pd else None
         prompt = c.text(pd["prompt"], pd.line_of("prompt"), f"part {label} prompt") \

@@ -10,8 +10,8 @@ FILE_REQUIRED = ("topic", "questions")
 COMMON = frozenset({"id", "type", "tags", "difficulty", "points", "prompt", "explanation"})
 COMMON_REQUIRED = ("id", "type", "difficulty", "points", "prompt")
 
-COMPUTED = frozenset({"family", "params", "constraints", "solution", "range", "misconceptions",
-                      "display"})
+COMPUTED = frozenset({"family", "quantities", "params", "constraints", "solution", "range",
+                      "misconceptions", "display"})
 SINGLE_VALUE = frozenset({"answer", "tolerance"})
 
 TYPE_KEYS: dict[QT, frozenset[str]] = {
@@ -26,10 +26,11 @@ TYPE_KEYS: dict[QT, frozenset[str]] = {
     QT.SHORT_ANSWER: frozenset({"reference", "rubric", "wrong_answers", "wrong_concepts"}),
 }
 TYPE_REQUIRED: dict[QT, tuple[str, ...]] = {
-    QT.NUMERIC: ("family", "answer", "solution"),  # tolerance: required unless integer
-    QT.VECTOR: ("family", "answer", "solution"),
-    QT.MATRIX: ("family", "answer", "solution"),
-    QT.MULTI_PART: ("family", "parts", "solution"),
+    # computed types also need 'family' or 'quantities' (checked by the loader)
+    QT.NUMERIC: ("answer", "solution"),  # tolerance: required unless integer
+    QT.VECTOR: ("answer", "solution"),
+    QT.MATRIX: ("answer", "solution"),
+    QT.MULTI_PART: ("parts", "solution"),
     QT.SINGLE_CHOICE: (),
     QT.MULTIPLE_CHOICE: ("choices",),
     QT.SYMBOLIC: ("expression", "variables"),
@@ -49,5 +50,6 @@ RUBRIC_KEYS = frozenset({"concept", "weight", "synonyms", "order", "absent"})
 WRONG_CONCEPT_KEYS = frozenset({"concept", "synonyms", "why"})
 WRONG_KEYS = frozenset({"text", "why"})
 DISPLAY_KEYS = frozenset({"decimals"})
+EXPRESSION_MISCONCEPTION_KEYS = frozenset({"id", "description", "quantities"})
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
