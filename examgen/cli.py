@@ -50,7 +50,9 @@ def cmd_bank_list(args: argparse.Namespace) -> int:
 
 def format_variant(v: Variant, lang: str) -> str:
     """A variant as terminal text: prompt, parts with answers, options, misconceptions,
-    solution (math stays in LaTeX)."""
+    solution, with the math made readable (``τ/‖g‖``, ``[[1, 2], [3, 4]]``)."""
+    from examgen.latextext import readable
+
     lines = [f"[{v.template_id}] {v.topic} · {v.type.value} · {v.difficulty.value} · "
              f"{v.points:g}점 · seed {v.seed}", "", v.prompt.get(lang), ""]
     for p in v.parts:
@@ -69,15 +71,15 @@ def format_variant(v: Variant, lang: str) -> str:
             lines.append(f"    rubric: {concepts}")
         else:
             tol = f"  (tolerance {p.tolerance.describe(lang)})" if p.tolerance else ""
-            lines.append(f"{head}{answer}: {p.display}{tol}")
+            lines.append(f"{head}{answer}: ${p.display}${tol}")
         for m in p.misconceptions:
-            lines.append(f"    misconception {m.id}: {m.display} — {m.description.get(lang)}")
+            lines.append(f"    misconception {m.id}: ${m.display}$ — {m.description.get(lang)}")
         lines.append("")
     if v.solution is not None:
         lines += ["풀이:" if lang == "ko" else "Solution:", v.solution.get(lang), ""]
     if v.explanation is not None:
         lines += ["해설:" if lang == "ko" else "Explanation:", v.explanation.get(lang)]
-    return "\n".join(lines).rstrip() + "\n"
+    return readable("\n".join(lines)).rstrip() + "\n"
 
 
 def cmd_bank_show(args: argparse.Namespace) -> int:
@@ -154,6 +156,7 @@ def cmd_bank_stress(args: argparse.Namespace) -> int:
 
 def cmd_bank_families(args: argparse.Namespace) -> int:
     from examgen.families import REGISTRY
+    from examgen.mathexpr import NUMERIC_CONSTANTS, NUMERIC_FUNCTIONS, NUMERIC_OPERATORS
 
     for name in sorted(REGISTRY):
         f = REGISTRY[name]
@@ -163,6 +166,11 @@ def cmd_bank_families(args: argparse.Namespace) -> int:
         print(f"    outputs: {', '.join(f'{k} ({v})' for k, v in f.outputs.items())}")
         for m in f.misconceptions:
             print(f"    misconception {m.id} [changes {', '.join(m.affects)}]: {m.description.en}")
+    print("\nquantities (expressions written in a template, see docs/bank-format.md):")
+    print(f"    operators: {NUMERIC_OPERATORS}; constants: {', '.join(NUMERIC_CONSTANTS)}")
+    for name, (_, arity, what) in sorted(NUMERIC_FUNCTIONS.items()):
+        args = "x" if arity == 1 else "a, b"
+        print(f"    {name}({args}): {what}")
     return 0
 
 

@@ -382,7 +382,8 @@ def _computed(c: _Checker, d: LocDict, qtype: QuestionType, points: float) -> di
     if "quantities" in d:
         out["quantities"], kinds = load_quantities(c, d, out["params"], family)
         out["quantity_kinds"] = tuple(kinds.items())
-        outputs |= kinds
+        # a quantity that failed is already reported; take it as a scalar from here on
+        outputs |= {name: kinds.get(name, "scalar") for name, _ in out["quantities"]}
     constraints: list[str] = []
     if "constraints" in d:
         cl = c.seq(d["constraints"], d.line_of("constraints"), "constraints")
