@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from examgen import __version__
-from examgen.errors import BankError, ExamgenError
+from examgen.errors import BankError, ExamgenError, UsageError
 from examgen.model import Variant
 
 
@@ -92,6 +92,31 @@ def cmd_bank_show(args: argparse.Namespace) -> int:
         print(json.dumps(v.to_dict(), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(format_variant(v, args.lang))
+    return 0
+
+
+def cmd_bank_preview(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
+    from examgen.practice.preview import preview_pdf
+
+    bank = _bank(args)
+    template = bank.get(args.id)
+    out = args.out or Path("output") / f"preview-{args.id}-{args.seed}.pdf"
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"--out must name a .pdf file, got {out}")
+    data = preview_pdf(template, args.seed, args.lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:  # all or nothing: never a half-written PDF under the asked name
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {out} ({args.id}, seed {args.seed}, {args.lang}: question, then answer key)")
     return 0
 
 
@@ -262,6 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("ko", "en"), default="ko")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bank_show)
+
+    p = with_bank(bank_sub.add_parser("preview", help="write one variant of a question as a "
+                                      "PDF (the question, then its answer key)"))
+    p.add_argument("id")
+    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--lang", choices=("ko", "en", "both"), default="ko")
+    p.add_argument("--out", type=Path, default=None,
+                   help="PDF to write (default output/preview-ID-SEED.pdf)")
+    p.set_defaults(func=cmd_bank_preview)
 
     p = bank_sub.add_parser("families", help="list the kernel families templates can use")
     p.set_defaults(func=cmd_bank_families)

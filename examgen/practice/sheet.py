@@ -38,9 +38,14 @@ def sheet_copy(draws: Sequence[tuple[str, int, Variant]], student: str,
 def render_sheet(renderer: CopyRenderer, draws: Sequence[tuple[str, int, Variant]], student: str,
                  lang: str) -> bytes:
     """The practice sheet PDF: exam pages, then answer-key pages."""
+    copy, spec = sheet_copy(draws, student, lang)
+    return render_sheet_copy(renderer, copy, spec)
+
+
+def render_sheet_copy(renderer: CopyRenderer, copy: ExamCopy, spec: ExamSpec) -> bytes:
+    """One PDF of ``copy``: its exam pages, then its answer-key pages."""
     from pypdf import PdfWriter
 
-    copy, spec = sheet_copy(draws, student, lang)
     rendered = renderer.render(copy, spec)
     writer = PdfWriter()
     writer.append(io.BytesIO(rendered.exam))

@@ -201,3 +201,30 @@ def test_families_lists_misconceptions() -> None:
 def test_bad_arguments_are_usage_errors() -> None:
     r = run("bank", "show", "x", "--seed", "-3")
     assert r.returncode == 2 and "seed must not be negative" in r.stderr
+
+
+def test_preview_writes_a_one_question_pdf(tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "ffn.pdf"
+    r = run("bank", "preview", "transformer-ffn-param-count", "--seed", "4", "--lang", "en",
+            "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert f"wrote {out}" in r.stdout
+    pages = PdfReader(io.BytesIO(out.read_bytes())).pages
+    text = [" ".join(p.extract_text().split()) for p in pages]
+    assert len(pages) == 2  # the question, then the answer key
+    # math prints as drawn glyphs, so the text layer shows the words around it
+    assert "feed-forward" in text[0] and "Answer key" not in text[0]
+    assert "Answer key" in text[1] and "Total:" in text[1]  # the key, with the solution
+    assert [p.name for p in tmp_path.iterdir()] == ["ffn.pdf"]  # no temporary file left
+
+
+def test_preview_errors(tmp_path: Path) -> None:
+    r = run("bank", "preview", "transformer-ffn-param-cont", "--out", str(tmp_path / "x.pdf"))
+    assert r.returncode != 0 and "did you mean 'transformer-ffn-param-count'" in r.stderr.lower()
+    r = run("bank", "preview", "transformer-ffn-param-count", "--out", str(tmp_path / "x.png"))
+    assert r.returncode != 0 and "--out must name a .pdf file" in r.stderr
+    assert not list(tmp_path.iterdir())
