@@ -514,40 +514,49 @@ class _NumericParser:
             return e
         if t.kind == "name":
             self.i += 1
-            name = t.value
-            if name in NUMERIC_FUNCTIONS and self.peek() is not None and self.take("("):
-                fn, arity, _ = NUMERIC_FUNCTIONS[name]
-                args = [self.expr()]
-                while self.take(","):
-                    args.append(self.expr())
-                self.expect(")")
-                if len(args) != arity:
-                    raise self.error(f"{name}() takes {arity} argument"
-                                     f"{'s' if arity > 1 else ''}, got {len(args)}", t)
-                text = self.text
-
-                def call(env: object) -> object:
-                    return _check_size(fn(*(a(env) for a in args)), text)  # type: ignore
-                return call
-            if name in NUMERIC_FUNCTIONS:
-                raise self.error(f"{name} is a function: write {name}(...)", t)
-            nxt = self.peek()
-            if nxt is not None and nxt.kind == "op" and nxt.value == "(":
-                raise self.error(f"unknown function {name!r}; expected one of "
-                                 + ", ".join(sorted(NUMERIC_FUNCTIONS)), t)
-            if name not in NUMERIC_CONSTANTS:
-                self.names.add(name)
-            fallback = NUMERIC_CONSTANTS.get(name)
-
-            def read(env: object) -> object:
-                try:
-                    return env[name]  # type: ignore[index]
-                except KeyError:
-                    if fallback is not None:
-                        return fallback
-                    raise ExpressionError(f"unknown name {name!r}", t.pos, self.text) from None
-            return read
+            if t.value in NUMERIC_FUNCTIONS and self.take("("):
+                return self.call(t)
+            return self.name(t)
         raise self.error(f"unexpected {t.value!r}", t)
+
+    def call(self, t: _Tok) -> object:
+        """``name(args)`` of a whitelisted function; the '(' is taken."""
+        fn, arity, _ = NUMERIC_FUNCTIONS[t.value]
+        args = [self.expr()]
+        while self.take(","):
+            args.append(self.expr())
+        self.expect(")")
+        if len(args) != arity:
+            raise self.error(f"{t.value}() takes {arity} argument"
+                             f"{'s' if arity > 1 else ''}, got {len(args)}", t)
+        text = self.text
+
+        def fn_call(env: object) -> object:
+            return _check_size(fn(*(a(env) for a in args)), text)  # type: ignore
+        return fn_call
+
+    def name(self, t: _Tok) -> object:
+        """A parameter or quantity (a constant like ``pi`` when nothing has that name)."""
+        name = t.value
+        if name in NUMERIC_FUNCTIONS:
+            raise self.error(f"{name} is a function: write {name}(...)", t)
+        nxt = self.peek()
+        if nxt is not None and nxt.kind == "op" and nxt.value == "(":
+            raise self.error(f"unknown function {name!r}; expected one of "
+                             + ", ".join(sorted(NUMERIC_FUNCTIONS)), t)
+        if name not in NUMERIC_CONSTANTS:
+            self.names.add(name)
+        fallback = NUMERIC_CONSTANTS.get(name)
+        text = self.text
+
+        def read(env: object) -> object:
+            try:
+                return env[name]  # type: ignore[index]
+            except KeyError:
+                if fallback is not None:
+                    return fallback
+                raise ExpressionError(f"unknown name {name!r}", t.pos, text) from None
+        return read
 
 
 def parse_numeric(text: str) -> NumericExpression:

@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from examgen import formatting as F
 from examgen.korean import particle
 
+
 def _finalize(value: Any) -> Any:
     """``{{ x }}`` of a number prints its shortest exact form (``-2``, not ``-2.0``)."""
     if isinstance(value, (float, np.floating, np.integer)) and not isinstance(value, bool):

@@ -18,7 +18,7 @@ from examgen import formatting as F
 from examgen.bank.loader import Bank
 from examgen.errors import Problem
 from examgen.fairness import RULES, check_part
-from examgen.model import Template, Variant
+from examgen.model import Template, Variant, VariantPart
 from examgen.rng import derive_seed, make_rng
 from examgen.variants import CONSTRAINT, DrawLog, VariantError, draw_variant
 
@@ -135,37 +135,44 @@ def _finite(v: object) -> bool:
 
 
 def inspect_variant(t: Template, v: Variant, res: StressResult) -> None:
-    """Record every degenerate property of one variant."""
-    seed = f"seed {v.seed}"
+    """Record every degenerate or unfair property of one variant."""
     for p in v.parts:
-        where = f"part {p.label}: " if p.label else ""
+        at = f"seed {v.seed}: " + (f"part {p.label}: " if p.label else "")
         if p.value is not None:
-            if not _finite(p.value):
-                res.add("non-finite answer", f"{seed}: {where}{p.value}")
-                continue
-            if t.answer_range is not None:
-                lo, hi = t.answer_range
-                flat = np.ravel(np.asarray(p.value, dtype=np.float64))
-                if np.any(flat < lo) or np.any(flat > hi):
-                    res.add("answer outside range",
-                            f"{seed}: {where}{F.fmt_value(p.value, 4)} not in [{lo:g}, {hi:g}]")
-            if not all(_finite(m.value) for m in p.misconceptions):
-                res.add("non-finite misconception", f"{seed}: {where}"
-                        + ", ".join(m.id for m in p.misconceptions if not _finite(m.value)))
-                continue
-            options = [o.value for o in p.options if o.value is not None]
-            for u in check_part(p.value, [(m.id, m.value) for m in p.misconceptions], options,
-                                p.tolerance, p.decimals):
-                res.add(u.rule, f"{seed}: {where}{u.detail}")
+            _inspect_value(t, p, at, res)
         if p.options:
-            texts = [o.text.ko for o in p.options]
-            if len(set(texts)) != len(texts):
-                res.add("duplicate options", f"{seed}: {where}{texts}")
-            if t.is_computed and len(p.options) < min(t.n_options, 3):
-                res.add("too few options", f"{seed}: {where}{len(p.options)}")
-            n_ok = sum(o.correct for o in p.options)
-            if n_ok == 0 or (p.kind.value == "single_choice" and n_ok != 1):
-                res.add("wrong number of correct options", f"{seed}: {where}{n_ok}")
+            _inspect_options(t, p, at, res)
+
+
+def _inspect_value(t: Template, p: VariantPart, at: str, res: StressResult) -> None:
+    if not _finite(p.value):
+        res.add("non-finite answer", f"{at}{p.value}")
+        return
+    if t.answer_range is not None:
+        lo, hi = t.answer_range
+        flat = np.ravel(np.asarray(p.value, dtype=np.float64))
+        if np.any(flat < lo) or np.any(flat > hi):
+            res.add("answer outside range",
+                    f"{at}{F.fmt_value(p.value, 4)} not in [{lo:g}, {hi:g}]")
+    bad = [m.id for m in p.misconceptions if not _finite(m.value)]
+    if bad:
+        res.add("non-finite misconception", at + ", ".join(bad))
+        return
+    options = [o.value for o in p.options if o.value is not None]
+    for u in check_part(p.value, [(m.id, m.value) for m in p.misconceptions], options,
+                        p.tolerance, p.decimals):
+        res.add(u.rule, f"{at}{u.detail}")
+
+
+def _inspect_options(t: Template, p: VariantPart, at: str, res: StressResult) -> None:
+    texts = [o.text.ko for o in p.options]
+    if len(set(texts)) != len(texts):
+        res.add("duplicate options", f"{at}{texts}")
+    if t.is_computed and len(p.options) < min(t.n_options, 3):
+        res.add("too few options", f"{at}{len(p.options)}")
+    n_ok = sum(o.correct for o in p.options)
+    if n_ok == 0 or (p.kind.value == "single_choice" and n_ok != 1):
+        res.add("wrong number of correct options", f"{at}{n_ok}")
 
 
 def stress_template(t: Template, n: int) -> StressResult:
