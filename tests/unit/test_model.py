@@ -56,7 +56,7 @@ def test_tolerance_describe() -> None:
     (0.6000000000000001, None, "0.6"),
     (3, None, "3"),
     (-0.0001, 2, "0.00"),
-    (0.125, 2, "0.12"),     # binary 0.125 rounds half to even in formatting
+    (0.125, 2, "0.13"),     # half up, as by hand (issue 16: 0.0625 was printed 0.062)
     (1.0, 3, "1.000"),
     (float("nan"), 2, "NaN"),
 ])
