@@ -20,9 +20,8 @@ import numpy as np
 import sympy
 
 from examgen import formatting as F
-from examgen.bank.loader import answer_kind, parse_answer_ref
-from examgen.errors import ExamgenError
-from examgen.families import REGISTRY, Family
+from examgen.errors import TextRenderError, VariantError
+from examgen.families import REGISTRY, Family, answer_kind, parse_answer_ref
 from examgen.mathexpr import canonical, parse_expression
 from examgen.model import (
     CHOICE_TYPES,
@@ -43,16 +42,6 @@ from examgen.textrender import check_condition, condition_names, render_text
 
 MAX_DRAWS = 200
 OPTION_KEYS = "ABCDEFGH"
-
-
-class VariantError(ExamgenError):
-    """A template could not produce a usable variant: its samplers are too tight, or a text
-    does not render. ``detail`` says what, without the location."""
-
-    def __init__(self, detail: str, template: Template | None = None):
-        self.detail = detail
-        where = f"{template.location}: question \"{template.id}\": " if template else ""
-        super().__init__(where + detail)
 
 
 def make_variant(template: Template, rng: np.random.Generator, *,
@@ -260,10 +249,6 @@ def _with_prompt(part: VariantPart, spec: PartSpec, context: Mapping[str, Any]) 
         return part
     return VariantPart(**{**part.__dict__,
                           "prompt": _render(spec.prompt, context, f"part {spec.label} prompt")})
-
-
-class TextRenderError(VariantError):
-    """A bank text failed to render (an undefined variable, a bad filter argument)."""
 
 
 def _render(text: Text, context: Mapping[str, Any], where: str) -> Text:

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from examgen.errors import ExamgenError
+from examgen.errors import GlossaryError
 
 DEFAULT_GLOSSARY = Path(__file__).resolve().parents[2] / "question_bank" / "glossary.yaml"
 GLOSSARY_FILE = DEFAULT_GLOSSARY.name
@@ -27,10 +27,6 @@ GLOSSARY_FILE = DEFAULT_GLOSSARY.name
 _SEP_CLASS = r"[\s\-_‐‑–·]"     # what may separate the words of a spelling
 _SEPARATORS = re.compile(_SEP_CLASS + "+")
 _LATIN_WORD = re.compile(r"^[a-z0-9\[\]().'/+ _-]+$")
-
-
-class GlossaryError(ExamgenError):
-    """The glossary file cannot be used; says file, entry and what to fix."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from examgen import formatting as F
-from examgen.bank.loader import Bank
+from examgen.bank import Bank
 from examgen.errors import Problem
 from examgen.model import Template, Variant
 from examgen.rng import derive_seed, make_rng

@@ -16,11 +16,9 @@ from typing import Any, Literal
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from examgen.assemble import ExamCopy
-from examgen.model import Text
+from examgen.model import ExamCopy, ExamSpec, Text
 from examgen.render.mathsvg import typeset
 from examgen.render.richtext import inline, rich
-from examgen.spec import ExamSpec
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -17,6 +17,7 @@ import pytest
 from examgen import formatting as F
 from examgen.bank import load_bank
 from examgen.bank.selftest import check_rendering
+from examgen.manifest import variant_to_dict
 from examgen.model import QuestionType
 from examgen.rng import derive_seed, make_rng
 from examgen.variants import make_variant, variant_for_seed
@@ -26,7 +27,7 @@ COMPUTED = [t for t in BANK.templates if t.is_computed]
 
 
 def dump(v: object) -> str:
-    return json.dumps(v.to_dict(), ensure_ascii=False, sort_keys=True)  # type: ignore[attr-defined]
+    return json.dumps(variant_to_dict(v), ensure_ascii=False, sort_keys=True)
 
 
 @pytest.mark.parametrize("template", BANK.templates, ids=lambda t: t.id)
@@ -42,15 +43,16 @@ def test_variants_are_identical_in_a_fresh_process() -> None:
     code = textwrap.dedent(f"""
         import json
         from examgen.bank import load_bank
+        from examgen.manifest import variant_to_dict
         from examgen.variants import variant_for_seed
         bank = load_bank()
-        print(json.dumps([variant_for_seed(bank.get(i), 77).to_dict() for i in {ids!r}],
+        print(json.dumps([variant_to_dict(variant_for_seed(bank.get(i), 77)) for i in {ids!r}],
                          ensure_ascii=False, sort_keys=True))
     """)
     env = dict(os.environ, PYTHONHASHSEED="12345")
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
                          text=True).stdout.strip()
-    here = json.dumps([variant_for_seed(BANK.get(i), 77).to_dict() for i in ids],
+    here = json.dumps([variant_to_dict(variant_for_seed(BANK.get(i), 77)) for i in ids],
                       ensure_ascii=False, sort_keys=True)
     assert out == here
 
