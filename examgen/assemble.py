@@ -116,7 +116,7 @@ def make_copy(spec: ExamSpec, selected: Selected, copy_key: str, copy_id: str,
         drawn = []
         for template, points in chosen:
             seed = derive_seed(spec.seed, copy_key, template.id)
-            variant = make_variant(template, make_rng(seed), shuffle_choices=spec.shuffle_choices)
+            variant = make_variant(template, seed, shuffle_choices=spec.shuffle_choices)
             drawn.append((template.id, seed, _scaled(variant, points)))
         if spec.shuffle_questions:
             rng = make_rng(derive_seed(spec.seed, copy_key, "order", si))

@@ -82,11 +82,10 @@ def format_variant(v: Variant, lang: str) -> str:
 
 def cmd_bank_show(args: argparse.Namespace) -> int:
     from examgen.manifest import variant_to_dict
-    from examgen.rng import make_rng
     from examgen.variants import make_variant
 
     bank = _bank(args)
-    v = make_variant(bank.get(args.id), make_rng(args.seed))
+    v = make_variant(bank.get(args.id), args.seed)
     if args.json:
         print(json.dumps(variant_to_dict(v), ensure_ascii=False, indent=2))
     else:
