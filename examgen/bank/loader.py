@@ -23,8 +23,9 @@ from examgen.io import load_located
 from examgen.model import (
     Template,
 )
+from examgen.resources import bank_dir
 
-DEFAULT_BANK = Path(__file__).resolve().parents[2] / "question_bank"
+DEFAULT_BANK = bank_dir()
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from examgen.errors import SpecError, did_you_mean
 from examgen.io.csvfile import find_column, read_csv_text
 from examgen.io.responses import ID_NAMES, NAME_NAMES
 from examgen.model import Student
+from examgen.resources import example
 
-DEFAULT_ROSTER = Path(__file__).resolve().parents[2] / "examples" / "roster.csv"
+DEFAULT_ROSTER = example("roster.csv")
 
 
 def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:

@@ -12,8 +12,9 @@ import yaml
 from examgen.errors import SpecError, did_you_mean
 from examgen.io.yamlloc import LocDict, LocList, load_located
 from examgen.model import Difficulty, ExamSpec, Pick, QuestionType, Section, Text
+from examgen.resources import example
 
-DEFAULT_SPEC = Path(__file__).resolve().parents[2] / "examples" / "midterm.yaml"
+DEFAULT_SPEC = example("midterm.yaml")
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
                        "mode", "forms", "shuffle", "sections", "name", "grading"})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -19,8 +18,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from examgen.model import ExamCopy, ExamSpec, Text
 from examgen.render.mathsvg import typeset
 from examgen.render.richtext import inline, rich
+from examgen.resources import templates_dir
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = templates_dir()
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 LABELS: dict[str, dict[str, str]] = {

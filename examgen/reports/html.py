@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,11 +26,12 @@ from examgen.reports.stats import (
     score_matrix,
 )
 from examgen.reports.tables import LABELS
+from examgen.resources import templates_dir
 
 if TYPE_CHECKING:
     from examgen.render import PdfWriter
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = templates_dir()
 
 
 def histogram_svg(summary: Summary, width: int = 480, height: int = 180) -> str:
