@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -25,11 +25,9 @@ import numpy as np
 import sympy
 
 from examgen import formatting as F
-from examgen.bank.loader import answer_kind, parse_answer_ref
-from examgen.errors import ExamgenError
+from examgen.errors import TextRenderError, VariantError
 from examgen.fairness import alike, check_part, same_value
-from examgen.families import Family
-from examgen.families.expressions import family_of
+from examgen.families import Family, answer_kind, family_of, parse_answer_ref
 from examgen.mathexpr import canonical, parse_expression
 from examgen.model import (
     CHOICE_TYPES,
@@ -44,24 +42,12 @@ from examgen.model import (
     Variant,
     VariantPart,
 )
-from examgen.rng import derive_seed, make_rng, seed_of
+from examgen.rng import derive_seed, make_rng
 from examgen.sampling import sample_params
 from examgen.textrender import check_condition, condition_names, render_text
 
 MAX_DRAWS = 200
-SEED_BOUND = 2**62
 OPTION_KEYS = "ABCDEFGH"
-
-
-class VariantError(ExamgenError):
-    """A template could not produce a usable variant: its samplers are too tight, or a text
-    does not render. ``detail`` says what, without the location."""
-
-    def __init__(self, detail: str, template: Template | None = None):
-        self.detail = detail
-        self.log: DrawLog | None = None  # the draws made, when drawing ran out
-        where = f"{template.location}: question \"{template.id}\": " if template else ""
-        super().__init__(where + detail)
 
 
 @dataclass
@@ -79,20 +65,21 @@ class DrawLog:
         self.example.setdefault(reason, detail)
 
 
-def make_variant(template: Template, rng: np.random.Generator, *,
-                 shuffle_choices: bool = True) -> Variant:
-    """Draw one variant of ``template`` using ``rng`` (see module docstring).
+def make_variant(template: Template, seed: int, *, shuffle_choices: bool = True) -> Variant:
+    """Draw the variant of ``template`` that ``seed`` gives (see module docstring); the variant
+    records its seed, so it can be drawn again.
 
     ``shuffle_choices=False`` keeps concept choices in the bank's order (an exam spec can ask
     for that); otherwise they are shuffled when the template allows it.
     """
-    return draw_variant(template, rng, shuffle_choices=shuffle_choices)[0]
+    return draw_variant(template, seed, shuffle_choices=shuffle_choices)[0]
 
 
-def draw_variant(template: Template, rng: np.random.Generator, *,
+def draw_variant(template: Template, seed: int, *,
                  shuffle_choices: bool = True) -> tuple[Variant, DrawLog]:
-    """:func:`make_variant` and the log of its draws (``bank stress`` reports the rates)."""
-    seed = seed_of(rng)
+    """:func:`make_variant` and the log of its draws (``bank stress`` reports the rates); a
+    :class:`VariantError` raised here carries the log as ``log``."""
+    rng = make_rng(seed)
     log = DrawLog()
     try:
         if template.is_computed:
@@ -109,8 +96,9 @@ def draw_variant(template: Template, rng: np.random.Generator, *,
 
 
 def variant_for_seed(template: Template, seed: int) -> Variant:
-    """The variant of ``template`` reproduced by ``seed``."""
-    return make_variant(template, make_rng(seed))
+    """The variant of ``template`` reproduced by ``seed`` (the practice app's name for
+    :func:`make_variant` with choices shuffled)."""
+    return make_variant(template, seed)
 
 
 # -- sampling -----------------------------------------------------------------------------------
@@ -158,17 +146,16 @@ class _Reject(Exception):
 CONSTRAINT = "constraint"
 
 
-def _redraws(rng: np.random.Generator, seed: int | None):  # type: ignore[no-untyped-def]
-    """The generator of each draw: ``rng`` first, then fresh ones seeded from the variant's
-    seed (or, for a generator without one, from a number drawn from it)."""
+def _redraws(rng: np.random.Generator, seed: int) -> Iterator[np.random.Generator]:
+    """The generator of each draw: ``rng`` (from ``seed``) first, then fresh ones seeded from
+    the variant's seed."""
     yield rng
-    base = seed if seed is not None else int(rng.integers(SEED_BOUND))
     for k in range(1, MAX_DRAWS):
-        yield make_rng(derive_seed("redraw", base, k))
+        yield make_rng(derive_seed("redraw", seed, k))
 
 
-def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None,
-                      log: DrawLog) -> Variant:
+def _computed_variant(t: Template, rng: np.random.Generator, seed: int, log: DrawLog
+                      ) -> Variant:
     family = family_of(t)
     last = ""
     for draw_rng in _redraws(rng, seed):
@@ -293,10 +280,6 @@ def _with_prompt(part: VariantPart, spec: PartSpec, context: Mapping[str, Any]) 
                           "prompt": _render(spec.prompt, context, f"part {spec.label} prompt")})
 
 
-class TextRenderError(VariantError):
-    """A bank text failed to render (an undefined variable, a bad filter argument)."""
-
-
 def _render(text: Text, context: Mapping[str, Any], where: str) -> Text:
     def one(src: str) -> str:
         try:
@@ -324,7 +307,7 @@ def _symbolic_forms(expression: str, variables: tuple[str, ...]) -> tuple[str, s
 
 # -- concept questions --------------------------------------------------------------------------
 
-def _static_variant(t: Template, rng: np.random.Generator, seed: int | None,
+def _static_variant(t: Template, rng: np.random.Generator, seed: int,
                     shuffle_choices: bool = True) -> Variant:
     ctx: dict[str, Any] = {}
     prompt = _render(t.prompt, ctx, "prompt")

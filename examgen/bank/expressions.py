@@ -6,26 +6,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from examgen.bank import schema as S
-from examgen.bank.yamlloc import LocDict
-from examgen.families.base import Family, OutputKind
-from examgen.families.expressions import kind_of_value
+from examgen.bank.check import Checker
+from examgen.families import Family, OutputKind, kind_of_value
+from examgen.io import LocDict
 from examgen.mathexpr import ExpressionError, parse_numeric
-from examgen.model import ExpressionMisconception, ParamSpec, Text
+from examgen.model import ExpressionMisconception, ParamSpec
 from examgen.rng import derive_seed, make_rng
 from examgen.sampling import sample_params
 
 SAMPLE_TRIES = 20
 NAME = re.compile(r"^[A-Za-z_]\w*$")
-
-
-class Checker(Protocol):  # the loader's problem collector
-    def err(self, line: int, message: str) -> None: ...
-    def mapping(self, value: Any, line: int, what: str) -> LocDict | None: ...
-    def keys(self, d: LocDict, allowed: Any, required: Any, what: str) -> None: ...
-    def text(self, value: Any, line: int, what: str) -> Text | None: ...
 
 
 def load_quantities(c: Checker, d: LocDict, params: tuple[ParamSpec, ...],

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from examgen import formatting as F
-from examgen.bank.loader import Bank
+from examgen.bank import Bank
 from examgen.errors import Problem
 from examgen.fairness import RULES, check_part
 from examgen.model import Template, Variant, VariantPart
-from examgen.rng import derive_seed, make_rng
+from examgen.rng import derive_seed
 from examgen.variants import CONSTRAINT, DrawLog, VariantError, draw_variant
 
 CHECK_SEEDS = 3
@@ -39,7 +39,7 @@ def check_rendering(bank: Bank, seeds: int = CHECK_SEEDS,
         n = max(seeds, rate_seeds) if t.is_computed else seeds
         for k in range(n):
             try:
-                rates.add(draw_variant(t, make_rng(derive_seed("check", t.id, k)))[1])
+                rates.add(draw_variant(t, derive_seed("check", t.id, k))[1])
             except VariantError as e:
                 problems.append(Problem(t.location.file, t.location.line, t.id, e.detail))
                 break
@@ -181,7 +181,7 @@ def stress_template(t: Template, n: int) -> StressResult:
     for k in range(n):
         seed = derive_seed("stress", t.id, k)
         try:
-            v, log = draw_variant(t, make_rng(seed))
+            v, log = draw_variant(t, seed)
         except VariantError as e:
             res.add("no usable variant", f"seed {seed}: {e}")
             if e.log is not None:

@@ -9,7 +9,6 @@ import dataclasses
 from examgen.model import Template, Text
 from examgen.practice.sheet import render_sheet_copy, sheet_copy
 from examgen.render import CopyRenderer
-from examgen.rng import make_rng
 from examgen.variants import make_variant
 
 TITLE = Text("문제 미리보기", "Question preview")
@@ -18,7 +17,7 @@ TITLE = Text("문제 미리보기", "Question preview")
 def preview_pdf(template: Template, seed: int, lang: str,
                 renderer: CopyRenderer | None = None) -> bytes:
     """The PDF of ``template``'s variant ``seed`` in ``lang`` (ko, en or both)."""
-    variant = make_variant(template, make_rng(seed))
+    variant = make_variant(template, seed)
     copy, spec = sheet_copy([(template.id, seed, variant)], f"{template.id} · seed {seed}",
                             "en" if lang == "en" else "ko")
     spec = dataclasses.replace(spec, name="bank-preview", title=TITLE, language=lang)

@@ -16,7 +16,6 @@ from examgen.grading.key import parts_from_variant
 from examgen.grading.score import score
 from examgen.mathexpr import ExpressionError, parse_numeric
 from examgen.model import Outcome
-from examgen.rng import make_rng
 from examgen.variants import make_variant
 
 ENV = {"d_model": 512, "d_ff": 2048, "z": np.array([1.0, 2.0, 3.0]), "T": 2,
@@ -103,7 +102,7 @@ def test_ffn_template_is_written_in_yaml_only() -> None:
 @pytest.mark.parametrize("seed", range(6))
 def test_ffn_template_graded_right_and_wrong(seed: int) -> None:
     t = load_bank().get("transformer-ffn-param-count")
-    v = make_variant(t, make_rng(seed))
+    v = make_variant(t, seed)
     p = dict(v.params)
     expected = torch_ffn_params(int(p["d_model"]), int(p["d_ff"]))
     (part,) = v.parts
@@ -121,8 +120,8 @@ def test_ffn_template_graded_right_and_wrong(seed: int) -> None:
 def test_encoder_layer_ffn_at_512_2048() -> None:
     t = load_bank().get("transformer-ffn-param-count")
     seed = next(s for s in range(500)
-                if dict(make_variant(t, make_rng(s)).params) == {"d_model": 512, "d_ff": 2048})
-    assert make_variant(t, make_rng(seed)).parts[0].value == 2_099_712
+                if dict(make_variant(t, s).params) == {"d_model": 512, "d_ff": 2048})
+    assert make_variant(t, seed).parts[0].value == 2_099_712
 
 
 # -- load errors --------------------------------------------------------------------------------
@@ -161,14 +160,14 @@ def test_quantities_with_a_family(tmp_path: Path) -> None:
         .replace('prod: "a * b"', 'prod: "factor * 100"') \
         .replace("    answer: total\n", "    answer: total\n    tolerance: {rel: 0.01}\n")
     t = load_text(tmp_path, text).templates[0]
-    v = make_variant(t, make_rng(1))
+    v = make_variant(t, 1)
     p = dict(v.params)
     assert v.parts[0].value == pytest.approx(0.5 ** p["T"] * 100 + p["a"])
     # the template lists only its own misconception; the family's change factor, and so total
     assert [m.id for m in v.parts[0].misconceptions] == ["no_a"]
     fam_too = load_text(tmp_path, text.replace("    misconceptions:\n", "    misconceptions:\n"
                                                "      - linear\n")).templates[0]
-    v = make_variant(fam_too, make_rng(1))
+    v = make_variant(fam_too, 1)
     p = dict(v.params)
     linear = {m.id: m.value for m in v.parts[0].misconceptions}["linear"]
     assert linear == pytest.approx(0.5 * p["T"] * 100 + p["a"])
@@ -205,6 +204,6 @@ def test_the_ffn_example_of_the_docs_loads(tmp_path: Path) -> None:
     start = doc.index("```yaml\n  - id: transformer-ffn-param-count") + len("```yaml\n")
     block = doc[start:doc.index("```", start)]
     bank = load_text(tmp_path, "topic: t\nquestions:\n" + block)
-    v = make_variant(bank.templates[0], make_rng(0))
+    v = make_variant(bank.templates[0], 0)
     p = dict(v.params)
     assert v.parts[0].value == torch_ffn_params(int(p["d_model"]), int(p["d_ff"]))

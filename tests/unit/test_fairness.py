@@ -107,13 +107,13 @@ PAIR_UNFAIR = """\
 def test_an_unfair_template_has_no_variant(tmp_path: Path, source: str, rule: str) -> None:
     t = load_bank(write_bank(tmp_path, source)).templates[0]
     with pytest.raises(VariantError, match="no usable variant") as e:
-        make_variant(t, make_rng(3))
+        make_variant(t, 3)
     assert e.value.log is not None and set(e.value.log.rejected) - {"constraint"} == {rule}
 
 
 def test_an_unfair_variant_is_reported_by_stress_for_each_rule() -> None:
     t = BANK.get("transformer-sdpa-weight-choice")
-    v = make_variant(t, make_rng(5))
+    v = make_variant(t, 5)
     (part,) = v.parts
     key = float(part.value)  # type: ignore[arg-type]
     near = key + 0.001
@@ -152,8 +152,8 @@ def test_check_fails_a_template_rejected_too_often(tmp_path: Path) -> None:
 
 def test_redraws_come_from_seeds_derived_from_the_variant_seed() -> None:
     t = BANK.get("attention-weight-choice")
-    seed = next(s for s in range(200) if draw_variant(t, make_rng(s))[1].draws > 1)
-    v, log = draw_variant(t, make_rng(seed))
+    seed = next(s for s in range(200) if draw_variant(t, s)[1].draws > 1)
+    v, log = draw_variant(t, seed)
     expected = sample_params(t.params, make_rng(derive_seed("redraw", seed, log.draws - 1)))
     assert dict(v.params)["H"] == expected["H"].tolist()
     assert v.seed == seed
@@ -173,7 +173,7 @@ def typed(value: object, part) -> str:
 @pytest.mark.parametrize("template", COMPUTED, ids=lambda t: t.id)
 def test_every_misconception_grades_as_itself(template) -> None:
     for k in range(20):
-        v = make_variant(template, make_rng(derive_seed("fair", template.id, k)))
+        v = make_variant(template, derive_seed("fair", template.id, k))
         for part, key in zip(v.parts, parts_from_variant(v), strict=True):
             if part.kind is QuestionType.SINGLE_CHOICE:
                 continue

@@ -9,7 +9,6 @@ import pytest
 from examgen import formatting as F
 from examgen.bank import load_bank
 from examgen.korean import final_consonant, particle
-from examgen.rng import make_rng
 from examgen.textrender import render_text
 from examgen.variants import make_variant
 
@@ -63,6 +62,6 @@ def test_unknown_particle_says_what_is_allowed() -> None:
 def test_the_bidirectional_solution_reads_its_number() -> None:
     t = load_bank().get("rnn-architectures-bidir-param-count")
     for seed in range(40):
-        v = make_variant(t, make_rng(seed))
+        v = make_variant(t, seed)
         per = str(dict(v.params) and v.solution.ko.split("두 배를 하지 않은 $")[1].split("$")[0])
         assert f"${per}${particle(per, '은')} 한 방향만" in v.solution.ko
