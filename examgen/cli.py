@@ -198,7 +198,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from examgen.grading.run import grade_files
 
     run = grade_files(args.responses, manifest=args.manifest, key=args.key, out=args.out,
-                      id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf)
+                      id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf,
+                      sheet=args.sheet)
     b = run.batch
     review = sum(a.needs_review for s in b.students for a in s.answers)
     errors = sum(a.outcome.value == "format_error" for s in b.students for a in s.answers)
@@ -206,8 +207,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
             if b.students else 0.0)
     for notice in b.notices:
         print(f"note: {notice}")
+    flagged = sum(bool(s.flags) for s in b.students)
     print(f"graded {len(b.students)} submission(s) ({len(b.rejected)} rejected row(s), "
-          f"{errors} unreadable answer(s), {review} answer(s) to review); mean {mean:.1f}%")
+          f"{len(b.absent)} absent, {flagged} flagged, {errors} unreadable answer(s), "
+          f"{review} answer(s) to review); mean {mean:.1f}%")
     print(f"report: {run.out_dir / 'report.html'}" + ("" if args.no_pdf else
           f" and {run.out_dir / 'report.pdf'}") + f"; grades: {run.out_dir / 'grades.csv'}")
     if b.groups:
@@ -294,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overrides", type=Path, default=None,
                    help="overrides.csv (student_id,question_id,points,comment): manual grades")
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    p.add_argument("--sheet", default=None, help="the sheet of an .xlsx responses workbook "
+                   "(default: its first sheet)")
     p.set_defaults(func=cmd_grade)
 
     p = with_bank(sub.add_parser("practice", help="start the student practice web app "

@@ -110,7 +110,8 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 # What generate writes in an output folder; a full run replaces these and nothing else.
-MANAGED = ("exams", "keys", "manifest.json", "answers_template.csv", "combined-exams.pdf")
+MANAGED = ("exams", "keys", "manifest.json", "answers_template.csv", "combined-exams.pdf",
+           "answer_key.csv", "forms.csv")
 STAGING_PREFIX = ".examgen-tmp-"
 
 
@@ -166,10 +167,29 @@ def manifest_difference(existing: dict[str, Any], expected: dict[str, Any]) -> s
     return None if existing == expected else "manifest layout"
 
 
-def answers_template(columns: Sequence[str]) -> str:
+def answers_template(columns: Sequence[str], forms: bool = False) -> str:
+    """The header a submission needs; in forms mode each row names its form."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(["student_id", *columns])
+    csv.writer(buf, lineterminator="\n").writerow(["student_id", *(["form"] if forms else []),
+                                                   *columns])
     return buf.getvalue()
+
+
+def key_tables(data: dict[str, Any], where: Path) -> dict[str, str]:
+    """answer_key.csv, and forms.csv in forms mode, of a manifest (file name -> CSV text)."""
+    from examgen.grading.key import key_from_manifest_data
+    from examgen.grading.keytable import answer_key_rows, forms_rows
+
+    key = key_from_manifest_data(data, where)
+    out = {"answer_key.csv": answer_key_rows(key)}
+    if key.forms:
+        out["forms.csv"] = forms_rows(key)
+    texts = {}
+    for name, rows in out.items():
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        texts[name] = buf.getvalue()
+    return texts
 
 
 def combine_pdfs(paths: Sequence[Path], target: Path, *, duplex: bool = True) -> None:
@@ -262,9 +282,13 @@ def _write_output(asm: Assembly, bank_hash: str, out: Path, render: Render,
                                  "key": f"keys/{c.copy_id}.pdf",
                                  "exam_pages": pages[c.copy_id][0],
                                  "key_pages": pages[c.copy_id][1]} for c in asm.copies}
+            data = manifest(asm, files, bank_hash)
             _write_text(staged / "manifest.json", json.dumps(
-                manifest(asm, files, bank_hash), ensure_ascii=False, indent=1) + "\n")
-            _write_text(staged / "answers_template.csv", answers_template(asm.columns))
+                data, ensure_ascii=False, indent=1) + "\n")
+            _write_text(staged / "answers_template.csv",
+                        answers_template(asm.columns, asm.spec.mode == "forms"))
+            for name, text in key_tables(data, out / "manifest.json").items():
+                _write_text(staged / name, text)
             if combined:
                 combine_pdfs([staged / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
                              staged / "combined-exams.pdf")

@@ -352,6 +352,16 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class ChosenOption:
+    """An option a student picked, as every copy shows it (letters are shuffled per copy)."""
+
+    text: str                   # the option's text (Korean first)
+    correct: bool
+    misconception: str | None = None
+    description: str = ""       # what the misconception is
+
+
+@dataclass(frozen=True)
 class AnswerGrade:
     """One graded answer (one submission column of one student)."""
 
@@ -367,6 +377,8 @@ class AnswerGrade:
     misconception: str | None = None   # id of the misconception the answer matches
     normalized: str = ""        # canonical form of the answer, for grouping equal answers
     group: str = ""             # answer group of a short answer (review.html, overrides)
+    chosen: tuple[ChosenOption, ...] = ()   # choice questions: the options picked
+    variant: str = ""           # computed questions: the variant's parameters (JSON)
 
 
 @dataclass(frozen=True)
@@ -376,10 +388,18 @@ class StudentGrade:
     rows: tuple[int, ...]       # input rows (1-based, header is row 1) this grade came from
     answers: tuple[AnswerGrade, ...]
     flags: tuple[str, ...] = ()  # e.g. "duplicate submission (rows 4 and 9)"
+    form: str = ""               # forms mode: the form graded against
+    floor: float | None = None   # the lowest total (negative marking cannot go below it)
+
+    @property
+    def raw_total(self) -> float:
+        """The sum of the answers' points, before the floor."""
+        return sum(a.points for a in self.answers)
 
     @property
     def total(self) -> float:
-        return sum(a.points for a in self.answers)
+        raw = self.raw_total
+        return raw if self.floor is None else max(self.floor, raw)
 
     @property
     def max_total(self) -> float:
@@ -438,3 +458,4 @@ class GradeBatch:
     groups: tuple[AnswerGroup, ...] = ()             # short answers, similar ones together
     suspicions: tuple[Suspicion, ...] = ()           # possible collusion
     calibrated: tuple[tuple[str, int], ...] = ()     # (question, graded answers) few-shot fits
+    absent: tuple[tuple[str, str], ...] = ()         # roster students with no submission

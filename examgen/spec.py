@@ -22,7 +22,7 @@ DEFAULT_ROSTER = SAMPLES / "roster.csv"
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
                        "mode", "forms", "shuffle", "sections", "name", "grading"})
-GRADING_KEYS = frozenset({"negative", "partial_credit"})
+GRADING_KEYS = frozenset({"negative", "partial_credit", "floor"})
 SECTION_KEYS = frozenset({"title", "questions"})
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
@@ -79,6 +79,7 @@ class ExamSpec:
     sha256: str
     negative: float = 0.0        # share of a choice question's points taken off when wrong
     partial_credit: bool = True  # element-wise / per-option partial credit
+    floor: float | None = 0.0    # the lowest total a student can get; None: no floor
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
         else:
             c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
                   "choices: ...}")
-    negative, partial = 0.0, True
+    negative, partial, floor = 0.0, True, 0.0
     if "grading" in doc:
         gd = doc["grading"]
         if isinstance(gd, LocDict):
@@ -194,6 +195,12 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                 c.err(gd.line_of("partial_credit"), "grading partial_credit must be true or false")
             else:
                 partial = pc
+            fl = gd.get("floor", 0.0)
+            if fl is not None and (isinstance(fl, bool) or not isinstance(fl, (int, float))):
+                c.err(gd.line_of("floor"), "grading floor must be a number (the lowest total, "
+                      f"0 by default) or null (totals may go below zero), got {fl!r}")
+            else:
+                floor = None if fl is None else float(fl)
         else:
             c.err(doc.line_of("grading"), "grading must be a mapping: {negative: 0.25, "
                   "partial_credit: true}")
@@ -210,7 +217,7 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                     seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
                     shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
                     sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
-                    negative=negative, partial_credit=partial)
+                    negative=negative, partial_credit=partial, floor=floor)
 
 
 def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Literal
 
 from examgen.errors import ExamgenError, did_you_mean
+from examgen.io.forms import FORM_NAMES, parse_form
+from examgen.io.headers import header_number, map_headers, mapping_notice
+from examgen.io.xlsx import is_xlsx, read_xlsx_rows
 from examgen.model import RejectedRow
 
 ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")
@@ -43,6 +46,7 @@ class Entry:
     flags: tuple[str, ...] = ()
     graded: tuple[tuple[str, float, int], ...] = ()   # (column, points, row) given by the
                                                       # instructor in a graded column
+    form: str = ""    # forms mode: the form the row names ("": the one the roster assigned)
 
 
 @dataclass(frozen=True)
@@ -103,18 +107,32 @@ def find_column(header: Sequence[str], names: Sequence[str]) -> int | None:
 
 def read_responses(path: Path | str, *, columns: Sequence[str],
                    students: Collection[str] | None = None,
-                   id_column: str | None = None) -> Submissions:
-    """Read a responses file. ``columns`` are the question columns (wide) or question ids
-    (long) that can be graded; ``students`` the known ids (None: any id is accepted)."""
+                   id_column: str | None = None, sheet: str | None = None,
+                   forms: Sequence[str] = ()) -> Submissions:
+    """Read a responses file (CSV text, or an .xlsx workbook: its first sheet or ``sheet``).
+    ``columns`` are the question columns (wide) or question ids (long) that can be graded;
+    ``students`` the known ids (None: any id is accepted); ``forms`` the form codes of a
+    forms-mode exam, whose rows may name their form in a ``form`` column (a row that does is
+    graded against that form, even when its id is not on the roster)."""
     p = Path(path)
     source = str(p)
     try:
         raw = p.read_bytes()
     except OSError as e:
         raise SubmissionError(f"cannot read responses file {p}: {e.strerror or e}") from None
-    text, encoding = decode(raw, source)
-    delimiter = sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if is_xlsx(p, raw[:4]):
+        sheet_name, rows = read_xlsx_rows(p, sheet)
+        encoding, delimiter = "xlsx", ""
+        read_as = f"read {source} as an Excel workbook, sheet {sheet_name!r}"
+    else:
+        if sheet is not None:
+            raise SubmissionError(f"{source}: --sheet {sheet!r} applies to .xlsx workbooks; "
+                                  "this file is text (CSV)")
+        text, encoding = decode(raw, source)
+        delimiter = sniff_delimiter(text)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        read_as = (f"read {source} as {encoding}, delimiter "
+                   f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}[delimiter]}")
     numbered = [(k, r) for k, r in enumerate(rows, start=1)]
     while numbered and not any(c.strip() for c in numbered[0][1]):
         numbered.pop(0)
@@ -141,8 +159,7 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
     known = {_key(c): c for c in columns}
     _check_unique(header, header_row, known, source)
     body = numbered[1:]
-    notices: list[str] = [f"read {source} as {encoding}, delimiter "
-                          f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}[delimiter]}"]
+    notices: list[str] = [read_as]
     if id_column is None and _key(header[i_id]) != "student_id":
         notices.append(f"took column {header[i_id]!r} as the student id (--id-column to "
                        "choose another)")
@@ -150,7 +167,8 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
         entries, rejected = _long(body, header, i_id, i_q, i_a, known, students, notices)
         layout: Literal["wide", "long"] = "long"
     else:
-        entries, rejected = _wide(body, header, header_row, i_id, known, students, notices)
+        entries, rejected = _wide(body, header, header_row, i_id, known, students, notices,
+                                  source, forms)
         layout = "wide"
     refused = [r for r in rejected if r.row != header_row]
     if not entries and refused:
@@ -190,22 +208,25 @@ def _check_unique(header: Sequence[str], header_row: int, known: dict[str, str],
 
 def _targets(header: Sequence[str], known: dict[str, str]) -> dict[int, tuple[str, str]]:
     """What each header cell that is read holds, by index: ("answer", column) for a question
-    column, ("graded", column) for the instructor's points for it."""
+    column (by its name or its number: :func:`~examgen.grading.headers.map_headers`),
+    ("graded", column) for the instructor's points for it."""
     out: dict[int, tuple[str, str]] = {}
+    answers = map_headers(header, list(known.values()))
     for i, h in enumerate(header):
-        k = _key(h)
-        graded = _graded_of(k, known)
-        if k in known:
-            out[i] = ("answer", known[k])
-        elif graded is not None:
+        graded = _graded_of(_key(h), known)
+        if graded is not None:
             out[i] = ("graded", graded)
+        elif i in answers:
+            out[i] = ("answer", answers[i])
     return out
 
 
 def _graded_of(key: str, known: dict[str, str]) -> str | None:
     """The question a graded column (``Q7_graded``, ``Q7 채점``) gives points for."""
     m = re.fullmatch(r"(.+?)[\s_\-]*(?:graded|채점)", key)
-    return known.get(m.group(1)) if m else None
+    if m is None:
+        return None
+    return known.get(m.group(1)) or map_headers([m.group(1)], list(known.values())).get(0)
 
 
 def _raw(row: Sequence[str]) -> str:
@@ -233,27 +254,40 @@ def _row_student(rownum: int, row: Sequence[str], header: Sequence[str], i_id: i
 
 def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int, i_id: int,
           known: dict[str, str], students: Collection[str] | None,
-          notices: list[str]) -> tuple[list[Entry], list[RejectedRow]]:
+          notices: list[str], source: str, forms: Sequence[str] = ()
+          ) -> tuple[list[Entry], list[RejectedRow]]:
     rejected: list[RejectedRow] = []
     i_name = find_column(header, NAME_NAMES)
+    i_form = find_column(header, FORM_NAMES) if forms else None
+    if forms and i_form is None:
+        notices.append("no form column: each student is graded against the form the manifest "
+                       "assigned them (forms.csv)")
     q_cols: list[tuple[int, str]] = []
     ignored: list[str] = []
     g_cols: list[tuple[int, str]] = []
     targets = _targets(header, known)
     for i, h in enumerate(header):
-        if i in (i_id, i_name):
+        if i in (i_id, i_name, i_form):
             continue
         kind, column = targets.get(i, ("", ""))
         if kind == "answer":
             q_cols.append((i, column))
         elif kind == "graded":
             g_cols.append((i, column))
-        elif re.fullmatch(r"(?i)q\s*\d+[a-z]?", h.strip()):
+        elif header_number(h) is not None:
             rejected.append(RejectedRow(header_row, "", f"unknown question column {h!r}: not in "
                                         "the exam; its answers are not graded"
                                         + did_you_mean(h.strip(), known.values()), h))
         elif h:
             ignored.append(h)
+    if known and not q_cols:
+        raise SubmissionError(
+            f"{source}: row {header_row}: no question column: expected "
+            f"{', '.join(known.values())} (or their numbers: 1, 1번, 문항 1, Question 1, "
+            f"8(a), ...); the file's columns are {', '.join(repr(h) for h in header)}")
+    mapped = mapping_notice(header, {i: c for i, c in q_cols})
+    if mapped:
+        notices.append(mapped)
     if ignored:
         notices.append(f"ignored columns that are not questions: {', '.join(ignored)}")
     missing = [c for c in known.values() if c not in {c for _, c in q_cols}]
@@ -267,7 +301,11 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
         if not any(c.strip() for c in row):
             empty += 1
             continue
-        sid, problem = _row_student(rownum, row, header, i_id, students)
+        sid, problem = _row_student(rownum, row, header, i_id,
+                                    students if i_form is None else None)
+        form, flags = "", ()
+        if problem is None and i_form is not None:
+            form, flags, problem = _row_form(rownum, row, sid, row[i_form], forms, students)
         if problem is not None:
             rejected.append(problem)
             continue
@@ -275,7 +313,7 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
         name = row[i_name].strip() if i_name is not None else ""
         graded = tuple(g for i, col in g_cols
                        if (g := _graded(row[i], col, rownum, notices)) is not None)
-        entries.append(Entry(sid, name, (rownum,), answers, (), graded))
+        entries.append(Entry(sid, name, (rownum,), answers, flags, graded, form))
         first_row.setdefault(sid, rownum)
     if empty:
         notices.append(f"skipped {empty} empty row(s)")
@@ -289,10 +327,25 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
         if len(rows) > 1:
             others = ", ".join(str(r) for r in rows)
             e = Entry(e.student_id, e.name, e.rows, e.answers,
-                      (f"duplicate submission: student {e.student_id} appears in rows {others}; "
-                       "all are graded, decide which counts",), e.graded)
+                      (*e.flags, f"duplicate submission: student {e.student_id} appears in rows "
+                       f"{others}; all are graded, decide which counts"), e.graded, e.form)
         out.append(e)
     return out, rejected
+
+
+def _row_form(rownum: int, row: Sequence[str], sid: str, cell: str, forms: Sequence[str],
+              students: Collection[str] | None
+              ) -> tuple[str, tuple[str, ...], RejectedRow | None]:
+    """A forms-mode row's form, its flags, or why it cannot be graded: a form that is not one
+    of the exam's; no form and an id the roster does not know (no form to grade against)."""
+    on_roster = students is None or sid in students
+    code, why = parse_form(cell, forms)
+    if code is None and (cell.strip() or not on_roster):
+        reason = why if cell.strip() else (f"student id {sid!r} is not on the roster and the "
+                                           "row names no form to grade it against")
+        return "", (), RejectedRow(rownum, sid, reason, _raw(row))
+    flags = () if on_roster else (f"not on the roster: graded against form {code}",)
+    return code or "", flags, None
 
 
 def _graded(cell: str, column: str, rownum: int, notices: list[str]
@@ -326,6 +379,8 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
             continue
         raw = _raw(row)
         qid = row[i_q].strip()
+        if _key(qid) not in known and (col := map_headers([qid], list(known.values())).get(0)):
+            qid = col
         if _key(qid) not in known:
             rejected.append(RejectedRow(rownum, sid, f"unknown question {qid!r}"
                                         + did_you_mean(qid, known.values()), raw))

@@ -24,9 +24,18 @@ from examgen.grading.groups import (
     near_identical,
 )
 from examgen.grading.key import AnswerKey, PartKey
+from examgen.grading.roster import check_roster
 from examgen.grading.score import Scored, blank, score
 from examgen.grading.text import FEW_SHOT_MIN, ShortAnswerScorer, TextScore
-from examgen.model import AnswerGrade, AnswerGroup, GradeBatch, Outcome, StudentGrade, Suspicion
+from examgen.model import (
+    AnswerGrade,
+    AnswerGroup,
+    ChosenOption,
+    GradeBatch,
+    Outcome,
+    StudentGrade,
+    Suspicion,
+)
 from examgen.submissions import Entry, Submissions, decode, sniff_delimiter
 
 FULL, ZERO = 0.8, 0.2   # short-answer score at or above FULL earns all points, at or below ZERO none
@@ -58,7 +67,8 @@ def grade_batch(key: AnswerKey, subs: Submissions,
     # outside the question's range is reported and left out, the answer is still scored
     inline, notices = [], list(subs.notices)
     for e in subs.entries:
-        most = {p.column: p.points for p in key.parts_for(e.student_id)} if e.graded else {}
+        most = ({p.column: p.points for p in key.parts_for(e.student_id, e.form)}
+                if e.graded else {})
         for col, pts, row in e.graded:
             if _allowed(pts, most.get(col, 0.0)):
                 inline.append(Override(e.student_id, col, pts, "graded column", row,
@@ -69,7 +79,8 @@ def grade_batch(key: AnswerKey, subs: Submissions,
     overrides = [*inline, *overrides]
     for e_index, entry in enumerate(subs.entries):
         given = dict(entry.answers)
-        parts = [(p, given.get(p.column, "")) for p in key.parts_for(entry.student_id)]
+        parts = [(p, given.get(p.column, "")) for p in key.parts_for(entry.student_id,
+                                                                       entry.form)]
         pending.append((entry, parts))
         for p_index, (part, text) in enumerate(parts):
             if part.kind == "short_answer":
@@ -90,17 +101,21 @@ def grade_batch(key: AnswerKey, subs: Submissions,
             at = (it.entry, it.part_index)
             answers[it.entry][it.part_index] = _answer_grade(
                 it.student_id, it.part, it.text, result.scores[at], result.group_of.get(at, ""))
+    found = check_roster([(e.student_id, e.name, e.rows, [t for _, t in parts])
+                          for e, parts in pending], key.names, blank)
     students = []
-    for (entry, _), graded_parts in zip(pending, answers, strict=True):
+    for (entry, _), graded_parts, more in zip(pending, answers, found.flags, strict=True):
         name = key.names.get(entry.student_id) or entry.name   # the roster's name wins
         students.append(StudentGrade(entry.student_id, name, entry.rows,
                                      cast(tuple[AnswerGrade, ...], tuple(graded_parts)),
-                                     entry.flags))   # every short answer's place is filled
+                                     (*entry.flags, *more),   # every short answer's place is
+                                     key.form_of(entry.student_id, entry.form),   # filled
+                                     key.floor))
     batch = GradeBatch(key.title, subs.source, key.columns,
                        tuple(p.points for p in _column_parts(key)), tuple(students),
                        subs.rejected, tuple(notices), result.groups, result.suspicions,
                        tuple(sorted((q, len(g)) for q, g in graded.items()
-                                    if len(g) >= FEW_SHOT_MIN)))
+                                    if len(g) >= FEW_SHOT_MIN)), found.absent)
     return apply_overrides(batch, overrides) if overrides else batch
 
 
@@ -128,7 +143,23 @@ def _answer_grade(student_id: str, part: PartKey, text: str, s: Scored, group: s
                   ) -> AnswerGrade:
     return AnswerGrade(student_id, part.column, part.question_id, text, s.points, part.points,
                        s.outcome, s.feedback, s.needs_review, s.misconception, s.normalized,
-                       group)
+                       group, _chosen(part, s), part.variant)
+
+
+def _chosen(part: PartKey, s: Scored) -> tuple[ChosenOption, ...]:
+    """The options a choice answer picked, by their text and misconception (for the report's
+    distractor analysis, which must not count letters: they are shuffled per copy)."""
+    if part.kind not in ("single_choice", "multiple_choice") or not s.normalized:
+        return ()
+    texts = dict(zip(part.options, part.option_texts, strict=False))
+    mis = dict(part.option_misconceptions)
+    about = {m.id: m.description.get("ko") for m in part.misconceptions}
+    out = []
+    for key in s.normalized.split(";"):
+        mid = mis.get(key)
+        out.append(ChosenOption((texts.get(key) or (key,))[0], key in part.correct, mid,
+                                about.get(mid, "") if mid else ""))
+    return tuple(out)
 
 
 def grade_one(part: PartKey, text: str) -> Scored:

@@ -54,6 +54,7 @@ class PartKey:
     decimals: int | None = None
     allowance: float = 0.0           # accepted beyond the tolerance: see rounding_allowance()
     options: tuple[str, ...] = ()
+    option_texts: tuple[tuple[str, ...], ...] = ()   # per option, its text in each language
     correct: frozenset[str] = frozenset()
     option_misconceptions: tuple[tuple[str, str], ...] = ()
     expression: str | None = None
@@ -66,6 +67,9 @@ class PartKey:
     misconceptions: tuple[Misconception, ...] = ()
     partial_credit: bool = True      # vectors element-wise, multiple choice per option
     negative: float = 0.0            # share of the points taken off for a wrong choice
+    display: str = ""                # the answer as the key prints it
+    solution: tuple[str, ...] = ()   # the worked solution, in each language
+    variant: str = ""                # the variant's parameters (JSON; "" for a fixed question)
 
 
 @dataclass(frozen=True)
@@ -77,15 +81,27 @@ class AnswerKey:
     per_copy: dict[str, tuple[PartKey, ...]] = field(default_factory=dict)
     copy_of: dict[str, str] = field(default_factory=dict)          # student -> copy
     names: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)            # forms mode: form -> copy
+    floor: float | None = 0.0        # the lowest total; None: negative marking may go below 0
 
     @property
     def students(self) -> frozenset[str] | None:
         return frozenset(self.copy_of) if self.shared is None else None
 
-    def parts_for(self, student_id: str) -> tuple[PartKey, ...]:
+    def parts_for(self, student_id: str, form: str = "") -> tuple[PartKey, ...]:
+        """The parts a student answers: of the ``form`` their row names, else of their copy."""
         if self.shared is not None:
             return self.shared
+        if form:
+            return self.per_copy[self.forms[form]]
         return self.per_copy[self.copy_of[student_id]]
+
+    def form_of(self, student_id: str, form: str = "") -> str:
+        """The form a student is graded against ("" outside forms mode)."""
+        if form or not self.forms:
+            return form
+        copy = self.copy_of.get(student_id, "")
+        return next((f for f, c in self.forms.items() if c == copy), "")
 
 
 def _value(v: Any) -> Value:
@@ -108,6 +124,11 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
         raise KeyError_(f"cannot read manifest {p}: {e.strerror or e}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise KeyError_(f"{p}: not a manifest written by examgen generate ({e})") from None
+    return key_from_manifest_data(data, p)
+
+
+def key_from_manifest_data(data: Any, p: Path) -> AnswerKey:
+    """The key of a manifest already read (``p``: where it is, for messages)."""
     try:
         settings = data.get("grading", {})
         negative = float(settings.get("negative", 0.0))
@@ -124,6 +145,9 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
             per_copy[copy["copy_id"]] = tuple(parts)
         copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
         names = {s["student_id"]: s.get("name", "") for s in data["students"]}
+        forms = {c["form"]: c["copy_id"] for c in data["copies"] if c.get("form")}
+        floor = settings.get("floor", 0.0)
+        floor = None if floor is None else float(floor)
         title = data["spec"]["title"]["ko"]
         columns = tuple(data["columns"])
     except (KeyError, TypeError, ValueError) as e:
@@ -134,7 +158,7 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
         raise KeyError_(f"{p}: the copies of {len(lost)} student(s) are missing (first: "
                         f"{lost[0]}, copy {copy_of[lost[0]]!r}); regenerate it with examgen "
                         "generate")
-    return AnswerKey(title, str(p), columns, None, per_copy, copy_of, names)
+    return AnswerKey(title, str(p), columns, None, per_copy, copy_of, names, forms, floor)
 
 
 def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
@@ -194,6 +218,7 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
         decimals=part.get("decimals"),
         allowance=rounding_allowance(part, variant.get("solution")),
         options=tuple(o["key"] for o in opts),
+        option_texts=tuple(_text_variants(o.get("text") or "") for o in opts),
         correct=frozenset(o["key"] for o in opts if o["correct"]),
         option_misconceptions=tuple((o["key"], o["misconception"]) for o in opts
                                     if o.get("misconception")),
@@ -204,7 +229,10 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
                                           Text(**w["why"]) if w.get("why") else None)
                              for w in part.get("wrong_concepts", [])),
         prompt=" ".join(_text_variants(prompt)) if part["kind"] == "short_answer" else "",
-        misconceptions=mis)
+        misconceptions=mis, display=str(part.get("display") or ""),
+        solution=_text_variants(variant.get("solution") or ""),
+        variant=json.dumps(variant["params"], sort_keys=True, ensure_ascii=False)
+        if variant.get("params") else "")
 
 
 _TOLERANCE_FORMS = ("0.01 or ±0.01 (absolute), 1% (relative), 3sf (significant figures), "
@@ -337,7 +365,7 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
         got = P.parse_number(answer)
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
-        return replace(base, value=got.value, tolerance=tol or Tolerance("rel", 0.01),
+        return replace(base, value=got.value, tolerance=tol or printed_tolerance(got),
                        decimals=got.decimals)
     if kind in ("vector", "matrix"):
         got = P.parse_vector(answer) if kind == "vector" else P.parse_matrix(answer)
@@ -372,6 +400,18 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
                               tuple(x.strip() for x in c[1:].split("|") if x.strip()))
                  for c in items if c.startswith("!") and c[1:].strip())
     return replace(base, references=(answer,), rubric=rubric, wrong_concepts=cues)
+
+
+def printed_tolerance(number: Any) -> Tolerance:
+    """A KEY.csv number's tolerance when none is given: exact for a whole number (``263168``);
+    a decimal accepts what rounds to it at its printed decimals (``0.532``: 0.5315 to 0.5325);
+    a number in scientific notation, what rounds to it at its significant figures. See
+    docs/grading-numbers.md."""
+    if number.decimals:
+        return Tolerance("decimals", float(number.decimals))
+    if number.decimals == 0:
+        return Tolerance("abs", 0.0)
+    return Tolerance("sigfigs", float(number.sigfigs or 1))
 
 
 def _share(text: str) -> float:

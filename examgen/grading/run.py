@@ -45,11 +45,13 @@ def load_key(manifest: Path | None, key: Path | None) -> AnswerKey:
 
 def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | None = None,
                 out: Path | None = None, id_column: str | None = None,
-                overrides: Path | None = None, pdf: bool = True) -> GradeRun:
+                overrides: Path | None = None, pdf: bool = True,
+                sheet: str | None = None) -> GradeRun:
     with collector_paused():
         answer_key = load_key(manifest, key)
         subs = read_responses(responses, columns=answer_key.columns,
-                              students=answer_key.students, id_column=id_column)
+                              students=answer_key.students, id_column=id_column,
+                              sheet=sheet, forms=tuple(answer_key.forms))
         ov = read_overrides(overrides) if overrides is not None else []
         # a large class's PDF process starts now: it loads WeasyPrint and the font meanwhile
         with typesetter(fork=pdf and len(subs.entries) >= PDF_FORK_MIN) as typeset:
@@ -183,6 +185,7 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True,
         ("grades.csv", _csv(grades_rows(batch)).encode("utf-8")),
         ("details.csv", details_csv(batch).encode("utf-8")),
         ("rejected.csv", _csv(rejected_rows(batch)).encode("utf-8")),
+        ("absent.csv", _csv([["student_id", "name"], *map(list, batch.absent)]).encode("utf-8")),
         ("report.html", html.encode("utf-8")),
     ]
     if batch.groups:

@@ -19,6 +19,7 @@ import numpy as np
 from examgen import formatting as F
 from examgen.grading import parse as P
 from examgen.grading.key import PartKey
+from examgen.grading.options import match_option_text
 from examgen.model import Outcome, Tolerance
 
 PRECISION_CREDIT = 0.5   # share of the points for a right value written with too few digits
@@ -272,12 +273,18 @@ def _score_array(part: PartKey, text: str) -> Scored:
 def _score_choice(part: PartKey, text: str) -> Scored:
     multiple = part.kind == "multiple_choice"
     got = _choices(text, len(part.options), multiple)
+    if isinstance(got, P.FormatError) and part.option_texts:
+        by_text = match_option_text(text, tuple(zip(part.options, part.option_texts,
+                                                    strict=True)), multiple)
+        if by_text is not None:
+            got = P.Choices(by_text, (f"read the option text as {', '.join(sorted(by_text))}",))
     if isinstance(got, P.FormatError):
         return format_error(got, text)
     chosen = got.keys
     norm = ";".join(sorted(chosen))
     if chosen == part.correct:
-        return Scored(part.points, Outcome.CORRECT, "correct", normalized=norm)
+        return Scored(part.points, Outcome.CORRECT, "; ".join(("correct", *got.notes)),
+                      normalized=norm)
     mis = dict(part.option_misconceptions)
     if not multiple:
         (key,) = tuple(chosen)
