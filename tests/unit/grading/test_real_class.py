@@ -249,3 +249,36 @@ def test_xlsx_responses_are_read_directly(per_student: Path, tmp_path: Path) -> 
     assert percents(tmp_path / "out") == {sid: 100.0 for sid, _ in ROSTER}
     with pytest.raises(SubmissionError, match="no student id column"):   # the first sheet
         grade_files(tmp_path / "r.xlsx", manifest=per_student, out=tmp_path / "o2", pdf=False)
+
+
+# -- answer_key.csv and forms.csv ------------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["per_student", "forms_class"])
+def test_grading_the_answer_key_table_gives_full_marks(which: str, request: pytest.FixtureRequest,
+                                                       tmp_path: Path) -> None:
+    from examgen.generate import key_tables
+
+    manifest = request.getfixturevalue(which)
+    m = load(manifest)
+    tables = key_tables(m, manifest)
+    key_rows = list(csv.DictReader(io.StringIO(tables["answer_key.csv"])))
+    assert list(key_rows[0]) == ["copy", "column", "answer", "points"]
+    by_copy: dict[str, dict[str, str]] = {}
+    for r in key_rows:
+        by_copy.setdefault(r["copy"], {})[r["column"]] = r["answer"]
+    cols = m["columns"]
+    if which == "forms_class":
+        assert sorted(by_copy) == ["A", "B"]
+        forms = list(csv.DictReader(io.StringIO(tables["forms.csv"])))
+        assert forms == [{"student_id": s["student_id"], "name": s["name"], "form": s["form"]}
+                         for s in m["students"]]
+        rows = [["student_id", "form", *cols]] + [[f["student_id"], f["form"],
+                                                   *(by_copy[f["form"]][c] for c in cols)]
+                                                  for f in forms]
+    else:
+        assert "forms.csv" not in tables and sorted(by_copy) == sorted(s for s, _ in ROSTER)
+        rows = [["student_id", *cols]] + [[sid, *(by_copy[sid][c] for c in cols)]
+                                          for sid in by_copy]
+    grade_files(write_csv(tmp_path / "r.csv", rows), manifest=manifest, out=tmp_path / "out",
+                pdf=False)
+    assert set(percents(tmp_path / "out").values()) == {100.0}
