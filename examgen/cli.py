@@ -199,7 +199,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     run = grade_files(args.responses, manifest=args.manifest, key=args.key, out=args.out,
                       id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf,
-                      sheet=args.sheet)
+                      sheet=args.sheet, feedback=args.feedback)
     b = run.batch
     review = sum(a.needs_review for s in b.students for a in s.answers)
     errors = sum(a.outcome.value == "format_error" for s in b.students for a in s.answers)
@@ -211,6 +211,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     print(f"graded {len(b.students)} submission(s) ({len(b.rejected)} rejected row(s), "
           f"{len(b.absent)} absent, {flagged} flagged, {errors} unreadable answer(s), "
           f"{review} answer(s) to review); mean {mean:.1f}%")
+    if args.feedback:
+        print(f"feedback: {len(b.students)} page(s) in {run.out_dir / 'feedback'}")
     print(f"report: {run.out_dir / 'report.html'}" + ("" if args.no_pdf else
           f" and {run.out_dir / 'report.pdf'}") + f"; grades: {run.out_dir / 'grades.csv'}")
     if b.groups:
@@ -288,8 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--key", type=Path, help="KEY.csv (question_id,type,answer,points,...) or "
                      "KEY.yaml for exams made elsewhere")
     p.add_argument("--responses", type=Path, required=True,
-                   help="responses CSV (wide: student_id + a column per question; or long: "
-                        "student_id,question_id,answer)")
+                   help="responses CSV or .xlsx (wide: student_id + a column per question, "
+                        "named Q1, 1번, 문항 1, a Google Forms question text, 8(a), ...; or "
+                        "long: student_id,question_id,answer)")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default: next to the responses file)")
     p.add_argument("--id-column", default=None, help="the student id column when it is not "
@@ -297,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overrides", type=Path, default=None,
                    help="overrides.csv (student_id,question_id,points,comment): manual grades")
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    p.add_argument("--feedback", action="store_true", help="also write feedback/<student_id>"
+                   ".html: each student's answers, points, key, misconception and worked "
+                   "solutions, to hand back")
     p.add_argument("--sheet", default=None, help="the sheet of an .xlsx responses workbook "
                    "(default: its first sheet)")
     p.set_defaults(func=cmd_grade)

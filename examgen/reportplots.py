@@ -69,8 +69,11 @@ def difficulty_svg(labels: Sequence[str], difficulty: Sequence[float],
         for label, p, r in zip(labels, difficulty, discrimination, strict=True):
             if not (math.isfinite(p) and math.isfinite(r)):
                 continue
+            odd = r < 0.2 or p < 0.2 or p > 0.9
             ax.scatter([p], [r], s=14, color=ORANGE if r < 0.2 else BLUE, zorder=3)
-            ax.annotate(label, (p, r), xytext=(3, 2), textcoords="offset points", fontsize=6)
+            if odd:   # only the items worth a look are named: the others would overlap
+                ax.annotate(label, (p, r), xytext=(3, 2), textcoords="offset points",
+                            fontsize=6)
         ax.set_xlim(-0.02, 1.02)
         low = min([r for r in discrimination if math.isfinite(r)] + [-0.1])
         ax.set_ylim(min(-0.1, low - 0.05), 1.0)
@@ -98,7 +101,9 @@ def by_group_svg(comparisons: Sequence[Comparison], ylabel: str = "score % / 점
                 xs = [i + 0.12 * ((j % 5) - 2) / 2 for j in range(len(g))]
                 ax.scatter(xs, g, s=6, color=GREY, alpha=0.7, zorder=3)
             ax.set_xticks(range(1, len(data) + 1),
-                          [f"{label}\n(n={len(g)})" for label, g in c.groups])
+                          [f"{label[:10]}\n(n={len(g)})" for label, g in c.groups],
+                          rotation=30 if len(data) > 3 else 0, fontsize=6)
+            ax.set_xlabel(c.grouping, fontsize=7)
             ax.set_ylim(-5, 105)
             p = "p = —" if not math.isfinite(c.p_value) else f"p = {c.p_value:.3f}"
             ax.set_title(f"{c.name}\n{c.grouping}: Kruskal–Wallis {p}", fontsize=7,

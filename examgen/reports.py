@@ -206,7 +206,9 @@ def _item_stats(of: tuple[Item, ...], m: npt.NDArray[np.float64], keyed: Keyed
         wrong: Counter[str] = Counter()
         for a in answers:
             if a.outcome in WRONG_OUTCOMES:
-                text = a.normalized or a.response.strip()
+                # a choice by its options' text: letters are shuffled per copy
+                text = ("; ".join(o.text for o in a.chosen) if a.chosen
+                        else a.normalized or a.response.strip())
                 if text:
                     wrong[text] += 1
         mis = Counter(a.misconception for a in answers if a.misconception)
@@ -352,7 +354,8 @@ LABELS: dict[str, dict[str, str]] = {
         "difficulty_plot": "문항별 난이도와 변별도 (주황: r < 0.2) / Item difficulty vs discrimination",
         "distractors": "선택지 분석 / Distractor analysis", "option": "선택지 (✓ 정답)",
         "chosen": "선택 (명)", "chooser_mean": "선택자 평균 (%)",
-        "distractor_note": "선택지는 인쇄된 기호가 아니라 내용(문구와 오개념)으로 셉니다: 기호는 사본마다 섞입니다. "
+        "distractor_note": "선택지는 인쇄된 기호가 아니라 내용(문구와 오개념)으로 셉니다: "
+                           "기호는 사본마다 섞입니다. "
                            "선택자 평균 = 그 선택지를 고른 학생들의 총점 평균.",
         "by_form": "형별 점수 / Scores by form", "form": "형",
         "forms_differ": "형별 점수 차이가 유의합니다 (p < 0.05): 형의 난이도가 같지 않을 수 있습니다.",
@@ -452,12 +455,22 @@ def _pts(x: float) -> str:
     return "—" if not math.isfinite(x) else f"{x:g}"
 
 
+def _bank_math(text: str) -> Markup:
+    """Bank text (an option's text) with its ``$...$`` math typeset; never student text."""
+    from examgen.render.richtext import inline
+
+    try:
+        return inline(text)
+    except Exception:   # a formula the typesetter cannot draw: its source, escaped
+        return Markup.escape(text)
+
+
 @lru_cache(maxsize=4)
 def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
     """The report's Jinja2 environment: sandboxed, autoescaped, StrictUndefined."""
     env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update({"num": _num, "pts": _pts})
+    env.filters.update({"num": _num, "pts": _pts, "math": _bank_math})
     return env
 
 

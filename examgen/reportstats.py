@@ -131,7 +131,7 @@ def by_form(batch: GradeBatch) -> Comparison | None:
     return Comparison("forms", "form", ordered, h, p)
 
 
-def _question_scores(batch: GradeBatch) -> dict[str, list[tuple[str, float]]]:
+def _question_scores(batch: GradeBatch) -> dict[str, list[tuple[str, str, float]]]:
     """Per computed template: (variant parameters, percent of the question's points) per
     student."""
     out: dict[str, list[tuple[str, float]]] = {}
@@ -145,28 +145,32 @@ def _question_scores(batch: GradeBatch) -> dict[str, list[tuple[str, float]]]:
                 pair[1] += a.max_points
                 variant[a.question_id] = a.variant
         for qid, (pts, top) in got.items():
-            out.setdefault(qid, []).append((variant[qid], _percent(pts, top)))
+            out.setdefault(qid, []).append((variant[qid], s.form, _percent(pts, top)))
     return out
 
 
-def _grouping(rows: list[tuple[str, float]]) -> tuple[str, dict[str, list[float]]] | None:
+def _grouping(rows: list[tuple[str, str, float]]) -> tuple[str, dict[str, list[float]]] | None:
     """How to group one template's scores: by the whole variant when variants repeat (forms),
     else by the one parameter whose values split the class most evenly (2 to MAX_GROUPS values,
     each held by at least MIN_GROUP students)."""
     whole: dict[str, list[float]] = {}
-    for v, score in rows:
+    forms: dict[str, set[str]] = {}
+    for v, form, score in rows:
         whole.setdefault(v, []).append(score)
+        forms.setdefault(v, set()).add(form)
     if 2 <= len(whole) <= MAX_GROUPS and min(map(len, whole.values())) >= MIN_GROUP:
-        return "variant", whole
-    params = [json.loads(v) for v, _ in rows]
+        if all(all(f) for f in forms.values()):   # forms mode: a variant is named by its forms
+            return "form", {"/".join(sorted(forms[v])): g for v, g in whole.items()}
+        return "variant", {f"v{k + 1}": g for k, g in enumerate(whole.values())}
+    params = [json.loads(v) for v, _, _ in rows]
     best: tuple[int, str, dict[str, list[float]]] | None = None
     for name in sorted(set().union(*params)) if params else ():
         values = [p.get(name) for p in params]
         if any(isinstance(x, (list, dict)) for x in values):
             continue
         groups: dict[str, list[float]] = {}
-        for x, (_, score) in zip(values, rows, strict=True):
-            groups.setdefault(f"{name}={x}", []).append(score)
+        for x, (_, _, score) in zip(values, rows, strict=True):
+            groups.setdefault(str(x), []).append(score)
         smallest = min(map(len, groups.values()))
         if 2 <= len(groups) <= MAX_GROUPS and smallest >= MIN_GROUP and \
                 (best is None or smallest > best[0]):

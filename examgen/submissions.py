@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from examgen.errors import ExamgenError, did_you_mean
-from examgen.io.forms import FORM_NAMES, parse_form
+from examgen.io.forms import find_form_column, parse_form
 from examgen.io.headers import header_number, map_headers, mapping_notice
 from examgen.io.xlsx import is_xlsx, read_xlsx_rows
 from examgen.model import RejectedRow
@@ -258,7 +258,7 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
           ) -> tuple[list[Entry], list[RejectedRow]]:
     rejected: list[RejectedRow] = []
     i_name = find_column(header, NAME_NAMES)
-    i_form = find_column(header, FORM_NAMES) if forms else None
+    i_form = find_form_column(header) if forms else None
     if forms and i_form is None:
         notices.append("no form column: each student is graded against the form the manifest "
                        "assigned them (forms.csv)")

@@ -230,7 +230,8 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
                              for w in part.get("wrong_concepts", [])),
         prompt=" ".join(_text_variants(prompt)) if part["kind"] == "short_answer" else "",
         misconceptions=mis, display=str(part.get("display") or ""),
-        solution=_text_variants(variant.get("solution") or ""),
+        solution=tuple(t for t in _text_variants(variant.get("solution")
+                                                 or variant.get("explanation") or "") if t),
         variant=json.dumps(variant["params"], sort_keys=True, ensure_ascii=False)
         if variant.get("params") else "")
 

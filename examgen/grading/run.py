@@ -46,7 +46,7 @@ def load_key(manifest: Path | None, key: Path | None) -> AnswerKey:
 def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | None = None,
                 out: Path | None = None, id_column: str | None = None,
                 overrides: Path | None = None, pdf: bool = True,
-                sheet: str | None = None) -> GradeRun:
+                sheet: str | None = None, feedback: bool = False) -> GradeRun:
     with collector_paused():
         answer_key = load_key(manifest, key)
         subs = read_responses(responses, columns=answer_key.columns,
@@ -58,7 +58,28 @@ def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | No
             batch = grade_batch(answer_key, subs, ov)
             out_dir = out if out is not None else responses.parent
             files = write_outputs(batch, out_dir, pdf=pdf, typeset=typeset)
+        if feedback:
+            files += write_feedback(batch, answer_key, out_dir / "feedback")
     return GradeRun(batch, out_dir, files)
+
+
+def write_feedback(batch: GradeBatch, key: AnswerKey, folder: Path) -> tuple[Path, ...]:
+    """One feedback page per graded submission in ``folder`` (each file written atomically)."""
+    from examgen.feedback import feedback_file_name, render_feedback_html
+    from examgen.reports import SCREEN_CSS, SCREEN_FONTS, render_css
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExamgenError(f"cannot create feedback folder {folder}: {e.strerror or e}") from None
+    css = render_css(SCREEN_FONTS) + SCREEN_CSS
+    seen: dict[str, int] = {}
+    for s in batch.students:
+        seen[s.student_id] = seen.get(s.student_id, 0) + 1
+    pages = [(feedback_file_name(s, k, seen[s.student_id] > 1),
+              render_feedback_html(s, key.parts_for(s.student_id, s.form), batch.title, css))
+             for k, s in enumerate(batch.students)]
+    return tuple(_atomic_write(folder / name, html.encode("utf-8")) for name, html in pages)
 
 
 @contextmanager

@@ -10,9 +10,18 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["FORM_NAMES", "parse_form"]
+__all__ = ["find_form_column", "parse_form"]
 
-FORM_NAMES = ("form", "형", "유형", "시험지", "form code", "version")   # header names, folded
+_FORM_HEADER = re.compile(r"^[^\d]*(?:\bform\b|유형|시험지|문제지|^형$|^version$)[^\d]*$")
+
+
+def find_form_column(header: Sequence[str]) -> int | None:
+    """The index of the column that says which form a row answers: ``form``, ``형``,
+    ``유형``, ``시험지 유형``, ``Exam form``, ... (a header with a digit in it is a question)."""
+    for i, h in enumerate(header):
+        if _FORM_HEADER.search(unicodedata.normalize("NFKC", h).strip().lower()):
+            return i
+    return None
 
 _FORM = re.compile(r"(?:form|유형|형|type|version)?\s*[-:]?\s*([a-z])\s*(?:형|form)?")
 

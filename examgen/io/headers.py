@@ -80,7 +80,10 @@ def map_headers(header: Sequence[str], columns: Sequence[str]) -> dict[int, str]
 
 def mapping_notice(header: Sequence[str], mapping: dict[int, str]) -> str | None:
     """The notice that says how headers other than the columns' own names were read."""
-    renamed = [f"{header[i]!r} → {c}" for i, c in sorted(mapping.items())
+    def short(h: str) -> str:
+        return repr(h if len(h) <= 24 else h[:23] + "…")
+
+    renamed = [f"{short(header[i])} → {c}" for i, c in sorted(mapping.items())
                if " ".join(_fold(header[i]).split()) != " ".join(_fold(c).split())]
     if not renamed:
         return None

@@ -92,12 +92,14 @@ def test_no_question_column_is_an_error_naming_both_sides(per_student: Path,
 
 # -- forms -----------------------------------------------------------------------------------
 
-def test_forms_are_graded_by_the_form_each_row_names(forms_class: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("form_header", ["form", "시험지 유형"])
+def test_forms_are_graded_by_the_form_each_row_names(forms_class: Path, tmp_path: Path,
+                                                     form_header: str) -> None:
     m = load(forms_class)
     assigned = {s["student_id"]: s["form"] for s in m["students"]}
     cols = m["columns"]
     spelled = {"A": ["a", "Form A", "A형", "형 A"], "B": ["B", "form b", "B형", "형 B"]}
-    rows = [["student_id", "form", *cols]]
+    rows = [["student_id", form_header, *cols]]
     for k, (sid, _) in enumerate(ROSTER):
         sat = "B" if assigned[sid] == "A" else "A"   # everyone sat the other form
         rows.append([sid, spelled[sat][k], *correct_answers(m, f"form-{sat}").values()])
