@@ -379,7 +379,8 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
         got = P.parse_choices(answer, n, kind == "multiple_choice")
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
-        return replace(base, options=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n]), correct=got.keys)
+        return replace(base, options=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n]), correct=got.keys,
+                       option_texts=_option_texts(r.get("choices", ""), n))
     if kind == "symbolic":
         from examgen.mathexpr import ExpressionError, parse_expression
 
@@ -447,7 +448,19 @@ def _n_choices(text: str) -> int | None:
         return None
     if t.isdigit():
         return int(t)
+    if len(_option_texts(t, 26)) > 0:
+        return len(_option_texts(t, 26))
     return len([x for x in re.split(r"[;,\s]+", t) if x])
+
+
+def _option_texts(text: str, n: int) -> tuple[tuple[str, ...], ...]:
+    """The options' texts when a KEY.csv ``choices`` cell lists them (``0.532;0.621;...``, in
+    the order A, B, ...), so that answers written as option text (Google Forms) are read;
+    () when it gives a count or letters only."""
+    pieces = [p.strip() for p in text.split(";")]
+    if len(pieces) < 2 or not any(len(p) > 1 for p in pieces) or len(pieces) > n:
+        return ()
+    return tuple((p,) for p in pieces)
 
 
 def _max_key(answer: str) -> int:

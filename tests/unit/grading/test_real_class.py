@@ -194,6 +194,17 @@ def test_choices_answered_by_their_option_text(per_student: Path, tmp_path: Path
     assert percents(tmp_path / "out") == {sid: 100.0 for sid, _ in ROSTER}
 
 
+def test_key_csv_choices_listed_as_texts_are_read_from_option_text(tmp_path: Path) -> None:
+    key = write_csv(tmp_path / "KEY.csv", [
+        ["question_id", "type", "answer", "points", "choices"],
+        ["Q1", "choice", "B", "1", "one-to-many;many-to-one;many-to-many"],
+        ["Q2", "multi", "A;C", "1", "LSTM;RNN;GRU;MLP"]])
+    rows = [["student_id", "Q1", "Q2"], ["s1", "many-to-one", "LSTM, GRU"],
+            ["s2", "B. Many-to-one", "LSTM;GRU"], ["s3", "one-to-many", "RNN"]]
+    grade_files(write_csv(tmp_path / "r.csv", rows), key=key, out=tmp_path / "out", pdf=False)
+    assert percents(tmp_path / "out") == {"s1": 100.0, "s2": 100.0, "s3": 0.0}
+
+
 # -- the floor -------------------------------------------------------------------------------
 
 def test_negative_marking_floors_the_total_at_zero(tmp_path: Path) -> None:
@@ -205,6 +216,9 @@ def test_negative_marking_floors_the_total_at_zero(tmp_path: Path) -> None:
                       pdf=False)
     assert run.batch.students[0].raw_total == -2.0
     assert read_csv(tmp_path / "out" / "grades.csv")[0]["total"] == "0"
+    from examgen.reports import summarize
+
+    assert summarize(run.batch).min == 0.0   # the report's statistics use the floored totals
 
 
 def test_floor_null_lets_totals_go_below_zero(tmp_path: Path) -> None:
