@@ -278,9 +278,9 @@ def _score_choice(part: PartKey, text: str) -> Scored:
                                                     strict=True)), multiple)
         if by_text is not None:
             got = P.Choices(by_text, (f"read the option text as {', '.join(sorted(by_text))}",))
-        elif len(text.strip()) > 3:
-            got = P.FormatError(f"neither option letters ({part.options[0]}–{part.options[-1]}) "
-                                "nor the text of an option on this copy", None)
+        elif len(text.strip()) > 3:   # long enough to be meant as an option's text
+            got = P.FormatError(got.message + "; nor is it the text of an option on this copy",
+                                got.position)
     if isinstance(got, P.FormatError):
         return format_error(got, text)
     chosen = got.keys
