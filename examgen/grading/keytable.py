@@ -9,7 +9,7 @@ who gets which form.
 from __future__ import annotations
 
 from examgen import formatting as F
-from examgen.grading.key import AnswerKey, PartKey
+from examgen.model import AnswerKey, PartKey
 
 __all__ = ["ANSWER_KEY_HEAD", "FORMS_HEAD", "answer_key_rows", "answer_text", "forms_rows"]
 

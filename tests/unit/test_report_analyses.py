@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from examgen import reports
-from examgen.grading.run import grade_files
+from examgen.jobs import grade_files
 from examgen.model import AnswerGrade, GradeBatch, Outcome, StudentGrade
-from examgen.reportstats import by_form, by_variant
+from examgen.reports import by_form, by_variant
 from tests.e2e.test_grade import correct_answers
 from tests.unit.grading.realclass import make_class
 
@@ -64,7 +64,7 @@ def test_distractors_are_counted_by_option_not_by_letter(manifest: Path, tmp_pat
         rows.append([sid, *(answers[c] for c in m["columns"])])
     run = grade_files(write_csv(tmp_path / "r.csv", rows), manifest=manifest,
                       out=tmp_path / "out", pdf=False)
-    from examgen.reportstats import distractors
+    from examgen.reports import distractors
 
     (item,) = [d for d in distractors(run.batch) if d.question_id == qid]
     top = item.options[0]

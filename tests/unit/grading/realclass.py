@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from examgen.assemble import assemble, manifest
-from examgen.bank.loader import load_bank
-from examgen.spec import load_roster, load_spec
+from examgen.assemble import assemble
+from examgen.bank import load_bank
+from examgen.io import load_roster, load_spec
+from examgen.manifest import build_manifest
 
 REPO = Path(__file__).resolve().parents[3]
 SPEC = REPO / "examples" / "midterm.yaml"
@@ -29,5 +30,5 @@ def make_class(folder: Path, roster: list[tuple[str, str]], *, spec_extra: str =
     asm = assemble(load_spec(folder / "exam.yaml"), load_bank(),
                    load_roster(folder / "roster.csv"))
     path = folder / "manifest.json"
-    path.write_text(json.dumps(manifest(asm, {}, "test"), ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(build_manifest(asm, {}, "test"), ensure_ascii=False), encoding="utf-8")
     return path

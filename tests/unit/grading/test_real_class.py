@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from examgen.grading.run import grade_files
-from examgen.submissions import SubmissionError
+from examgen.errors import SubmissionError
+from examgen.jobs import grade_files
 from tests.e2e.test_grade import correct_answers
 from tests.unit.grading.realclass import make_class
 
@@ -272,7 +272,7 @@ def test_xlsx_responses_are_read_directly(per_student: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize("which", ["per_student", "forms_class"])
 def test_grading_the_answer_key_table_gives_full_marks(which: str, request: pytest.FixtureRequest,
                                                        tmp_path: Path) -> None:
-    from examgen.generate import key_tables
+    from examgen.jobs.generate import key_tables
 
     manifest = request.getfixturevalue(which)
     m = load(manifest)

@@ -1,4 +1,4 @@
-"""Reading response CSVs: the only CSV reader for submissions.
+"""Reading responses files (CSV): one student per row (wide) or one answer per row (long).
 
 Handles UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text"), CP949/EUC-KR (Korean
 Excel), comma/semicolon/tab delimiters, and two layouts detected from the header: wide (one row
@@ -14,95 +14,22 @@ import io
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from examgen.errors import ExamgenError, did_you_mean
+from examgen.errors import SubmissionError, did_you_mean
+from examgen.io.csvfile import find_column, header_key, read_csv_text
 from examgen.io.forms import find_form_column, parse_form
 from examgen.io.headers import header_number, map_headers, mapping_notice
 from examgen.io.xlsx import is_xlsx, read_xlsx_rows
-from examgen.model import RejectedRow
+from examgen.model import Entry, RejectedRow, Submissions
 
 ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")
 NAME_NAMES = ("name", "이름", "성명", "student name")
 LONG_QUESTION = ("question_id", "question", "문항")
 LONG_ANSWER = ("answer", "response", "답", "답안")
 MAX_CELL = 10_000
-
-
-class SubmissionError(ExamgenError):
-    """The responses file cannot be read at all."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One student's submission (one row in wide layout; all their rows in long layout)."""
-
-    student_id: str
-    name: str
-    rows: tuple[int, ...]
-    answers: tuple[tuple[str, str], ...]   # (column, text) for the known question columns
-    flags: tuple[str, ...] = ()
-    graded: tuple[tuple[str, float, int], ...] = ()   # (column, points, row) given by the
-                                                      # instructor in a graded column
-    form: str = ""    # forms mode: the form the row names ("": the one the roster assigned)
-
-
-@dataclass(frozen=True)
-class Submissions:
-    source: str
-    encoding: str
-    delimiter: str
-    layout: Literal["wide", "long"]
-    entries: tuple[Entry, ...]
-    rejected: tuple[RejectedRow, ...]
-    notices: tuple[str, ...]
-    rows_read: int
-
-
-def decode(raw: bytes, source: str) -> tuple[str, str]:
-    """Text and the encoding it was read with."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    head = raw[:400]
-    if b"\x00" in head:  # UTF-8 and CP949 text never holds NUL: UTF-16 without a BOM
-        odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
-        enc = "utf-16-le" if odd >= even else "utf-16-be"
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            pass
-    for enc in ("utf-8", "cp949"):
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise SubmissionError(f"{source}: cannot decode the file; save it as UTF-8, UTF-16 or "
-                          "CP949 (Korean Excel) CSV")
-
-
-def sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
-
-
-def _key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).strip().lower().split())
-
-
-def find_column(header: Sequence[str], names: Sequence[str]) -> int | None:
-    """The index of the first header cell that is one of ``names`` (compared after NFKC,
-    case folding and collapsing spaces; ``names`` are given in that form)."""
-    keys = [_key(h) for h in header]
-    for n in names:
-        if n in keys:
-            return keys.index(n)
-    return None
 
 
 def read_responses(path: Path | str, *, columns: Sequence[str],
@@ -114,25 +41,7 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
     ``students`` the known ids (None: any id is accepted); ``forms`` the form codes of a
     forms-mode exam, whose rows may name their form in a ``form`` column (a row that does is
     graded against that form, even when its id is not on the roster)."""
-    p = Path(path)
-    source = str(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise SubmissionError(f"cannot read responses file {p}: {e.strerror or e}") from None
-    if is_xlsx(p, raw[:4]):
-        sheet_name, rows = read_xlsx_rows(p, sheet)
-        encoding, delimiter = "xlsx", ""
-        read_as = f"read {source} as an Excel workbook, sheet {sheet_name!r}"
-    else:
-        if sheet is not None:
-            raise SubmissionError(f"{source}: --sheet {sheet!r} applies to .xlsx workbooks; "
-                                  "this file is text (CSV)")
-        text, encoding = decode(raw, source)
-        delimiter = sniff_delimiter(text)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        read_as = (f"read {source} as {encoding}, delimiter "
-                   f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}[delimiter]}")
+    source, encoding, delimiter, read_as, rows = _rows(Path(path), sheet)
     numbered = [(k, r) for k, r in enumerate(rows, start=1)]
     while numbered and not any(c.strip() for c in numbered[0][1]):
         numbered.pop(0)
@@ -142,7 +51,7 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
     header_row, header = numbered[0]
     header = [h.replace("\ufeff", "").strip() for h in header]
     if id_column is not None:
-        i_id = find_column(header, (_key(id_column),))
+        i_id = find_column(header, (header_key(id_column),))
         if i_id is None:
             raise SubmissionError(f"{source}: row {header_row}: no column named {id_column!r}; "
                                   f"columns are {', '.join(header)}"
@@ -156,14 +65,14 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
                 f"columns are {', '.join(header) or 'none'}"
                 + did_you_mean(header[0] if header else "", ["student_id"]))
     i_q, i_a = find_column(header, LONG_QUESTION), find_column(header, LONG_ANSWER)
-    known = {_key(c): c for c in columns}
+    known = {header_key(c): c for c in columns}
     _check_unique(header, header_row, known, source)
     body = numbered[1:]
     notices: list[str] = [read_as]
-    if id_column is None and _key(header[i_id]) != "student_id":
+    if id_column is None and header_key(header[i_id]) != "student_id":
         notices.append(f"took column {header[i_id]!r} as the student id (--id-column to "
                        "choose another)")
-    if i_q is not None and i_a is not None and not any(_key(h) in known for h in header):
+    if i_q is not None and i_a is not None and not any(header_key(h) in known for h in header):
         entries, rejected = _long(body, header, i_id, i_q, i_a, known, students, notices)
         layout: Literal["wide", "long"] = "long"
     else:
@@ -180,6 +89,27 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
             f"{refused[0].row}: {refused[0].reason}){hint}")
     return Submissions(source, encoding, delimiter, layout, tuple(entries), tuple(rejected),
                        tuple(notices), len(body))
+
+
+def _rows(p: Path, sheet: str | None) -> tuple[str, str, str, str, list[list[str]]]:
+    """The file's rows as text: (source, encoding, delimiter, how it was read, rows)."""
+    try:
+        with p.open("rb") as f:
+            head = f.read(4)
+    except OSError:
+        head = b""   # read_csv_text says why the file cannot be read
+    if is_xlsx(p, head):
+        sheet_name, rows = read_xlsx_rows(p, sheet)
+        return str(p), "xlsx", "", f"read {p} as an Excel workbook, sheet {sheet_name!r}", rows
+    if sheet is not None:
+        raise SubmissionError(f"{p}: --sheet {sheet!r} applies to .xlsx workbooks; this file "
+                              "is text (CSV)")
+    csv_text = read_csv_text(p, "responses file", SubmissionError)
+    delimiter = csv_text.delimiter
+    rows = list(csv.reader(io.StringIO(csv_text.text, newline=""), delimiter=delimiter))
+    how = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    return (csv_text.source, csv_text.encoding, delimiter,
+            f"read {csv_text.source} as {csv_text.encoding}, delimiter {how}", rows)
 
 
 def _column_name(index: int) -> str:
@@ -208,12 +138,12 @@ def _check_unique(header: Sequence[str], header_row: int, known: dict[str, str],
 
 def _targets(header: Sequence[str], known: dict[str, str]) -> dict[int, tuple[str, str]]:
     """What each header cell that is read holds, by index: ("answer", column) for a question
-    column (by its name or its number: :func:`~examgen.grading.headers.map_headers`),
+    column (by its name or its number: :func:`~examgen.io.headers.map_headers`),
     ("graded", column) for the instructor's points for it."""
     out: dict[int, tuple[str, str]] = {}
     answers = map_headers(header, list(known.values()))
     for i, h in enumerate(header):
-        graded = _graded_of(_key(h), known)
+        graded = _graded_of(header_key(h), known)
         if graded is not None:
             out[i] = ("graded", graded)
         elif i in answers:
@@ -252,72 +182,102 @@ def _row_student(rownum: int, row: Sequence[str], header: Sequence[str], i_id: i
     return sid, None
 
 
-def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int, i_id: int,
-          known: dict[str, str], students: Collection[str] | None,
-          notices: list[str], source: str, forms: Sequence[str] = ()
-          ) -> tuple[list[Entry], list[RejectedRow]]:
-    rejected: list[RejectedRow] = []
+@dataclass(frozen=True)
+class _Layout:
+    """What each column of a wide file holds."""
+
+    i_id: int
+    i_name: int | None
+    i_form: int | None
+    answers: tuple[tuple[int, str], ...]   # (index, exam column)
+    graded: tuple[tuple[int, str], ...]    # (index, exam column) of instructor's points
+
+
+def _layout(header: list[str], header_row: int, i_id: int, known: dict[str, str],
+            notices: list[str], source: str, forms: Sequence[str],
+            rejected: list[RejectedRow]) -> _Layout:
+    """The wide file's columns: id, name, form, answers and graded points; unknown question
+    columns are rejected, the others ignored with a notice. No question column at all is an
+    error naming what was expected and what the file has."""
     i_name = find_column(header, NAME_NAMES)
     i_form = find_form_column(header) if forms else None
     if forms and i_form is None:
         notices.append("no form column: each student is graded against the form the manifest "
                        "assigned them (forms.csv)")
-    q_cols: list[tuple[int, str]] = []
+    cols: dict[str, list[tuple[int, str]]] = {"answer": [], "graded": []}
     ignored: list[str] = []
-    g_cols: list[tuple[int, str]] = []
     targets = _targets(header, known)
     for i, h in enumerate(header):
         if i in (i_id, i_name, i_form):
             continue
-        kind, column = targets.get(i, ("", ""))
-        if kind == "answer":
-            q_cols.append((i, column))
-        elif kind == "graded":
-            g_cols.append((i, column))
+        if i in targets:
+            kind, column = targets[i]
+            cols[kind].append((i, column))
         elif header_number(h) is not None:
             rejected.append(RejectedRow(header_row, "", f"unknown question column {h!r}: not in "
                                         "the exam; its answers are not graded"
                                         + did_you_mean(h.strip(), known.values()), h))
         elif h:
             ignored.append(h)
+    q_cols = cols["answer"]
     if known and not q_cols:
         raise SubmissionError(
             f"{source}: row {header_row}: no question column: expected "
             f"{', '.join(known.values())} (or their numbers: 1, 1번, 문항 1, Question 1, "
             f"8(a), ...); the file's columns are {', '.join(repr(h) for h in header)}")
-    mapped = mapping_notice(header, {i: c for i, c in q_cols})
-    if mapped:
-        notices.append(mapped)
+    mapped = mapping_notice(header, dict(q_cols))
+    notices.extend([mapped] if mapped else [])
     if ignored:
         notices.append(f"ignored columns that are not questions: {', '.join(ignored)}")
     missing = [c for c in known.values() if c not in {c for _, c in q_cols}]
     if missing:
         notices.append(f"question columns missing from the file (graded as blank): "
                        f"{', '.join(missing)}")
+    return _Layout(i_id, i_name, i_form, tuple(q_cols), tuple(cols["graded"]))
+
+
+def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int, i_id: int,
+          known: dict[str, str], students: Collection[str] | None,
+          notices: list[str], source: str, forms: Sequence[str] = ()
+          ) -> tuple[list[Entry], list[RejectedRow]]:
+    rejected: list[RejectedRow] = []
+    lay = _layout(header, header_row, i_id, known, notices, source, forms, rejected)
     entries: list[Entry] = []
-    first_row: dict[str, int] = {}
     empty = 0
     for rownum, row in body:
         if not any(c.strip() for c in row):
             empty += 1
             continue
-        sid, problem = _row_student(rownum, row, header, i_id,
-                                    students if i_form is None else None)
-        form, flags = "", ()
-        if problem is None and i_form is not None:
-            form, flags, problem = _row_form(rownum, row, sid, row[i_form], forms, students)
+        entry, problem = _wide_entry(rownum, row, header, lay, students, forms, notices)
         if problem is not None:
             rejected.append(problem)
-            continue
-        answers = tuple((col, row[i][:MAX_CELL]) for i, col in q_cols)
-        name = row[i_name].strip() if i_name is not None else ""
-        graded = tuple(g for i, col in g_cols
-                       if (g := _graded(row[i], col, rownum, notices)) is not None)
-        entries.append(Entry(sid, name, (rownum,), answers, flags, graded, form))
-        first_row.setdefault(sid, rownum)
+        elif entry is not None:
+            entries.append(entry)
     if empty:
         notices.append(f"skipped {empty} empty row(s)")
-    # duplicates: keep every submission, flag each with the others' rows
+    return _flag_duplicates(entries), rejected
+
+
+def _wide_entry(rownum: int, row: list[str], header: list[str], lay: _Layout,
+                students: Collection[str] | None, forms: Sequence[str], notices: list[str]
+                ) -> tuple[Entry | None, RejectedRow | None]:
+    """One row of a wide file as a submission, or why it cannot be graded."""
+    sid, problem = _row_student(rownum, row, header, lay.i_id,
+                                students if lay.i_form is None else None)
+    form, flags = "", ()
+    if problem is None and lay.i_form is not None:
+        form, flags, problem = _row_form(rownum, row, sid, row[lay.i_form], forms, students)
+    if problem is not None:
+        return None, problem
+    answers = tuple((col, row[i][:MAX_CELL]) for i, col in lay.answers)
+    name = row[lay.i_name].strip() if lay.i_name is not None else ""
+    graded = tuple(g for i, col in lay.graded
+                   if (g := _graded(row[i], col, rownum, notices)) is not None)
+    return Entry(sid, name, (rownum,), answers, flags, graded, form), None
+
+
+def _flag_duplicates(entries: list[Entry]) -> list[Entry]:
+    """Every submission kept; a student's several submissions each flagged with their rows."""
     rows_of: dict[str, list[int]] = {}
     for e in entries:
         rows_of.setdefault(e.student_id, []).append(e.rows[0])
@@ -326,11 +286,11 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
         rows = rows_of[e.student_id]
         if len(rows) > 1:
             others = ", ".join(str(r) for r in rows)
-            e = Entry(e.student_id, e.name, e.rows, e.answers,
-                      (*e.flags, f"duplicate submission: student {e.student_id} appears in rows "
-                       f"{others}; all are graded, decide which counts"), e.graded, e.form)
+            e = replace(e, flags=(*e.flags, f"duplicate submission: student {e.student_id} "
+                                  f"appears in rows {others}; all are graded, decide which "
+                                  "counts"))
         out.append(e)
-    return out, rejected
+    return out
 
 
 def _row_form(rownum: int, row: Sequence[str], sid: str, cell: str, forms: Sequence[str],
@@ -379,13 +339,13 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
             continue
         raw = _raw(row)
         qid = row[i_q].strip()
-        if _key(qid) not in known and (col := map_headers([qid], list(known.values())).get(0)):
+        if header_key(qid) not in known and (col := map_headers([qid], list(known.values())).get(0)):
             qid = col
-        if _key(qid) not in known:
+        if header_key(qid) not in known:
             rejected.append(RejectedRow(rownum, sid, f"unknown question {qid!r}"
                                         + did_you_mean(qid, known.values()), raw))
             continue
-        col = known[_key(qid)]
+        col = known[header_key(qid)]
         mine = answers.setdefault(sid, {})
         if col in mine:
             rejected.append(RejectedRow(rownum, sid, f"second answer to {col} for {sid} (the "

@@ -13,8 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from examgen.grading.key import PartKey
-from examgen.model import AnswerGrade, StudentGrade
+from examgen.model import AnswerGrade, PartKey, StudentGrade
 
 __all__ = ["feedback_file_name", "render_feedback_html"]
 
@@ -28,10 +27,10 @@ def feedback_file_name(student: StudentGrade, index: int, repeated: bool) -> str
 
 
 def _math(text: str) -> Markup:
-    from examgen.render.richtext import rich
+    from examgen.render import rich_text
 
     try:
-        return rich(text, steps=True)
+        return rich_text(text, steps=True)
     except Exception:   # a formula the typesetter cannot draw: show its source instead
         return Markup("<p>") + escape(text) + Markup("</p>")
 
@@ -60,19 +59,18 @@ def _misconception(a: AnswerGrade, part: PartKey) -> Markup:
     about = about or next((o.description for o in a.chosen if o.misconception), "")
     if not about:
         return escape(a.misconception)
-    from examgen.render.richtext import inline
+    from examgen.render import inline_math
 
     try:
-        described = inline(about)
+        described = inline_math(about)
     except Exception:   # a formula the typesetter cannot draw: its source
         described = escape(about)
     return escape(a.misconception) + Markup(": ") + described
 
 
-def render_feedback_html(student: StudentGrade, parts: Sequence[PartKey], title: str,
-                         css: str) -> str:
+def render_feedback_html(student: StudentGrade, parts: Sequence[PartKey], title: str) -> str:
     """One student's feedback page."""
-    from examgen.reports import environment
+    from examgen.reports.html import environment, page_css
 
     by_column = {p.column: p for p in parts}
     rows: list[dict[str, Any]] = []
@@ -89,6 +87,6 @@ def render_feedback_html(student: StudentGrade, parts: Sequence[PartKey], title:
     for r in rows:
         columns_of.setdefault(r["question"], []).append(r["a"].column)
     return environment().get_template("feedback.html.j2").render(
-        student=student, rows=rows, title=title, css=Markup(css),
+        student=student, rows=rows, title=title, css=Markup(page_css()),
         solutions=[(q, columns_of[q], s) for q, s in solutions.items()],
         percent=100 * student.total / student.max_total if student.max_total else 0.0)

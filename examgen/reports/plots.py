@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from examgen.reportstats import Comparison
+from examgen.reports.analysis import Comparison
 
 __all__ = ["by_group_svg", "difficulty_svg"]
 
@@ -23,7 +23,7 @@ BLUE, ORANGE, GREY = "#4a78b0", "#c0641f", "#666666"
 def _fonts() -> list[str]:
     """The Hangul font fontconfig finds (text is measured with it), then matplotlib's own."""
     try:
-        from examgen.render.fonts import find_hangul_font
+        from examgen.render import find_hangul_font
 
         return [find_hangul_font(), "DejaVu Sans"]
     except Exception:   # no Hangul font: the page's fonts still draw the text (fonttype none)
