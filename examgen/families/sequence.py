@@ -118,19 +118,24 @@ def layernorm(p: dict[str, Any], unbiased: bool = False, center: bool = True,
          mis("no_tanh", "tanh를 빠뜨렸다 ($\\mathbf{v}^\\top(W_1\\mathbf{h}_i + W_2\\mathbf{s})$).",
              "Left out the tanh ($\\mathbf{v}^\\top(W_1\\mathbf{h}_i + W_2\\mathbf{s})$).",
              "scores weights context", mode="no_tanh"),
-         mis("tanh_outside", "tanh를 $\\mathbf{v}$와 곱한 뒤에 적용했다 ($\\tanh(\\mathbf{v}^\\top\\cdots)$).",
+         mis("tanh_outside",
+             "tanh를 $\\mathbf{v}$와 곱한 뒤에 적용했다 ($\\tanh(\\mathbf{v}^\\top\\cdots)$).",
              "Applied the tanh after the product with $\\mathbf{v}$ ($\\tanh(\\mathbf{v}^\\top\\cdots)$).",
              "scores weights context", mode="outside")))
 def additive_attention(p: dict[str, Any], mode: str = "ok") -> dict[str, Any]:
     s, h, w1, w2, v = _f(p["s"]), _f(p["H"]), _f(p["W1"]), _f(p["W2"]), _f(p["v"])
     pre = h @ w1.T + w2 @ s
-    e = {"ok": np.tanh(pre) @ v, "dot": h @ s, "no_tanh": pre @ v,
-         "outside": np.tanh(pre @ v)}[mode]
-    if mode == "ok":
-        e = K.seq2seq_attention(s, h, "additive", w1=w1, w2=w2, v=v)[0]
+    paths = {"ok": K.seq2seq_attention(s, h, "additive", w1=w1, w2=w2, v=v)[0],
+             "dot": h @ s, "no_tanh": pre @ v, "outside": np.tanh(pre @ v)}
+    e = paths[mode]
     alpha = K.softmax(e)
+    # how far apart the weights of every two paths are (a constraint keeps them apart:
+    # different scores can still give nearly the same softmax)
+    ws = [K.softmax(x) for x in paths.values()]
+    w_margin = min(float(np.max(np.abs(a - b))) for i, a in enumerate(ws) for b in ws[i + 1:])
     return {"scores": e, "weights": alpha, "context": alpha @ h, "pre": pre,
-            "act": np.tanh(pre), "w2s": w2 @ s, "spread": float(np.ptp(e))}
+            "act": np.tanh(pre), "w2s": w2 @ s, "spread": float(np.ptp(e)),
+            "w_margin": w_margin}
 
 
 @family("attention_cost", "time and memory of self-attention as the sequence grows",

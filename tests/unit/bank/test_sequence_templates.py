@@ -10,8 +10,8 @@ import pytest
 
 from examgen import formatting as F
 from examgen.bank import load_bank
-from examgen.families.sequence import __name__ as _sequence_module
 from examgen.families import REGISTRY
+from examgen.families.sequence import __name__ as _sequence_module
 from examgen.grading.batch import grade_one
 from examgen.grading.key import parts_from_variant
 from examgen.model import Tolerance
