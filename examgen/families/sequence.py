@@ -51,6 +51,25 @@ def encoder_layer_params(p: dict[str, Any], mode: str = "ok") -> dict[str, Any]:
             "ffn_w1": d * ff + ff, "ffn_w2": ff * d + d, "proj": d * d + d}
 
 
+def _causal_weights(q: np.ndarray, k: np.ndarray, v: np.ndarray, mode: str) -> np.ndarray:
+    n, d_k = q.shape
+    scale = 1.0 if mode == "no_scale" else 1 / math.sqrt(d_k)
+    scores = (q @ k.T) * scale
+    allowed = K.causal_mask(n)
+    if mode == "no_mask":
+        return K.softmax(scores)
+    if mode == "after":
+        return np.where(allowed, K.softmax(scores), 0.0)
+    if mode == "reversed":
+        return K.softmax(np.where(allowed.T, scores, -np.inf))
+    return K.causal_self_attention(q, k, v, scale=scale)[1]
+
+
+def _spread(values: list[np.ndarray]) -> float:
+    """The smallest largest-entry distance between any two of ``values``."""
+    return min(float(np.max(np.abs(a - b))) for i, a in enumerate(values) for b in values[i + 1:])
+
+
 @family("causal_attention", "masked (causal) scaled dot-product self-attention", "Q K V",
         {"weights": "matrix", "output": "matrix", "scores": "matrix"},
         (mis("no_mask", "마스크를 적용하지 않아 미래 위치까지 보았다.",
@@ -66,25 +85,19 @@ def encoder_layer_params(p: dict[str, Any], mode: str = "ok") -> dict[str, Any]:
 def causal_attention(p: dict[str, Any], mode: str = "ok") -> dict[str, Any]:
     q, k, v = _f(p["Q"]), _f(p["K"]), _f(p["V"])
     n, d_k = q.shape
-    scale = 1.0 if mode == "no_scale" else 1 / math.sqrt(d_k)
+    w = _causal_weights(q, k, v, mode)
     raw = q @ k.T
-    scores = raw * scale
+    scores = raw * (1.0 if mode == "no_scale" else 1 / math.sqrt(d_k))
     allowed = K.causal_mask(n)
-    full = K.softmax(scores)
-    if mode == "no_mask":
-        w = full
-    elif mode == "after":
-        w = np.where(allowed, full, 0.0)
-    elif mode == "reversed":
-        w = K.softmax(np.where(allowed.T, scores, -np.inf))
-    else:
-        w = K.causal_self_attention(q, k, v, scale=scale)[1]
-    # how much a row would leak to the future without the mask (a constraint keeps it visible)
-    leak = float(np.max(np.sum(np.where(allowed, 0.0, K.softmax(raw / math.sqrt(d_k))),
-                               axis=1)))
-    shown = np.where(allowed, scores, np.nan)
+    # how much each row would put on the future without the mask, and how far apart the
+    # weights and outputs of the paths are (constraints keep the wrong paths visible)
+    leak_row = np.sum(np.where(allowed, 0.0, K.softmax(raw / math.sqrt(d_k))), axis=1)
+    paths = [_causal_weights(q, k, v, m) for m in ("ok", "no_mask", "after", "reversed",
+                                                   "no_scale")]
     return {"weights": w, "output": w @ v, "scores": scores, "raw": raw, "d_k": d_k,
-            "sqrt_dk": math.sqrt(d_k), "leak": leak, "masked_scores": shown, "n": n}
+            "sqrt_dk": math.sqrt(d_k), "leak": float(np.max(leak_row)), "leak_row": leak_row,
+            "n": n, "w_margin": _spread(paths), "out_margin": _spread([x @ v for x in paths]),
+            "w21_margin": _spread([x[1:2, 0] for x in paths[:2] + paths[3:]])}
 
 
 @family("layernorm", "nn.LayerNorm of one vector (biased variance, eps = 1e-5)", "x",
@@ -131,8 +144,7 @@ def additive_attention(p: dict[str, Any], mode: str = "ok") -> dict[str, Any]:
     alpha = K.softmax(e)
     # how far apart the weights of every two paths are (a constraint keeps them apart:
     # different scores can still give nearly the same softmax)
-    ws = [K.softmax(x) for x in paths.values()]
-    w_margin = min(float(np.max(np.abs(a - b))) for i, a in enumerate(ws) for b in ws[i + 1:])
+    w_margin = _spread([K.softmax(x) for x in paths.values()])
     return {"scores": e, "weights": alpha, "context": alpha @ h, "pre": pre,
             "act": np.tanh(pre), "w2s": w2 @ s, "spread": float(np.ptp(e)),
             "w_margin": w_margin}
@@ -238,11 +250,19 @@ def sequence_ce(p: dict[str, Any], base: float = math.e, mode: str = "ok") -> di
         ppl = 1 / ppl
     elif mode == "arith":
         ppl = 1 / float(probs.mean())
-    return {"ce": ce, "ppl": ppl, "nll_sum": float(nll.sum()), "nll": nll, "T": probs.size}
+    # the smallest relative distance between the perplexities of any two paths (a constraint
+    # keeps them apart)
+    nats = K.sequence_cross_entropy(probs)
+    paths = [math.exp(nats), math.exp(nats * probs.size), 2.0 ** nats, math.exp(-nats),
+             1 / float(probs.mean())]
+    margin = min(abs(a - b) / max(a, b) for i, a in enumerate(paths) for b in paths[i + 1:])
+    return {"ce": ce, "ppl": ppl, "nll_sum": float(nll.sum()), "nll": nll, "T": probs.size,
+            "ppl_margin": margin}
 
 
-@family("beam_step", "one beam-search step with beam size 2 over cumulative log-probabilities",
-        "s P", {"kept": "vector", "best": "scalar", "second": "scalar"},
+@family("beam_step", "one beam-search step with beam size 2 over cumulative log-probabilities; "
+        "next-token row r is [top_r, rest_r0, rest_r1] rolled by shift_r",
+        "s top rest shift", {"kept": "vector", "best": "scalar", "second": "scalar"},
         (mis("per_step", "누적 점수가 아니라 이번 토큰의 로그 확률만으로 골랐다.",
              "Ranked by the new token's log-probability alone, not the cumulative score.",
              "kept best second", mode="per_step"),
@@ -257,7 +277,11 @@ def sequence_ce(p: dict[str, Any], base: float = math.e, mode: str = "ok") -> di
              "kept best second", mode="add_p")),
         defaults={"k": 2})
 def beam_step(p: dict[str, Any], mode: str = "ok") -> dict[str, Any]:
-    s, probs = _f(p["s"]), _f(p["P"])
+    # one likely token per hypothesis and two unlikely ones: with prefix scores close together
+    # the survivors then extend different hypotheses, so the greedy path always differs
+    s = _f(p["s"])
+    probs = np.array([np.roll(np.concatenate(([t], r)), int(k))
+                      for t, r, k in zip(_f(p["top"]), _f(p["rest"]), p["shift"], strict=True)])
     k = int(p["k"])
     logp = np.log(probs)
     step = K.beam_search_step(s, logp, k)
@@ -274,7 +298,7 @@ def beam_step(p: dict[str, Any], mode: str = "ok") -> dict[str, Any]:
     ranked = np.sort(step.candidates.ravel())[::-1]
     return {"kept": kept, "best": float(kept[0]), "second": float(kept[1]), "logp": logp,
             "cand": step.candidates, "gap": float(ranked[k - 1] - ranked[k]),
-            "mixed": int(len(set(step.prefix)) > 1), "row_sum_max": float(probs.sum(1).max()),
+            "mixed": int(len(set(step.prefix)) > 1), "P": probs,
             "kept_prefix": [i + 1 for i in step.prefix], "kept_token": [j + 1 for j in step.token]}
 
 
