@@ -11,15 +11,13 @@ import pytest
 from examgen import formatting as F
 from examgen.bank import load_bank
 from examgen.families import REGISTRY
-from examgen.families.sequence import __name__ as _sequence_module
-from examgen.grading.batch import grade_one
-from examgen.grading.key import parts_from_variant
+from examgen.grading import grade_one, parts_from_variant
 from examgen.model import Tolerance
 from examgen.variants import variant_for_seed
 
 BANK = load_bank()
 SEQUENCE_FAMILIES = {name for name, f in REGISTRY.items()
-                     if f.compute.__module__ == _sequence_module}
+                     if f.compute.__module__ == "examgen.families.sequence"}
 TEMPLATES = [t for t in BANK.templates if t.family in SEQUENCE_FAMILIES]
 SEEDS = range(120)
 EXACT = Tolerance("abs", 0.0)
