@@ -194,11 +194,11 @@ class _Parser:
 
     def check_power(self, base: sympy.Expr, exponent: sympy.Expr, t: _Tok | None) -> None:
         """Refuse a power whose exponent or result is too large before sympy computes it."""
-        if exponent.is_number and abs((approx(exponent))) > MAX_EXPONENT:
+        if exponent.is_number and abs(approx(exponent)) > MAX_EXPONENT:
             raise self.error(f"exponent larger than {MAX_EXPONENT}", t)
         if base.is_number and exponent.is_number and base != 0:
-            size = abs((approx(base)))
-            digits = abs((approx(exponent))) * abs(math.log10(size)) if size else 0.0
+            size = abs(approx(base))
+            digits = abs(approx(exponent)) * abs(math.log10(size)) if size else 0.0
             if digits > MAX_DIGITS:
                 raise self.error(f"number with more than {MAX_DIGITS} digits", t)
 
