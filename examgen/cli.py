@@ -224,7 +224,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_practice(args: argparse.Namespace) -> int:
     from examgen.practice.server import serve
 
-    serve(args.host, args.port, args.db, bank=args.bank)
+    serve(args.host, args.port, args.db, bank=args.bank, roster=args.roster)
     return 0
 
 
@@ -304,7 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
     p.add_argument("--db", type=Path, default=Path("output") / "practice.sqlite3",
                    help="SQLite database of attempts (default output/practice.sqlite3; created "
-                        "when missing)")
+                        "when missing; a database examgen did not create is refused)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="CSV with columns student_id,pin: only these students may sign in, each "
+                        "with their PIN")
     p.set_defaults(func=cmd_practice)
 
     p = with_bank(bank_sub.add_parser("stress", help="draw many variants and report "
