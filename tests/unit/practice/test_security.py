@@ -18,7 +18,7 @@ from examgen.practice.security import SECRET_ENV, PracticeSetupError, load_pract
 from examgen.practice.store import Store, StoreError
 from tests.unit.practice.conftest import browser_app, csrf_of, login
 
-PE = "pe-single"
+PE = "transformer-pe-single-value"
 
 
 def signed_in_as(client: object) -> str | None:
