@@ -257,8 +257,8 @@ def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:
     c.keys(q, PICK_KEYS, "a question entry")
     pts = q.get("points")
     if pts is not None and (isinstance(pts, bool) or not isinstance(pts, (int, float))
-                            or pts <= 0):
-        c.err(q.line_of("points"), f"points must be a positive number, got {pts!r}")
+                            or not 0 < pts <= 1000):   # also refuses nan and inf
+        c.err(q.line_of("points"), f"points must be a positive number up to 1000, got {pts!r}")
         pts = None
     if "id" in q:
         extra = [k for k in ("topic", "tags", "difficulty", "type", "count") if k in q]

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from examgen.errors import ExamgenError
+from examgen.safeyaml import safe_load
 
 DEFAULT_GLOSSARY = Path(__file__).resolve().parents[2] / "question_bank" / "glossary.yaml"
 GLOSSARY_FILE = DEFAULT_GLOSSARY.name
@@ -142,7 +143,7 @@ EMPTY = Glossary(())
 
 def parse_glossary(text: str, source: str) -> Glossary:
     try:
-        doc = yaml.safe_load(text)
+        doc = safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source

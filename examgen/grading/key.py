@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from examgen.model import (
     Variant,
     WrongConcept,
 )
+from examgen.safeyaml import safe_load
 
 KINDS = ("numeric", "vector", "matrix", "single_choice", "multiple_choice", "symbolic",
          "short_answer")
@@ -207,6 +209,7 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
         misconceptions=mis)
 
 
+MAX_POINTS = 1000.0   # one question; more is a typo (or "1e309")
 _TOLERANCE_FORMS = ("0.01 or ±0.01 (absolute), 1% (relative), 3sf (significant figures), "
                     "2dp (decimal places)")
 
@@ -225,14 +228,20 @@ def parse_tolerance(text: str) -> Tolerance:
         return Tolerance("rel", float(m.group(1)) / 100)
     m = re.fullmatch(r"(\d+)(sf|sig|s\.f\.)", t)
     if m:
+        if not 1 <= int(m.group(1)) <= 15:
+            raise ValueError(f"tolerance {text!r}: significant figures must be 1 to 15")
         return Tolerance("sigfigs", float(m.group(1)))
     m = re.fullmatch(r"(\d+)(dp|d\.p\.|decimals)", t)
     if m:
+        if not 0 <= int(m.group(1)) <= 15:
+            raise ValueError(f"tolerance {text!r}: decimal places must be 0 to 15")
         return Tolerance("decimals", float(m.group(1)))
     try:
         v = float(t)
     except ValueError:
         raise ValueError(f"tolerance {text!r} is not one of {_TOLERANCE_FORMS}") from None
+    if not math.isfinite(v):   # "inf", "1e999", "nan" would accept every answer (or none)
+        raise ValueError(f"tolerance {text!r} must be a finite number")
     if v < 0:
         raise ValueError(f"tolerance {text!r} must not be negative")
     return Tolerance("abs", v)
@@ -259,8 +268,13 @@ def key_from_csv(path: Path | str) -> AnswerKey:
                 raise KeyError_(f"{p}: row 1: key needs a {need!r} column; columns are "
                                 f"{', '.join(reader.fieldnames or [])}"
                                 + did_you_mean(need, fields))
-        rows = [(k, {(a or "").strip().lower(): (b or "") for a, b in r.items()})
-                for k, r in enumerate(reader, start=2)]
+        rows = []
+        for k, r in enumerate(reader, start=2):
+            cells = len(r) - (None in r) + len(r.get(None) or ()) - sum(v is None for v in r.values())
+            if cells != len(fields):   # a ragged row would shift its cells into other columns
+                raise KeyError_(f"{p}: row {k}: expected {len(fields)} cells (one per column "
+                                f"of the header), found {cells}")
+            rows.append((k, {(a or "").strip().lower(): (b or "") for a, b in r.items()}))
     problems: list[str] = []
     order: list[str] = []
     parts: dict[str, PartKey] = {}
@@ -277,12 +291,17 @@ def key_from_csv(path: Path | str) -> AnswerKey:
             continue
         try:
             points = float(r.get("points", ""))
-            if points <= 0:
+            if not (math.isfinite(points) and 0 < points <= MAX_POINTS):
                 raise ValueError
         except ValueError:
-            problems.append(f"{where}: points must be a positive number, got {r.get('points')!r}")
+            problems.append(f"{where}: column points: expected a positive number up to "
+                            f"{MAX_POINTS:g}, got {r.get('points')!r}")
             continue
         answer = r.get("answer", "")
+        if not answer.strip():
+            problems.append(f"{where}: column answer: empty; every question needs its answer "
+                            "(a short answer its reference text)")
+            continue
         if qid in parts:  # several rows of a short-answer question: several references
             prev = parts[qid]
             if prev.kind != "short_answer" or kind != "short_answer":
@@ -308,7 +327,7 @@ def key_from_csv(path: Path | str) -> AnswerKey:
 
 def _yaml_rows(p: Path, raw: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
-        doc = yaml.safe_load(raw.decode("utf-8"))
+        doc = safe_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as e:
         raise KeyError_(f"{p}: not valid YAML: {e}") from None
     items = doc.get("questions") if isinstance(doc, dict) else doc

@@ -12,6 +12,7 @@ import yaml
 
 from examgen.model import Outcome, QuestionType, Text, VariantPart
 from examgen.render.html import LABELS
+from examgen.safeyaml import safe_load
 
 LANGS = ("ko", "en")
 
@@ -161,7 +162,7 @@ def topic_titles(bank_root: Path) -> dict[str, Text]:
     titles: dict[str, Text] = {}
     for f in sorted(bank_root.glob("*.yaml")):
         try:
-            doc: Any = yaml.safe_load(f.read_text(encoding="utf-8"))
+            doc: Any = safe_load(f.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             continue
         title = doc.get("title") if isinstance(doc, dict) else None
