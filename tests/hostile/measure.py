@@ -23,9 +23,9 @@ def run(case: Case, d: Path) -> dict[str, bool | float | str]:
     try:
         r = subprocess.run([sys.executable, "-m", "examgen.cli", *argv], capture_output=True,
                            text=True, timeout=MAX_SECONDS, cwd=d)
-        hang, out, err, rc = False, r.stdout, r.stderr, r.returncode
+        hang, err, rc = False, r.stderr, r.returncode
     except subprocess.TimeoutExpired:
-        hang, out, err, rc = True, "", "", -1
+        hang, err, rc = True, "", -1
     seconds = time.perf_counter() - t0
     allowed = (d / "out", d / "output")
     outside = [p for p in d.rglob("*") if p not in before
