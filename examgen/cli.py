@@ -12,6 +12,7 @@ from typing import Any
 
 from examgen import __version__
 from examgen.errors import BankError, ExamgenError
+from examgen.io.names import safe_file_name
 from examgen.model import Variant
 
 
@@ -176,7 +177,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)
     roster = args.roster if args.roster is not None else DEFAULT_ROSTER
     students = load_roster(roster)
-    out = args.out if args.out is not None else Path("output") / spec.name
+    # the spec's name is text from a file: "..", "a/b" or 300 characters never leave output/
+    out = args.out if args.out is not None else Path("output") / safe_file_name(spec.name)
     res = generate(spec, bank, students, out, workers=args.workers, only=args.student,
                    roster=str(roster), progress=progress_bar(), combined=args.combined)
     if args.student:

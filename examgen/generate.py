@@ -32,6 +32,7 @@ from typing import Any
 from examgen.assemble import Assembly, ExamCopy, assemble, manifest, student_copies
 from examgen.bank.loader import Bank
 from examgen.errors import ExamgenError
+from examgen.processes import die_with_parent
 from examgen.spec import ExamSpec, Student
 
 _WORKER: Any = None
@@ -92,7 +93,9 @@ def collector_tuned() -> Iterator[None]:
 
 
 def _init_pool_worker(templates_dir: str, font_family: str) -> None:
-    """A pool worker renders until the pool ends: its collector is tuned for good."""
+    """A pool worker renders until the pool ends (or its parent is killed): its collector is
+    tuned for good."""
+    die_with_parent()
     _init_worker(templates_dir, font_family)
     _tune_collector()
 

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from examgen.processes import die_with_parent
+
 __all__ = ["BUDGET_S", "Verdict", "check_equivalent", "run_with_deadline"]
 
 BUDGET_S = float(os.environ.get("EXAMGEN_SYMBOLIC_BUDGET_S", "3"))   # per answer
@@ -46,6 +48,7 @@ def _equivalent(a: Any, b: Any) -> bool:
 def _serve(conn: Connection) -> None:
     """A worker's loop: it says "ready" once sympy is imported, then (function, args) in,
     ("ok", value) or ("error", text) out."""
+    die_with_parent()   # a killed run's check must not spin on for minutes
     os.nice(10)   # checks yield the CPU to the server and the grading run that wait for them
     import examgen.mathexpr  # noqa: F401 - the import is the start-up cost, paid before any check
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from examgen import outswap
+from examgen.jobs import outswap
 
 NAMES = ("grades.csv", "details.csv", "report.html", "exams")
 SCRIPT = """
 import sys
 from pathlib import Path
-from examgen import outswap
+from examgen.jobs import outswap
 out, tag = Path(sys.argv[1]), sys.argv[2]
 outswap.recover(out)
 staged = outswap.new_staging(out)
