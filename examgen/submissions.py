@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Literal
 
 from examgen.errors import ExamgenError, did_you_mean
+from examgen.io.csvlimits import CsvLimitError, decode_strict
 from examgen.model import RejectedRow
 
 ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")
 NAME_NAMES = ("name", "이름", "성명", "student name")
 LONG_QUESTION = ("question_id", "question", "문항")
 LONG_ANSWER = ("answer", "response", "답", "답안")
-MAX_CELL = 10_000
 
 
 class SubmissionError(ExamgenError):
@@ -58,26 +58,11 @@ class Submissions:
 
 
 def decode(raw: bytes, source: str) -> tuple[str, str]:
-    """Text and the encoding it was read with."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    head = raw[:400]
-    if b"\x00" in head:  # UTF-8 and CP949 text never holds NUL: UTF-16 without a BOM
-        odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
-        enc = "utf-16-le" if odd >= even else "utf-16-be"
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            pass
-    for enc in ("utf-8", "cp949"):
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise SubmissionError(f"{source}: cannot decode the file; save it as UTF-8, UTF-16 or "
-                          "CP949 (Korean Excel) CSV")
+    """Text and the encoding it was read with (:func:`examgen.io.csvlimits.decode_strict`)."""
+    try:
+        return decode_strict(raw, source)
+    except CsvLimitError as e:
+        raise SubmissionError(str(e)) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -271,7 +256,7 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
         if problem is not None:
             rejected.append(problem)
             continue
-        answers = tuple((col, row[i][:MAX_CELL]) for i, col in q_cols)
+        answers = tuple((col, row[i]) for i, col in q_cols)   # never cut: too long is a format error
         name = row[i_name].strip() if i_name is not None else ""
         graded = tuple(g for i, col in g_cols
                        if (g := _graded(row[i], col, rownum, notices)) is not None)
@@ -336,7 +321,7 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
             rejected.append(RejectedRow(rownum, sid, f"second answer to {col} for {sid} (the "
                                         f"first, in row {mine[col][1]}, is graded)", raw))
             continue
-        mine[col] = (row[i_a][:MAX_CELL], rownum)
+        mine[col] = (row[i_a], rownum)
         rows.setdefault(sid, []).append(rownum)
         g = _graded(row[i_g], col, rownum, notices) if i_g is not None else None
         if g is not None:

@@ -24,7 +24,7 @@ from examgen.grading.groups import (
     near_identical,
 )
 from examgen.grading.key import AnswerKey, PartKey
-from examgen.grading.score import Scored, blank, score
+from examgen.grading.score import MAX_TEXT, Scored, blank, score
 from examgen.grading.text import FEW_SHOT_MIN, ShortAnswerScorer, TextScore
 from examgen.model import AnswerGrade, AnswerGroup, GradeBatch, Outcome, StudentGrade, Suspicion
 from examgen.submissions import Entry, Submissions, decode, sniff_delimiter
@@ -72,7 +72,7 @@ def grade_batch(key: AnswerKey, subs: Submissions,
         parts = [(p, given.get(p.column, "")) for p in key.parts_for(entry.student_id)]
         pending.append((entry, parts))
         for p_index, (part, text) in enumerate(parts):
-            if part.kind == "short_answer":
+            if part.kind == "short_answer" and len(text) <= MAX_TEXT:   # else: format error
                 short.setdefault(part.question_id, []).append(
                     ShortItem(e_index, p_index, entry.student_id, part, text))
     first: ShortResult | None = None
@@ -113,7 +113,7 @@ def _grade_others(pending: Sequence[tuple[Entry, Sequence[tuple[PartKey, str]]]]
     for entry, parts in pending:
         row: list[AnswerGrade | None] = []
         for part, text in parts:
-            if part.kind == "short_answer":
+            if part.kind == "short_answer" and len(text) <= MAX_TEXT:
                 row.append(None)
                 continue
             s = memo.get((id(part), text))
@@ -133,7 +133,7 @@ def _answer_grade(student_id: str, part: PartKey, text: str, s: Scored, group: s
 
 def grade_one(part: PartKey, text: str) -> Scored:
     """One answer to one part, scored exactly as in a batch (short answers included)."""
-    if part.kind == "short_answer":
+    if part.kind == "short_answer" and len(text) <= MAX_TEXT:
         return grade_short_one(part, text)[0]
     return score(part, text)
 

@@ -22,6 +22,7 @@ from examgen.grading.key import PartKey
 from examgen.model import Outcome, Tolerance
 from examgen.symcheck import BUDGET_S, Verdict, check_equivalent
 
+MAX_TEXT = 10_000         # characters of any answer (a short answer's essay included)
 PRECISION_CREDIT = 0.5   # share of the points for a right value written with too few digits
 
 
@@ -151,7 +152,12 @@ def format_error(err: P.FormatError, text: str) -> Scored:
 
 
 def score(part: PartKey, text: str) -> Scored:
-    """Score ``text`` for ``part`` (short answers are scored by grading.text, not here)."""
+    """Score ``text`` for ``part`` (short answers are scored by grading.text, not here, up to
+    :data:`MAX_TEXT` characters; a longer answer of any kind is a format error here)."""
+    if len(text) > MAX_TEXT:
+        return format_error(P.FormatError(f"answer longer than {MAX_TEXT:,} characters (it is "
+                                          f"{len(text):,}); nothing of it was graded",
+                                          MAX_TEXT), text)
     if blank(text):
         return Scored(0.0, Outcome.BLANK, "no answer")
     kind = part.kind
