@@ -14,6 +14,7 @@ import yaml
 
 from examgen.bank.yamlloc import LocDict, LocList, load_located
 from examgen.errors import ExamgenError, did_you_mean
+from examgen.io.names import normalize_id
 from examgen.model import Difficulty, QuestionType, Text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -24,6 +25,7 @@ SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "l
                        "mode", "forms", "shuffle", "sections", "name", "grading"})
 GRADING_KEYS = frozenset({"negative", "partial_credit"})
 SECTION_KEYS = frozenset({"title", "questions"})
+MAX_ID = 64   # characters of a student id
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
 
@@ -334,9 +336,13 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
     for rownum, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        sid = row[i_id].strip() if i_id < len(row) else ""
+        sid = normalize_id(row[i_id]) if i_id < len(row) else ""   # as responses ids are
         if not sid:
             problems.append(f"{p}: row {rownum}: empty student_id")
+            continue
+        if len(sid) > MAX_ID:
+            problems.append(f"{p}: row {rownum}: student_id of {len(sid)} characters; at most "
+                            f"{MAX_ID} (it names files)")
             continue
         if not re.match(r"^[\w.-]+$", sid):
             problems.append(f"{p}: row {rownum}: student_id {sid!r} may only contain letters, "
@@ -344,7 +350,8 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
             continue
         if sid in seen:
             problems.append(f"{p}: row {rownum}: duplicate student_id {sid!r} (also in row "
-                            f"{seen[sid]})")
+                            f"{seen[sid]}; ids are compared in one spelling: NFC, full-width "
+                            "digits as ASCII, invisible characters removed)")
             continue
         seen[sid] = rownum
         name = row[i_name].strip() if i_name is not None and i_name < len(row) else ""

@@ -20,6 +20,7 @@ from typing import Literal
 
 from examgen.errors import ExamgenError, did_you_mean
 from examgen.io.csvlimits import CsvLimitError, decode_strict
+from examgen.io.names import normalize_id
 from examgen.model import RejectedRow
 
 ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")
@@ -73,7 +74,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).strip().lower().split())
+    return " ".join(normalize_id(unicodedata.normalize("NFKC", name)).lower().split())
 
 
 def find_column(header: Sequence[str], names: Sequence[str]) -> int | None:
@@ -207,7 +208,7 @@ def _row_student(rownum: int, row: Sequence[str], header: Sequence[str], i_id: i
         return "", RejectedRow(rownum, row[i_id].strip() if i_id < len(row) else "",
                                f"ragged row: {len(row)} cells, the header has {len(header)}",
                                raw)
-    sid = unicodedata.normalize("NFKC", row[i_id]).strip()
+    sid = normalize_id(row[i_id])   # the roster's spelling (io/names.py)
     if not sid:
         return "", RejectedRow(rownum, "", "empty student id", raw)
     if students is not None and sid not in students:

@@ -26,6 +26,7 @@ from examgen.bank import load_bank
 from examgen.bank.loader import Bank
 from examgen.errors import ExamgenError
 from examgen.grading.parse import MAX_ANSWER_LENGTH
+from examgen.io.names import normalize_id
 from examgen.model import Template, Variant
 from examgen.practice import drill
 from examgen.practice.explain import explain, points_label
@@ -72,7 +73,7 @@ def check_nickname(text: str) -> str:
         raise BadInput("nickname_long", got=len(name), limit=MAX_NICKNAME)
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in name):
         raise BadInput("nickname_control")
-    return name
+    return normalize_id(name)   # "２０２６" and "2026" are one student, as in a roster
 
 
 def _choice(field: str, got: str, allowed: tuple[str, ...]) -> str:

@@ -19,11 +19,11 @@ import io
 import os
 import secrets
 import stat
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from examgen.errors import ExamgenError
+from examgen.io.names import normalize_id
 
 __all__ = ["SECRET_ENV", "PracticeRoster", "load_practice_roster", "load_secret_key", "new_token",
            "same_token"]
@@ -84,8 +84,8 @@ def same_token(a: object, b: object) -> bool:
 
 
 def normalize_name(text: str) -> str:
-    """The one spelling of a nickname or roster id: NFC, trimmed."""
-    return unicodedata.normalize("NFC", text).strip()
+    """The one spelling of a nickname or roster id (:func:`examgen.io.names.normalize_id`)."""
+    return normalize_id(text)
 
 
 @dataclass(frozen=True)
