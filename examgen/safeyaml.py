@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from yaml.composer import ComposerError
 
-__all__ = ["MAX_YAML_BYTES", "MAX_YAML_DEPTH", "BoundedLoader", "safe_load"]
+__all__ = ["MAX_YAML_BYTES", "MAX_YAML_DEPTH", "BoundedLoader", "safe_load", "yaml_problem"]
 
 MAX_YAML_DEPTH = 64                  # nested mappings/lists; the bank needs fewer than 10
 MAX_YAML_BYTES = 10 * 1024 * 1024    # one YAML file (spec, KEY.yaml, a bank file)
@@ -47,3 +47,13 @@ def safe_load(text: str) -> Any:
     if len(text) > MAX_YAML_BYTES:
         raise yaml.YAMLError(f"larger than {MAX_YAML_BYTES // 1024 // 1024} MB")
     return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def yaml_problem(e: yaml.YAMLError) -> tuple[int | None, str]:
+    """The 1-based line (None when unknown) and a one-line description of a YAML error."""
+    if isinstance(e, yaml.reader.ReaderError):   # a character YAML does not allow (binary data)
+        return None, f"character {e.character!r} is not allowed in YAML (is this a text file?)"
+    mark = getattr(e, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    return line, str(problem)

@@ -16,6 +16,7 @@ from examgen.bank.yamlloc import LocDict, LocList, load_located
 from examgen.errors import ExamgenError, did_you_mean
 from examgen.io.names import normalize_id
 from examgen.model import Difficulty, QuestionType, Text
+from examgen.safeyaml import yaml_problem
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DEFAULT_SPEC = SAMPLES / "midterm.yaml"
@@ -131,9 +132,8 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
     except UnicodeDecodeError:
         raise SpecError(f"{name}: not UTF-8 text; save the spec as UTF-8") from None
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise SpecError(f"{name}:{line}: not valid YAML: {getattr(e, 'problem', e)}") from None
+        line, problem = yaml_problem(e)
+        raise SpecError(f"{name}:{line or 1}: not valid YAML: {problem}") from None
     if not isinstance(doc, LocDict):
         raise SpecError(f"{name}:1: an exam spec is a mapping (title:, sections:, ...)")
     c.keys(doc, SPEC_KEYS, "the exam spec")

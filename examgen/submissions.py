@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from examgen.errors import ExamgenError, did_you_mean
-from examgen.io.csvlimits import CsvLimitError, decode_strict
+from examgen.io.csvlimits import CsvLimitError, check_table, decode_strict
 from examgen.io.names import normalize_id
 from examgen.model import RejectedRow
 
@@ -61,9 +61,11 @@ class Submissions:
 def decode(raw: bytes, source: str) -> tuple[str, str]:
     """Text and the encoding it was read with (:func:`examgen.io.csvlimits.decode_strict`)."""
     try:
-        return decode_strict(raw, source)
+        text, encoding = decode_strict(raw, source)
+        check_table(text, sniff_delimiter(text), source)
     except CsvLimitError as e:
         raise SubmissionError(str(e)) from None
+    return text, encoding
 
 
 def sniff_delimiter(text: str) -> str:

@@ -36,6 +36,7 @@ from examgen.model import (
     WrongAnswer,
     WrongConcept,
 )
+from examgen.safeyaml import yaml_problem
 from examgen.textrender import compile_condition, compile_text
 
 DEFAULT_BANK = Path(__file__).resolve().parents[2] / "question_bank"
@@ -664,9 +665,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[list[Template], l
     try:
         doc = load_located(text)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(e, "problem", None) or str(e)
+        line, problem = yaml_problem(e)
         return [], [Problem(name, line, None, f"not valid YAML: {problem}")]
     d = c.mapping(doc, 1, "a bank file")
     if d is None:

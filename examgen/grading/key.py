@@ -29,7 +29,7 @@ from examgen.model import (
     Variant,
     WrongConcept,
 )
-from examgen.safeyaml import safe_load
+from examgen.safeyaml import safe_load, yaml_problem
 
 KINDS = ("numeric", "vector", "matrix", "single_choice", "multiple_choice", "symbolic",
          "short_answer")
@@ -328,8 +328,11 @@ def key_from_csv(path: Path | str) -> AnswerKey:
 def _yaml_rows(p: Path, raw: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
         doc = safe_load(raw.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as e:
-        raise KeyError_(f"{p}: not valid YAML: {e}") from None
+    except UnicodeDecodeError:
+        raise KeyError_(f"{p}: not UTF-8 text; save the key as UTF-8") from None
+    except yaml.YAMLError as e:
+        line, problem = yaml_problem(e)
+        raise KeyError_(f"{p}:{line or 1}: not valid YAML: {problem}") from None
     items = doc.get("questions") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise KeyError_(f"{p}: a YAML key is a list of questions (question_id, type, answer, "
