@@ -32,6 +32,7 @@ from typing import Any
 from examgen.assemble import Assembly, ExamCopy, assemble, manifest, student_copies
 from examgen.bank.loader import Bank
 from examgen.errors import ExamgenError
+from examgen.jobs.outswap import commit, kill_point, recover
 from examgen.processes import die_with_parent
 from examgen.spec import ExamSpec, Student
 
@@ -110,6 +111,7 @@ def _render_job(job: tuple[ExamCopy, ExamSpec, str]) -> tuple[str, int, int]:
 
 def _write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
+    kill_point()
 
 
 # What generate writes in an output folder; a full run replaces these and nothing else.
@@ -271,7 +273,7 @@ def _write_output(asm: Assembly, bank_hash: str, out: Path, render: Render,
             if combined:
                 combine_pdfs([staged / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
                              staged / "combined-exams.pdf")
-            replace_entries(staged, out, MANAGED)
+            commit(staged, out, MANAGED)   # the whole set at once (jobs/outswap.py)
     except BaseException:
         if created:
             shutil.rmtree(out, ignore_errors=True)
@@ -315,6 +317,7 @@ def _rewrite_copies(asm: Assembly, copies: Sequence[ExamCopy], bank_hash: str, o
 
 def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
+    kill_point()
 
 
 def _make_dir(path: Path) -> None:
@@ -350,6 +353,7 @@ def _staging(out: Path) -> Iterator[Path]:
     (same file system, so its entries move into place with :func:`os.replace`); a killed
     run's leftovers are swept first."""
     try:
+        recover(out)   # a killed run's half-done commit is finished, its leftovers removed
         sweep_staging(out)
         folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     except OSError as e:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import os
-import tempfile
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from examgen.errors import ExamgenError
 from examgen.grading.batch import grade_batch, read_overrides
 from examgen.grading.key import AnswerKey, key_from_csv, key_from_manifest
+from examgen.jobs.outswap import commit, kill_point, new_staging, recover
 from examgen.model import GradeBatch
 from examgen.submissions import read_responses
 
@@ -190,12 +190,27 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True,
                     ("review.html", render_review_html(batch).encode("utf-8"))]
     if pdf_bytes is not None:
         outputs.append(("report.pdf", pdf_bytes()))
-    written = []
-    for name, data in outputs:  # everything is built before anything is written
-        written.append(_atomic_write(out_dir / name, data))
-    return tuple(written)
+    # everything is built before anything is written; the set replaces the last run's at once
+    try:
+        recover(out_dir)
+        staged = new_staging(out_dir)
+        try:
+            for name, data in outputs:
+                (staged / name).write_bytes(data)
+                kill_point()
+            commit(staged, out_dir, GRADE_OUTPUTS)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    except OSError as e:
+        raise ExamgenError(f"cannot write to output folder {out_dir}: {e.strerror or e}; "
+                           "choose another --out") from None
+    return tuple(out_dir / name for name, _ in outputs)
 
 
+# what grade writes in its output folder; a run replaces all of them (a file the run does not
+# write, such as report.pdf with --no-pdf, is removed rather than left stale)
+GRADE_OUTPUTS = ("grades.csv", "details.csv", "rejected.csv", "report.html", "groups.csv",
+                 "review.html", "report.pdf")
 PDF_FORK_MIN = 1_000   # students from which the report PDF is typeset in a forked process
 
 
@@ -262,14 +277,3 @@ def _received_pdf(conn: Connection) -> bytes:
         raise value
     return value  # type: ignore[no-any-return]
 
-
-def _atomic_write(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -98,6 +99,7 @@ def commit(staged: Path, out: Path, names: Sequence[str]) -> None:
 def _commit_by_exchange(staged: Path, out: Path) -> bool:
     sibling = out.parent / f".{out.name}.examgen-new-{os.getpid()}"
     try:
+        os.chmod(staged, stat.S_IMODE(out.stat().st_mode))   # the folder keeps its permissions
         os.rename(staged, sibling)
     except OSError:
         return False
