@@ -388,8 +388,10 @@ def replace_entries(staged: Path, out: Path, names: Sequence[str]) -> None:
             raise
 
 
-def progress_bar(stream: Any = sys.stderr) -> Callable[[int, int], None]:
-    """A one-line progress bar on a terminal; silent when ``stream`` is not one."""
+def progress_bar(stream: Any = None) -> Callable[[int, int], None]:
+    """A one-line progress bar on a terminal (default: the stderr of the moment); silent when
+    ``stream`` is not one."""
+    stream = sys.stderr if stream is None else stream
     tty = hasattr(stream, "isatty") and stream.isatty()
 
     def show(done: int, total: int) -> None:
