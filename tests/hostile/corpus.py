@@ -185,7 +185,20 @@ def bank_cases() -> list[Case]:
             return ["bank", "check", "--bank", str(d / "bank")]
         return build
 
+    pe = Path(__file__).resolve().parents[2] / "question_bank" / "transformer.yaml"
+    text = pe.read_text(encoding="utf-8")
+    start = text.index("  - id: transformer-pe-single-value")
+    template = text[start:text.index("\n  - id:", start + 10)]
+    one = "topic: transformer\ntitle: {ko: t, en: t}\nquestions:\n" + template + "\n"
     return [
+        Case(s, "param-range-huge", gen(one.replace("pos: {int: [1, 9]}",
+                                                    "pos: {int: [1, 100000000000]}")),
+             fragment="more than 100,000 values"),
+        Case(s, "param-range-inf", gen(one.replace("pos: {int: [1, 9]}", "pos: {int: [1, .inf]}")),
+             fragment="finite"),
+        Case(s, "jinja-range-huge", gen(one.replace(
+            "to three decimal places.", "{% for i in range(1000000000) %}{% endfor %}x.")),
+            fragment="range"),
         Case(s, "nested-1000", gen(nested_yaml(1000)), fragment="x.yaml"),
         Case(s, "alias-bomb", gen(ALIAS_BOMB), fragment="alias"),
         Case(s, "binary", gen("\x00\xff"), fragment="x.yaml"),
