@@ -18,8 +18,7 @@ import numpy as np
 
 from examgen import formatting as F
 from examgen.grading import parse as P
-from examgen.grading.key import PartKey
-from examgen.model import Outcome, Tolerance
+from examgen.model import Outcome, PartKey, Tolerance
 from examgen.symcheck import BUDGET_S, Verdict, check_equivalent
 
 MAX_TEXT = 10_000         # characters of any answer (a short answer's essay included)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from examgen.errors import ExamgenError
-from examgen.io.names import normalize_id
+from examgen.io import normalize_id
 
 __all__ = ["SECRET_ENV", "PracticeRoster", "load_practice_roster", "load_secret_key", "new_token",
            "same_token"]

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from examgen.model import Outcome, QuestionType, Text, VariantPart
-from examgen.render.html import LABELS
+from examgen.render import LABELS
 from examgen.safeyaml import safe_load
 
 LANGS = ("ko", "en")
