@@ -56,3 +56,29 @@ def test_hostile_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             rows = list(csv.DictReader(io.StringIO(details)))
             assert any(r["outcome"] == case.fragment for r in rows), rows
             assert all(len(r["feedback"]) < 500 for r in rows)
+
+
+APP_ANSWERS = ["1e999999", "1e99999999+1", "2x1e999999", "exp(exp(exp(exp(10))))", "9^9^9",
+               "(h+1)^64*(d_v+1)^64*(h+2)^64", "√" * 400 + "2", "((((" * 100, "\x00\x01",
+               "=cmd|' /C calc'!A0", "{{7*7}}", "<script>alert(1)</script>", "9" * 1999,
+               "9" * 2001, "ⅷ"]
+
+
+@pytest.fixture(scope="module")
+def app_client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from examgen.bank import load_bank
+    from tests.unit.practice.conftest import browser_app, login
+
+    client = browser_app(tmp_path_factory.mktemp("app") / "p.db", load_bank()).test_client()
+    login(client, "hostile")
+    return client
+
+
+@pytest.mark.parametrize("template_id", ["transformer-concat-dim-formula",
+                                         "transformer-pe-single-value"])
+@pytest.mark.parametrize("answer", APP_ANSWERS, ids=range(len(APP_ANSWERS)))
+def test_practice_app_answers(app_client, template_id: str, answer: str) -> None:  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    r = app_client.post(f"/p/{template_id}/{len(answer)}", data={"ans-a": answer})
+    assert r.status_code in (303, 413, 422), r.status_code   # never 500
+    assert "<script>alert" not in r.text and time.perf_counter() - t0 < MAX_SECONDS
