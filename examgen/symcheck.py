@@ -25,8 +25,9 @@ from examgen.processes import die_with_parent
 
 __all__ = ["BUDGET_S", "Verdict", "check_equivalent", "run_with_deadline"]
 
-BUDGET_S = float(os.environ.get("EXAMGEN_SYMBOLIC_BUDGET_S", "3"))   # per answer
+BUDGET_S = float(os.environ.get("EXAMGEN_SYMBOLIC_BUDGET_S", "3"))   # CPU seconds per answer
 WORKERS = 2
+WALL_FACTOR = 10.0     # a check's wall-clock cap, in budgets (CPU time is what is budgeted)
 START_S = 60.0         # a new worker's imports (seconds on a loaded machine)
 QUEUE_WAIT_S = 10.0    # the longest a check waits for a free worker before it gives up
 
@@ -91,6 +92,31 @@ class _Worker:
             self.conn.close()
 
 
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU time a process has used (Linux /proc), or None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _answered(w: _Worker, budget: float) -> bool:
+    """Wait until the worker answers or has spent ``budget`` seconds of CPU on the check (a
+    loaded machine does not make a normal answer "too costly"); wall time is capped too, at
+    :data:`WALL_FACTOR` times the budget."""
+    start_wall = time.monotonic()
+    start_cpu = _cpu_seconds(w.proc.pid)
+    while not w.conn.poll(0.05):
+        cpu = _cpu_seconds(w.proc.pid)
+        used = cpu - start_cpu if cpu is not None and start_cpu is not None \
+            else time.monotonic() - start_wall
+        if used > budget or time.monotonic() - start_wall > budget * WALL_FACTOR:
+            return False
+    return True
+
+
 class _Pool:
     def __init__(self, size: int):
         self.pid = os.getpid()
@@ -125,7 +151,7 @@ class _Pool:
                     w.kill()
                     return "error", "the checking process did not start"
                 w.conn.send((fn, args))
-                if not w.conn.poll(budget):
+                if not _answered(w, budget):
                     w.kill()
                     self._give(_Worker(self.ctx))   # its replacement starts while nobody waits
                     return "timeout", None
