@@ -25,9 +25,9 @@ from examgen.processes import die_with_parent
 
 __all__ = ["BUDGET_S", "Verdict", "check_equivalent", "run_with_deadline"]
 
-BUDGET_S = float(os.environ.get("EXAMGEN_SYMBOLIC_BUDGET_S", "3"))   # CPU seconds per answer
+BUDGET_S = float(os.environ.get("EXAMGEN_SYMBOLIC_BUDGET_S", "3"))   # CPU s per answer
 WORKERS = 2
-WALL_FACTOR = 10.0     # a check's wall-clock cap, in budgets (CPU time is what is budgeted)
+WALL_FACTOR = 4.0      # a check's wall-clock cap, in budgets (CPU time is what is budgeted)
 START_S = 60.0         # a new worker's imports (seconds on a loaded machine)
 QUEUE_WAIT_S = 10.0    # the longest a check waits for a free worker before it gives up
 
@@ -50,7 +50,7 @@ def _serve(conn: Connection) -> None:
     """A worker's loop: it says "ready" once sympy is imported, then (function, args) in,
     ("ok", value) or ("error", text) out."""
     die_with_parent()   # a killed run's check must not spin on for minutes
-    os.nice(10)   # checks yield the CPU to the server and the grading run that wait for them
+    os.nice(5)   # checks yield the CPU to the server and the grading run that wait for them
     import examgen.mathexpr  # noqa: F401 - the import is the start-up cost, paid before any check
 
     conn.send(("ready", None))

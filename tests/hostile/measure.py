@@ -45,7 +45,10 @@ def run(case: Case, d: Path) -> dict[str, bool | float | str]:
 
 def main() -> None:
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    only = sys.argv[1:]   # case names (substrings) to run; all by default
     for case in all_cases():
+        if only and not any(o in case.name for o in only):
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             res = run(case, Path(tmp))
             for p in Path(tmp).rglob("*"):
