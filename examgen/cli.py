@@ -12,6 +12,7 @@ from typing import Any
 
 from examgen import __version__
 from examgen.errors import BankError, ExamgenError
+from examgen.io import safe_file_name
 from examgen.model import Variant
 
 
@@ -176,7 +177,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)
     roster = args.roster if args.roster is not None else DEFAULT_ROSTER
     students = load_roster(roster)
-    out = args.out if args.out is not None else Path("output") / spec.name
+    # the spec's name is text from a file: "..", "a/b" or 300 characters never leave output/
+    out = args.out if args.out is not None else Path("output") / safe_file_name(spec.name)
     res = generate(spec, bank, students, out, workers=args.workers, only=args.student,
                    roster=str(roster), progress=progress_bar(), combined=args.combined)
     if args.student:
@@ -229,7 +231,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_practice(args: argparse.Namespace) -> int:
     from examgen.practice import serve
 
-    serve(args.host, args.port, args.db, bank=args.bank)
+    serve(args.host, args.port, args.db, bank=args.bank, roster=args.roster)
     return 0
 
 
@@ -315,7 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
     p.add_argument("--db", type=Path, default=Path("output") / "practice.sqlite3",
                    help="SQLite database of attempts (default output/practice.sqlite3; created "
-                        "when missing)")
+                        "when missing; a database examgen did not create is refused)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="CSV with columns student_id,pin: only these students may sign in, each "
+                        "with their PIN")
     p.set_defaults(func=cmd_practice)
 
     p = with_bank(bank_sub.add_parser("stress", help="draw many variants and report "

@@ -12,7 +12,7 @@ from typing import cast
 
 from examgen.grading.overrides import _allowed, _expand_groups, apply_overrides
 from examgen.grading.roster import RosterFindings, check_roster
-from examgen.grading.score import Scored, blank, score
+from examgen.grading.score import MAX_TEXT, Scored, blank, score
 from examgen.grading.short import ShortItem, ShortResult, grade_short_one, score_short, start_short
 from examgen.grading.text import FEW_SHOT_MIN
 from examgen.model import (
@@ -52,7 +52,7 @@ def grade_batch(key: AnswerKey, subs: Submissions,
                                                                        entry.form)]
         pending.append((entry, parts))
         for p_index, (part, text) in enumerate(parts):
-            if part.kind == "short_answer":
+            if part.kind == "short_answer" and len(text) <= MAX_TEXT:   # else: format error
                 short.setdefault(part.question_id, []).append(
                     ShortItem(e_index, p_index, entry.student_id, part, text))
     first: ShortResult | None = None
@@ -106,7 +106,7 @@ def _grade_others(pending: Sequence[tuple[Entry, Sequence[tuple[PartKey, str]]]]
     for entry, parts in pending:
         row: list[AnswerGrade | None] = []
         for part, text in parts:
-            if part.kind == "short_answer":
+            if part.kind == "short_answer" and len(text) <= MAX_TEXT:
                 row.append(None)
                 continue
             s = memo.get((id(part), text))
@@ -142,7 +142,7 @@ def _chosen(part: PartKey, s: Scored) -> tuple[ChosenOption, ...]:
 
 def grade_one(part: PartKey, text: str) -> Scored:
     """One answer to one part, scored exactly as in a batch (short answers included)."""
-    if part.kind == "short_answer":
+    if part.kind == "short_answer" and len(text) <= MAX_TEXT:
         return grade_short_one(part, text)[0]
     return score(part, text)
 

@@ -9,6 +9,7 @@ one key shared by all students, for exams made elsewhere. Pure: the files are re
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -161,6 +162,7 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
         if variant.get("params") else "")
 
 
+MAX_POINTS = 1000.0   # one question; more is a typo (or "1e309")
 _TOLERANCE_FORMS = ("0.01 or ±0.01 (absolute), 1% (relative), 3sf (significant figures), "
                     "2dp (decimal places)")
 
@@ -179,14 +181,20 @@ def parse_tolerance(text: str) -> Tolerance:
         return Tolerance("rel", float(m.group(1)) / 100)
     m = re.fullmatch(r"(\d+)(sf|sig|s\.f\.)", t)
     if m:
+        if not 1 <= int(m.group(1)) <= 15:
+            raise ValueError(f"tolerance {text!r}: significant figures must be 1 to 15")
         return Tolerance("sigfigs", float(m.group(1)))
     m = re.fullmatch(r"(\d+)(dp|d\.p\.|decimals)", t)
     if m:
+        if not 0 <= int(m.group(1)) <= 15:
+            raise ValueError(f"tolerance {text!r}: decimal places must be 0 to 15")
         return Tolerance("decimals", float(m.group(1)))
     try:
         v = float(t)
     except ValueError:
         raise ValueError(f"tolerance {text!r} is not one of {_TOLERANCE_FORMS}") from None
+    if not math.isfinite(v):   # "inf", "1e999", "nan" would accept every answer (or none)
+        raise ValueError(f"tolerance {text!r} must be a finite number")
     if v < 0:
         raise ValueError(f"tolerance {text!r} must not be negative")
     return Tolerance("abs", v)
@@ -214,12 +222,17 @@ def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> An
             continue
         try:
             points = float(r.get("points", ""))
-            if points <= 0:
+            if not (math.isfinite(points) and 0 < points <= MAX_POINTS):
                 raise ValueError
         except ValueError:
-            problems.append(f"{where}: points must be a positive number, got {r.get('points')!r}")
+            problems.append(f"{where}: column points: expected a positive number up to "
+                            f"{MAX_POINTS:g}, got {r.get('points')!r}")
             continue
         answer = r.get("answer", "")
+        if not answer.strip():
+            problems.append(f"{where}: column answer: empty; every question needs its answer "
+                            "(a short answer its reference text)")
+            continue
         if qid in parts:  # several rows of a short-answer question: several references
             prev = parts[qid]
             if prev.kind != "short_answer" or kind != "short_answer":

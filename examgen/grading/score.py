@@ -20,7 +20,9 @@ from examgen import formatting as F
 from examgen.grading import parse as P
 from examgen.grading.options import match_option_text
 from examgen.model import Outcome, PartKey, Tolerance
+from examgen.symcheck import BUDGET_S, Verdict, check_equivalent
 
+MAX_TEXT = 10_000         # characters of any answer (a short answer's essay included)
 PRECISION_CREDIT = 0.5   # share of the points for a right value written with too few digits
 
 
@@ -110,11 +112,37 @@ def blank(text: str) -> bool:
     return P.is_blank(text)
 
 
-@lru_cache(maxsize=20_000)
-def _equivalent(expr: Any, expected_text: str, variables: frozenset[str]) -> bool:
-    from examgen.mathexpr import equivalent, parse_expression
+_UNCHECKED = {
+    Verdict.TOO_COSTLY: f"the expression is too costly to compare (over {BUDGET_S:g} s); "
+                        "write it in a simpler form",
+    Verdict.BUSY: "the expression could not be compared now (the checker is busy); try again",
+    Verdict.FAILED: "the expression cannot be compared (a value too large or not finite)",
+}
 
-    return equivalent(expr, parse_expression(expected_text, variables))
+
+class _Busy(Exception):
+    """Raised through the cache so that "busy" (not an answer) is never cached."""
+
+
+def _equivalent(expr: Any, expected_text: str, variables: frozenset[str]) -> Verdict:
+    try:
+        return _equivalent_cached(expr, expected_text, variables)
+    except _Busy:
+        return Verdict.BUSY
+
+
+@lru_cache(maxsize=20_000)
+def _equivalent_cached(expr: Any, expected_text: str, variables: frozenset[str]) -> Verdict:
+    from examgen.mathexpr import ExpressionError, parse_expression
+
+    try:
+        expected = parse_expression(expected_text, variables)
+    except ExpressionError:
+        return Verdict.FAILED
+    verdict = check_equivalent(expr, expected)
+    if verdict is Verdict.BUSY:
+        raise _Busy
+    return verdict
 
 
 def format_error(err: P.FormatError, text: str) -> Scored:
@@ -124,7 +152,12 @@ def format_error(err: P.FormatError, text: str) -> Scored:
 
 
 def score(part: PartKey, text: str) -> Scored:
-    """Score ``text`` for ``part`` (short answers are scored by grading.text, not here)."""
+    """Score ``text`` for ``part`` (short answers are scored by grading.text, not here, up to
+    :data:`MAX_TEXT` characters; a longer answer of any kind is a format error here)."""
+    if len(text) > MAX_TEXT:
+        return format_error(P.FormatError(f"answer longer than {MAX_TEXT:,} characters (it is "
+                                          f"{len(text):,}); nothing of it was graded",
+                                          MAX_TEXT), text)
     if blank(text):
         return Scored(0.0, Outcome.BLANK, "no answer")
     kind = part.kind
@@ -314,7 +347,10 @@ def _score_symbolic(part: PartKey, text: str) -> Scored:
     if isinstance(got, P.FormatError):
         return format_error(got, text)
     norm = str(got.expr)
-    if _equivalent(got.expr, part.expression or "0", frozenset(part.variables)):
+    verdict = _equivalent(got.expr, part.expression or "0", frozenset(part.variables))
+    if verdict in _UNCHECKED:
+        return format_error(P.FormatError(_UNCHECKED[verdict], None), text)
+    if verdict is Verdict.EQUAL:
         return Scored(part.points, Outcome.CORRECT, "correct (equivalent expression)",
                       normalized=norm)
     return Scored(0.0, Outcome.WRONG, "not equivalent to the expected expression",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,13 +22,13 @@ from examgen.io.csvfile import find_column, header_key, read_csv_text
 from examgen.io.forms import find_form_column, parse_form
 from examgen.io.headers import header_number, map_headers, mapping_notice
 from examgen.io.xlsx import is_xlsx, read_xlsx_rows
+from examgen.io.names import normalize_id
 from examgen.model import Entry, RejectedRow, Submissions
 
 ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")
 NAME_NAMES = ("name", "이름", "성명", "student name")
 LONG_QUESTION = ("question_id", "question", "문항")
 LONG_ANSWER = ("answer", "response", "답", "답안")
-MAX_CELL = 10_000
 
 
 def read_responses(path: Path | str, *, columns: Sequence[str],
@@ -173,7 +172,7 @@ def _row_student(rownum: int, row: Sequence[str], header: Sequence[str], i_id: i
         return "", RejectedRow(rownum, row[i_id].strip() if i_id < len(row) else "",
                                f"ragged row: {len(row)} cells, the header has {len(header)}",
                                raw)
-    sid = unicodedata.normalize("NFKC", row[i_id]).strip()
+    sid = normalize_id(row[i_id])   # the roster's spelling (io/names.py)
     if not sid:
         return "", RejectedRow(rownum, "", "empty student id", raw)
     if students is not None and sid not in students:
@@ -269,7 +268,7 @@ def _wide_entry(rownum: int, row: list[str], header: list[str], lay: _Layout,
         form, flags, problem = _row_form(rownum, row, sid, row[lay.i_form], forms, students)
     if problem is not None:
         return None, problem
-    answers = tuple((col, row[i][:MAX_CELL]) for i, col in lay.answers)
+    answers = tuple((col, row[i]) for i, col in lay.answers)   # never cut: too long is a format error
     name = row[lay.i_name].strip() if lay.i_name is not None else ""
     graded = tuple(g for i, col in lay.graded
                    if (g := _graded(row[i], col, rownum, notices)) is not None)
@@ -351,7 +350,7 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
             rejected.append(RejectedRow(rownum, sid, f"second answer to {col} for {sid} (the "
                                         f"first, in row {mine[col][1]}, is graded)", raw))
             continue
-        mine[col] = (row[i_a][:MAX_CELL], rownum)
+        mine[col] = (row[i_a], rownum)
         rows.setdefault(sid, []).append(rownum)
         g = _graded(row[i_g], col, rownum, notices) if i_g is not None else None
         if g is not None:

@@ -13,6 +13,7 @@ from examgen.errors import SpecError, did_you_mean
 from examgen.io.yamlloc import LocDict, LocList, load_located
 from examgen.model import Difficulty, ExamSpec, Pick, QuestionType, Section, Text
 from examgen.resources import example
+from examgen.safeyaml import yaml_problem
 
 DEFAULT_SPEC = example("midterm.yaml")
 
@@ -65,9 +66,8 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
     except UnicodeDecodeError:
         raise SpecError(f"{name}: not UTF-8 text; save the spec as UTF-8") from None
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise SpecError(f"{name}:{line}: not valid YAML: {getattr(e, 'problem', e)}") from None
+        line, problem = yaml_problem(e)
+        raise SpecError(f"{name}:{line or 1}: not valid YAML: {problem}") from None
     if not isinstance(doc, LocDict):
         raise SpecError(f"{name}:1: an exam spec is a mapping (title:, sections:, ...)")
     c.keys(doc, SPEC_KEYS, "the exam spec")
@@ -205,8 +205,8 @@ def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:
     c.keys(q, PICK_KEYS, "a question entry")
     pts = q.get("points")
     if pts is not None and (isinstance(pts, bool) or not isinstance(pts, (int, float))
-                            or pts <= 0):
-        c.err(q.line_of("points"), f"points must be a positive number, got {pts!r}")
+                            or not 0 < pts <= 1000):   # also refuses nan and inf
+        c.err(q.line_of("points"), f"points must be a positive number up to 1000, got {pts!r}")
         pts = None
     if "id" in q:
         extra = [k for k in ("topic", "tags", "difficulty", "type", "count") if k in q]

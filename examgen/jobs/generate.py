@@ -30,17 +30,18 @@ from examgen.assemble import assemble, student_copies
 from examgen.bank import Bank
 from examgen.errors import OutputError
 from examgen.grading import answer_key_rows, forms_rows, key_from_manifest
+from examgen.jobs.outswap import commit
 from examgen.jobs.pools import collector_tuned, tune_collector
 from examgen.jobs.staging import (
     check_output_dir,
     make_dir,
-    replace_entries,
     staging,
     write_bytes,
     write_text,
 )
 from examgen.manifest import build_manifest, manifest_difference, read_output_manifest
 from examgen.model import Assembly, ExamCopy, ExamSpec, Student
+from examgen.processes import die_with_parent
 
 _WORKER: Any = None
 
@@ -71,7 +72,9 @@ def _init_worker(templates_dir: str, font_family: str) -> None:
 
 
 def _init_pool_worker(templates_dir: str, font_family: str) -> None:
-    """A pool worker renders until the pool ends: its collector is tuned for good."""
+    """A pool worker renders until the pool ends (or its parent is killed): its collector is
+    tuned for good."""
+    die_with_parent()
     _init_worker(templates_dir, font_family)
     tune_collector()
 
@@ -211,7 +214,7 @@ def _write_output(asm: Assembly, bank_hash: str, out: Path, render: Render,
             if combined:
                 combine_pdfs([staged / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
                              staged / "combined-exams.pdf")
-            replace_entries(staged, out, MANAGED)
+            commit(staged, out, MANAGED)   # the whole set at once (jobs/outswap.py)
     except BaseException:
         if created:
             shutil.rmtree(out, ignore_errors=True)
@@ -253,8 +256,10 @@ def _rewrite_copies(asm: Assembly, copies: Sequence[ExamCopy], bank_hash: str, o
     return pages, n_workers
 
 
-def progress_bar(stream: Any = sys.stderr) -> Callable[[int, int], None]:
-    """A one-line progress bar on a terminal; silent when ``stream`` is not one."""
+def progress_bar(stream: Any = None) -> Callable[[int, int], None]:
+    """A one-line progress bar on a terminal (default: the stderr of the moment); silent when
+    ``stream`` is not one."""
+    stream = sys.stderr if stream is None else stream
     tty = hasattr(stream, "isatty") and stream.isatty()
 
     def show(done: int, total: int) -> None:

@@ -1,15 +1,17 @@
 """``examgen grade``: the I/O edge of grading. Loads the key and the responses, grades, applies
-overrides, and writes grades.csv, details.csv, rejected.csv, report.html and report.pdf
-atomically (each file to a temporary name, then renamed)."""
+overrides, and writes grades.csv, details.csv, rejected.csv, report.html and report.pdf as one
+set: built in a staging folder, then swapped in at once (:mod:`examgen.jobs.outswap`)."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from examgen.errors import ExamgenError
 from examgen.grading import grade_batch, key_from_manifest, key_from_rows
-from examgen.io import atomic_write_bytes, csv_text, read_key_rows, read_overrides, read_responses
+from examgen.io import csv_text, read_key_rows, read_overrides, read_responses
+from examgen.jobs.outswap import commit, kill_point, new_staging, recover
 from examgen.jobs.pools import PDF_FORK_MIN, Typeset, collector_paused, typesetter
 from examgen.manifest import read_manifest
 from examgen.model import AnswerKey, GradeBatch
@@ -102,9 +104,26 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True,
                     ("review.html", render_review_html(batch).encode("utf-8"))]
     if pdf_bytes is not None:
         outputs.append(("report.pdf", pdf_bytes()))
-    written = []
-    for name, data in outputs:  # everything is built before anything is written
-        written.append(atomic_write_bytes(out_dir / name, data))
-    return tuple(written)
+    # everything is built before anything is written; the set replaces the last run's at once
+    try:
+        recover(out_dir)
+        staged = new_staging(out_dir)
+        try:
+            for name, data in outputs:
+                (staged / name).write_bytes(data)
+                kill_point()
+            commit(staged, out_dir, GRADE_OUTPUTS)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    except OSError as e:
+        raise ExamgenError(f"cannot write to output folder {out_dir}: {e.strerror or e}; "
+                           "choose another --out") from None
+    return tuple(out_dir / name for name, _ in outputs)
+
+
+# what grade writes in its output folder; a run replaces all of them (a file the run does not
+# write, such as report.pdf with --no-pdf, is removed rather than left stale)
+GRADE_OUTPUTS = ("grades.csv", "details.csv", "rejected.csv", "report.html", "groups.csv",
+                 "review.html", "report.pdf")
 
 
