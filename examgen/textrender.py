@@ -46,10 +46,20 @@ _env.filters.update({
     "sci": F.fmt_sci, "sig": F.fmt_sig, "value": F.latex_value, "plain": F.fmt_value,
     "josa": _josa, "pnum": _pnum,
 })
-# a negative number right after a product or a sum sign gets parentheses: "2 \times -2" is
-# never meant ("2 \times (-2)")
+# a negative number right after a product or a sum sign gets parentheses: "2 \\times -2" is
+# never meant ("2 \\times (-2)")
 _NEG_AFTER_OP = re.compile(r"(\\times|\\cdot|×|·|\s[+\-−]|^[+])(\s*)-(\d+(?:\.\d+)?)(?![\d.])")
-_env.globals.update({"range": range, "len": len, "abs": abs, "round": round, "min": min,
+MAX_RANGE = 1000   # items of one range() in a bank template: loops stay small, no memory bomb
+
+
+def _bounded_range(*args: int) -> range:
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise OverflowError(f"range() of {len(r):,} items in a template; at most {MAX_RANGE:,}")
+    return r
+
+
+_env.globals.update({"range": _bounded_range, "len": len, "abs": abs, "round": round, "min": min,
                      "max": max, "sqrt": np.sqrt, "exp": np.exp, "log": np.log,
                      "sin": np.sin, "cos": np.cos, "tanh": np.tanh})
 

@@ -9,7 +9,7 @@ Layers, outermost first (docs/architecture.md explains them):
     core         bank, variants, families, kernels, textrender
     edge         io (every file reader and writer), manifest (manifest.json)
     records      model
-    base         errors, resources, rng, formatting, mathexpr
+    base         errors, resources, rng, formatting, mathexpr, safeyaml, processes, symcheck
 
 A package may import only the packages its row of :data:`ALLOWED` lists (imports inside
 functions count too); packages form no cycle; and a module outside a package imports that
@@ -28,7 +28,9 @@ import pytest
 
 PKG = Path(__file__).resolve().parents[2] / "examgen"
 
-BASE = {"errors", "version", "resources", "rng", "formatting", "mathexpr", "korean", "latextext"}
+BASE = {"errors", "version", "resources", "rng", "formatting", "mathexpr", "safeyaml",
+        "processes", "symcheck",
+        "korean", "latextext"}
 RECORDS = BASE | {"model"}
 EDGE = RECORDS | {"io", "manifest"}
 CORE = EDGE | {"kernels", "families", "textrender", "sampling", "fairness", "variants", "bank"}
@@ -47,6 +49,9 @@ ALLOWED: dict[str, set[str]] = {
     "mathexpr": set(),
     "korean": set(),
     "latextext": set(),
+    "safeyaml": set(),                      # YAML without aliases, depth-bounded
+    "processes": set(),                     # workers that end with their parent
+    "symcheck": {"mathexpr", "processes"},  # symbolic checks under a deadline, in workers
     # records, and the edge that reads and writes them
     "model": {"errors"},
     "io": RECORDS,
