@@ -165,9 +165,15 @@ def typed(value: object, part) -> str:
     """The answer as a student following that path writes it: at the printed decimals, or at
     the digits the tolerance needs at that value's size when that is more."""
     tol = part.tolerance or Tolerance("abs", 0)
-    flat = np.ravel(np.asarray(value, dtype=float))
-    text = [F.fmt_num(x, max(part.decimals or 0, tol.display_decimals(float(x)))) for x in flat]
-    return text[0] if np.ndim(value) == 0 else "[" + ", ".join(text) + "]"
+
+    def one(x: float) -> str:
+        return F.fmt_num(x, max(part.decimals or 0, tol.display_decimals(float(x))))
+    a = np.asarray(value, dtype=float)
+    if a.ndim == 0:
+        return one(float(a))
+    if a.ndim == 1:
+        return "[" + ", ".join(one(x) for x in a) + "]"
+    return "[" + ", ".join("[" + ", ".join(one(x) for x in row) + "]" for row in a) + "]"
 
 
 @pytest.mark.parametrize("template", COMPUTED, ids=lambda t: t.id)
