@@ -345,11 +345,13 @@ def check_package(data: bytes, file: str) -> CheckReport:
     zf, bad = _zip(data, file)
     if zf is None:
         return CheckReport(file, "package", 0, (bad or "",))
-    from examgen.export import canvas, qti21
-
     if any(n.endswith("assessment_meta.xml") for n in zf.namelist()):
-        return canvas.check_canvas(zf, file)
-    return qti21.check_qti21(zf, file)
+        from examgen.export.canvas import check_canvas
+
+        return check_canvas(zf, file)
+    from examgen.export.qti21 import check_qti21
+
+    return check_qti21(zf, file)
 
 
 def check_bytes(data: bytes, file: str) -> CheckReport:

@@ -38,6 +38,11 @@ class Html:
     files: tuple[MathFile, ...] = ()
 
 
+def join(*parts: Html) -> Html:
+    """Several HTML texts one after the other, with all their files."""
+    return Html("".join(p.html for p in parts), tuple(f for p in parts for f in p.files))
+
+
 class MathRenderer:
     """Formula -> HTML; ``files`` collects the files written so far (none for TeX)."""
 

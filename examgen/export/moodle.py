@@ -16,12 +16,12 @@ import base64
 import html as htmllib
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
-from examgen.export.html import Html, SvgMath, TexMath, Writer
+from examgen.export.content import grader_info, solution
+from examgen.export.html import Html, SvgMath, TexMath, Writer, join
 from examgen.export.items import ExportItem
 from examgen.export.numbers import (
     CORRECT,
@@ -33,40 +33,18 @@ from examgen.export.numbers import (
     numeric_answers,
     part_keys,
 )
+from examgen.export.options import DEFAULT_SETTINGS, Notes, Settings
 from examgen.model import QuestionType, Variant, VariantPart
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 CATEGORY_ROOT = "$course$/examgen"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """How the variants are written: language (ko, en, both), math (tex, svg), and the exam's
-    grading rules (a share taken off for a wrong single choice; partial credit)."""
-
-    lang: str = "ko"
-    math: str = "tex"
-    negative: float = 0.0
-    partial_credit: bool = True
-
-
-@dataclass
-class Notes:
-    """What could not be said exactly in the format, once per template."""
-
-    lines: list[str] = field(default_factory=list)
-
-    def add(self, template_id: str, what: str) -> None:
-        line = f"{template_id}: {what}"
-        if line not in self.lines:
-            self.lines.append(line)
-
-
 def category_path(item: ExportItem) -> str:
     return f"{CATEGORY_ROOT}/{item.template.topic}/{item.template.id}"
 
 
-def write_moodle(items: tuple[ExportItem, ...], settings: Settings = Settings()
+def write_moodle(items: tuple[ExportItem, ...], settings: Settings = DEFAULT_SETTINGS
                  ) -> tuple[bytes, tuple[str, ...]]:
     """The Moodle XML file for ``items`` and notes on what the format could not express."""
     math_renderer = SvgMath(lambda name: PLUGINFILE + name) if settings.math == "svg" \
@@ -124,20 +102,11 @@ def _head(q: ET.Element, item: ExportItem, k: int, v: Variant, w: Writer, text: 
     name = _sub(q, "name")
     _sub(name, "text", f"{item.template.id} #{k:03d} (seed {v.seed})")
     _text_el(q, "questiontext", text)
-    _text_el(q, "generalfeedback", _general_feedback(v, w))
+    _text_el(q, "generalfeedback", solution(v, w))
     _sub(q, "defaultgrade", fmt_full(grade))
     _sub(q, "penalty", "0")
     _sub(q, "hidden", "0")
     _sub(q, "idnumber", f"{item.template.id}-{k:03d}")
-
-
-def _general_feedback(v: Variant, w: Writer) -> Html:
-    parts = [w.text(v.solution, steps=True), w.text(v.explanation)]
-    return Html("".join(p.html for p in parts), tuple(f for p in parts for f in p.files))
-
-
-def _join(*hs: Html) -> Html:
-    return Html("".join(h.html for h in hs), tuple(f for h in hs for f in h.files))
 
 
 def _question(item: ExportItem, k: int, v: Variant, w: Writer, s: Settings,
@@ -194,7 +163,7 @@ def _multichoice(item: ExportItem, k: int, v: Variant, w: Writer, s: Settings,
     part = v.parts[0]
     multiple = part.kind is QuestionType.MULTIPLE_CHOICE
     q = ET.Element("question", type="multichoice")
-    _head(q, item, k, v, w, _join(w.text(v.prompt), w.text(part.prompt)), part.points)
+    _head(q, item, k, v, w, join(w.text(v.prompt), w.text(part.prompt)), part.points)
     _sub(q, "single", "false" if multiple else "true")
     _sub(q, "shuffleanswers", "false")     # the variant's order already is its shuffle
     _sub(q, "answernumbering", "ABCD")
@@ -225,42 +194,10 @@ def _multichoice(item: ExportItem, k: int, v: Variant, w: Writer, s: Settings,
 
 # -- essay ---------------------------------------------------------------------------------------
 
-def grader_info(v: Variant, w: Writer) -> Html:
-    """Reference answers, rubric and typical wrong answers (short answers), or the expected
-    expression (symbolic), for whoever grades by hand."""
-    part = v.parts[0]
-    chunks: list[Html] = []
-    if part.expression is not None:
-        chunks.append(Html(f"<p>Expected expression (any equivalent form): "
-                           f"{w.math(part.display)}</p><p><code>"
-                           f"{htmllib.escape(part.expression)}</code></p>"))
-    if part.references:
-        refs = [w.text(r) for r in part.references]
-        chunks.append(Html("<p><strong>모범 답안 / Reference answers</strong></p><ol>"
-                           + "".join(f"<li>{r.html}</li>" for r in refs) + "</ol>",
-                           tuple(f for r in refs for f in r.files)))
-    if part.rubric:
-        rows = "".join(f"<li>{htmllib.escape(c.concept)} ({c.weight:g}): "
-                       f"{htmllib.escape(' | '.join(c.order or c.synonyms))}"
-                       + (" — absent" if c.absent else "") + "</li>" for c in part.rubric)
-        chunks.append(Html(f"<p><strong>채점 기준 / Rubric</strong></p><ul>{rows}</ul>"))
-    if part.wrong_answers:
-        rows = "".join(f"<li>{htmllib.escape(wa.text)} — {w.text(wa.why, inline=True).html}</li>"
-                       for wa in part.wrong_answers)
-        chunks.append(Html(f"<p><strong>흔한 오답 / Typical wrong answers</strong></p>"
-                           f"<ul>{rows}</ul>"))
-    if part.wrong_concepts:
-        rows = "".join(f"<li>{htmllib.escape(c.concept)}: "
-                       f"{htmllib.escape(' | '.join(c.synonyms))}</li>"
-                       for c in part.wrong_concepts)
-        chunks.append(Html(f"<p><strong>오개념 / Wrong concepts</strong></p><ul>{rows}</ul>"))
-    return _join(*chunks)
-
-
 def _essay(item: ExportItem, k: int, v: Variant, w: Writer) -> ET.Element:
     part = v.parts[0]
     q = ET.Element("question", type="essay")
-    _head(q, item, k, v, w, _join(w.text(v.prompt), w.text(part.prompt)), part.points)
+    _head(q, item, k, v, w, join(w.text(v.prompt), w.text(part.prompt)), part.points)
     _sub(q, "responseformat", "editor")
     _sub(q, "responserequired", "1")
     _sub(q, "responsefieldlines", "8" if part.references else "3")
@@ -345,7 +282,7 @@ def _cloze(item: ExportItem, k: int, v: Variant, w: Writer, notes: Notes) -> ET.
     name = _sub(q, "name")
     _sub(name, "text", f"{item.template.id} #{k:03d} (seed {v.seed})")
     _text_el(q, "questiontext", h)
-    _text_el(q, "generalfeedback", _general_feedback(v, w))
+    _text_el(q, "generalfeedback", solution(v, w))
     _sub(q, "penalty", "0")
     _sub(q, "hidden", "0")
     _sub(q, "idnumber", f"{item.template.id}-{k:03d}")
