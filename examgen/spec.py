@@ -26,6 +26,8 @@ GRADING_KEYS = frozenset({"negative", "partial_credit"})
 SECTION_KEYS = frozenset({"title", "questions"})
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
+EMAIL_NAMES = ("email", "e-mail", "이메일", "email address")
+SIS_NAMES = ("sis_id", "sis id", "sis user id")
 
 
 class SpecError(ExamgenError):
@@ -86,6 +88,8 @@ class Student:
     student_id: str
     name: str
     row: int
+    email: str = ""       # optional roster columns, for LMS gradebook files
+    sis_id: str = ""
 
 
 class _SpecChecker:
@@ -328,6 +332,8 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
                         + did_you_mean(rows[0][0].strip().lower() if rows[0] else "",
                                        ID_NAMES))
     i_name = find_column(rows[0], NAME_NAMES)
+    i_email = find_column(rows[0], EMAIL_NAMES)
+    i_sis = find_column(rows[0], SIS_NAMES)
     problems: list[str] = []
     seen: dict[str, int] = {}
     students: list[Student] = []
@@ -347,8 +353,9 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
                             f"{seen[sid]})")
             continue
         seen[sid] = rownum
-        name = row[i_name].strip() if i_name is not None and i_name < len(row) else ""
-        students.append(Student(sid, name, rownum))
+        name, email, sis = (row[i].strip() if i is not None and i < len(row) else ""
+                            for i in (i_name, i_email, i_sis))
+        students.append(Student(sid, name, rownum, email, sis))
     if problems:
         raise SpecError("\n".join(problems))
     if not students:

@@ -44,8 +44,8 @@ def category_path(item: ExportItem) -> str:
     return f"{CATEGORY_ROOT}/{item.template.topic}/{item.template.id}"
 
 
-def write_moodle(items: tuple[ExportItem, ...], settings: Settings = DEFAULT_SETTINGS
-                 ) -> tuple[bytes, tuple[str, ...]]:
+def write_moodle(items: tuple[ExportItem, ...], settings: Settings = DEFAULT_SETTINGS,
+                 title: str = "examgen") -> tuple[bytes, tuple[str, ...]]:
     """The Moodle XML file for ``items`` and notes on what the format could not express."""
     math_renderer = SvgMath(lambda name: PLUGINFILE + name) if settings.math == "svg" \
         else TexMath()

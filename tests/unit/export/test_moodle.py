@@ -219,3 +219,20 @@ def test_blank_weights_are_whole_and_proportional() -> None:
     assert blank_weights([(3, 1)]) == ([3], 1)
     assert blank_weights([(2, 3), (2, 3), (2, 2)]) == ([2, 2, 3], 3)
     assert blank_weights([(1.5, 1), (0.5, 2)]) == ([6, 1], 4)
+
+
+def test_svg_math_travels_with_the_text_that_uses_it() -> None:
+    items = draw_items([(BANK.get("attention-softmax-temperature"), None)], 1, seed=4)
+    data, _ = write_moodle(items, Settings(math="svg"))
+    q = [q for q in questions(data) if q.get("type") == "numerical"][0]
+    text = q.find("questiontext")
+    html = text.findtext("text")
+    assert "\\(" not in html and "@@PLUGINFILE@@/math-" in html
+    names = re.findall(r"@@PLUGINFILE@@/([\w.-]+)", html)
+    files = {f.get("name"): f for f in text.findall("file")}
+    assert set(names) == set(files)
+    import base64
+    assert all(base64.b64decode(f.text).startswith(b"<svg") for f in files.values())
+    assert check_bytes(data, "svg.xml").problems == ()
+    missing = data.replace(b'<file name="', b'<file name="x', 1)
+    assert any("does not carry that file" in p for p in check_bytes(missing, "svg.xml").problems)

@@ -1,0 +1,1 @@
+"""Orchestration of the commands: files in, the pipeline, files out."""
