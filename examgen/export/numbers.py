@@ -126,8 +126,11 @@ def numeric_answers(part: VariantPart, key: PartKey) -> tuple[NumericAnswer, ...
         widest = out[0].tolerance + key.allowance
         out.append(NumericAnswer(value, widest, 1.0, _allowance_feedback(key.decimals),
                                  kind="allowance"))
-    out += [NumericAnswer(r, 0.0, PRECISION_CREDIT, _coarse_feedback(d), kind="coarse")
-            for d, r in coarse_values(value, widest)]
+    for d, r in coarse_values(value, widest):
+        # a rounding an earlier answer already takes (a misconception's) never reaches this one
+        if not any(abs(r - a.value) <= a.tolerance * (1 + 1e-9) for a in out):
+            out.append(NumericAnswer(r, 0.0, PRECISION_CREDIT, _coarse_feedback(d),
+                                     kind="coarse"))
     return tuple(out)
 
 

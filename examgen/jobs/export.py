@@ -82,6 +82,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except OSError as e:
         raise ExamgenError(f"cannot write {path}: {e.strerror or e}") from None
     try:
+        os.fchmod(fd, 0o644)   # an ordinary file, not mkstemp's private one
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

@@ -236,3 +236,12 @@ def test_svg_math_travels_with_the_text_that_uses_it() -> None:
     assert check_bytes(data, "svg.xml").problems == ()
     missing = data.replace(b'<file name="', b'<file name="x', 1)
     assert any("does not carry that file" in p for p in check_bytes(missing, "svg.xml").problems)
+
+
+def test_no_answer_is_shadowed_by_an_earlier_one() -> None:
+    # variants where a coarse rounding equals a misconception's value: the misconception
+    # (first, as in the grader) takes it, and no unreachable 50 % answer is written
+    t = BANK.get("attention-softmax-temperature")
+    items = draw_items([(t, None)], 20, seed=0)
+    data, _ = write_moodle(items)
+    assert check_bytes(data, "t.xml").problems == ()
