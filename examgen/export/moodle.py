@@ -55,7 +55,11 @@ def write_moodle(items: tuple[ExportItem, ...], settings: Settings = DEFAULT_SET
     for item in items:
         quiz.append(_category(item))
         for k, v in enumerate(item.variants, start=1):
-            quiz.append(_question(item, k, v, w, settings, notes))
+            try:
+                quiz.append(_question(item, k, v, w, settings, notes))
+            except ExportError as e:
+                raise ExportError(f"question \"{item.template.id}\" (variant {k}, seed "
+                                  f"{v.seed}): {e}") from None
     ET.indent(quiz, space="  ")
     body = ET.tostring(quiz, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8"), \
@@ -128,6 +132,9 @@ def _question(item: ExportItem, k: int, v: Variant, w: Writer, s: Settings,
         raise ExportError(f"{item.template.id}: a part of type "
                           f"{', '.join(p.kind.value for p in v.parts)} cannot sit in a cloze "
                           "question")
+    if not s.partial_credit:
+        notes.add(item.template.id, "partial_credit: false cannot be expressed by a cloze "
+                  "question, which credits each blank; exported with per-blank credit")
     return _cloze(item, k, v, w, notes)
 
 
