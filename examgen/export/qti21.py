@@ -18,6 +18,8 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
 
+import numpy as np
+
 from examgen.export.blanks import Blank, value_blanks
 from examgen.export.check import CheckReport, local, parse_xml
 from examgen.export.content import grader_info, solution
@@ -213,9 +215,7 @@ def _value_body(body: ET.Element, v: Variant, blanks: list[Blank],
             _el(p, "textEntryInteraction", responseIdentifier=f"RESPONSE_{mine[0].index}",
                 expectedLength="16")
             continue
-        shape = (len(mine),) if part.kind is QuestionType.VECTOR else \
-            (len(part.value), len(part.value[0]))  # type: ignore[arg-type]
-        cols = shape[-1]
+        cols = int(np.asarray(part.value, dtype=float).shape[-1])
         tbody = _el(_el(body, "table"), "tbody")
         for r in range(len(mine) // cols):
             tr = _el(tbody, "tr")

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from examgen.bank import Bank
 from examgen.errors import UsageError, did_you_mean
 from examgen.export import (
     FORMATS,
@@ -24,7 +25,9 @@ from examgen.export import (
     draw_items,
     gradebook_csv,
 )
+from examgen.export.items import unique_templates
 from examgen.model import GradeBatch, Template
+from examgen.spec import ExamSpec
 
 
 @dataclass(frozen=True)
@@ -36,26 +39,25 @@ class ExportRun:
     notes: tuple[str, ...]
 
 
-def choose_templates(bank: object, spec: object | None, topic: str | None
+def choose_templates(bank: Bank, spec: ExamSpec | None, topic: str | None
                      ) -> list[tuple[Template, float | None]]:
     """The spec's questions (with its point overrides), or every bank template; only
     ``topic``'s when one is given."""
     from examgen.assemble import select_questions
 
     if spec is not None:
-        chosen = [tp for _, picks in select_questions(spec, bank) for tp in picks]  # type: ignore[arg-type]
+        chosen = [tp for _, picks in select_questions(spec, bank) for tp in picks]
     else:
-        chosen = [(t, None) for t in bank.templates]  # type: ignore[attr-defined]
+        chosen = [(t, None) for t in bank.templates]
     if topic is not None:
-        topics = sorted({t.topic for t in bank.templates})  # type: ignore[attr-defined]
+        topics = sorted({t.topic for t in bank.templates})
         if topic not in topics:
             raise UsageError(f"--topic {topic!r} is not a topic of the bank; topics are "
                              f"{', '.join(topics)}" + did_you_mean(topic, topics))
         chosen = [(t, p) for t, p in chosen if t.topic == topic]
         if not chosen:
             raise UsageError(f"the exam spec has no question of topic {topic!r}")
-    seen: set[str] = set()
-    return [(t, p) for t, p in chosen if not (t.id in seen or seen.add(t.id))]  # type: ignore[func-returns-value]
+    return list(unique_templates(chosen))
 
 
 def run_export(fmt: str, chosen: list[tuple[Template, float | None]], *, variants: int,
