@@ -37,7 +37,7 @@ def grader_info(v: Variant, w: Writer) -> Html:
                        f"{htmllib.escape(' | '.join(c.synonyms))}</li>"
                        for c in part.wrong_concepts)
         chunks.append(Html(f"<p><strong>오개념 / Wrong concepts</strong></p><ul>{rows}</ul>"))
-    return join(*chunks)
+    return w.html(join(*chunks).html)   # with the files of every formula in it
 
 
 def solution(v: Variant, w: Writer) -> Html:

@@ -126,7 +126,11 @@ class Writer:
                     + (" / " if inline else "") + f'<{tag} lang="en">{one(t.en)}</{tag}>')
         else:
             body = one(t.get(self.lang))
-        # every file the text uses, including formulas typeset earlier for another text
+        return self.html(body)
+
+    def html(self, body: str) -> Html:
+        """``body`` with every file it uses (formulas typeset for it or earlier for another
+        text)."""
         return Html(body, tuple(f for n, f in sorted(self.math.files.items()) if n in body))
 
     def plain(self, t: Text | None) -> str:

@@ -245,3 +245,10 @@ def test_no_answer_is_shadowed_by_an_earlier_one() -> None:
     items = draw_items([(t, None)], 20, seed=0)
     data, _ = write_moodle(items)
     assert check_bytes(data, "t.xml").problems == ()
+
+
+def test_svg_export_of_every_question_type_carries_all_its_files() -> None:
+    items = draw_items([(t, None) for t in BANK.templates], 1, seed=8)
+    data, _ = write_moodle(items, Settings(lang="both", math="svg"))
+    assert b"\\(" not in data
+    assert check_bytes(data, "svg.xml").problems == ()
