@@ -252,3 +252,42 @@ def test_svg_export_of_every_question_type_carries_all_its_files() -> None:
     data, _ = write_moodle(items, Settings(lang="both", math="svg"))
     assert b"\\(" not in data
     assert check_bytes(data, "svg.xml").problems == ()
+
+
+ARRAYS = [t for t in BANK.templates if t.type in (QuestionType.VECTOR, QuestionType.MATRIX)]
+
+
+def cloze_grade(blanks, responses: list[float]) -> float:
+    """Moodle's cloze mark: each NUMERICAL blank graded as a numerical question (first match),
+    weighted by its weight."""
+    total = got = 0.0
+    for blank, response in zip(blanks, responses, strict=True):
+        answers = []
+        for a in blank.alternatives:
+            value, _, tol = a.answer.partition(":")
+            answers.append((float(value), float(tol or 0), a.fraction * 100, a.feedback))
+        total += blank.weight
+        got += blank.weight * moodle_grade(answers, response)[0] / 100
+    return got / total
+
+
+def test_round_trip_arrays_grade_entry_by_entry_like_examgen() -> None:
+    items = draw_items([(t, None) for t in ARRAYS], 8, seed=31)
+    data, _ = write_moodle(items)
+    qs = [q for q in questions(data) if q.get("type") == "cloze"]
+    variants = [v for item in items for v in item.variants]
+    for q, v in zip(qs, variants, strict=True):
+        blanks, _ = parse_cloze(q.findtext("questiontext/text"))
+        (key,) = parts_from_variant(v)
+        values = _flat(v.parts[0].value)
+        one_off = [values[0] + 50.0] + values[1:]
+        for probe in (values, [x + 50.0 for x in values], one_off):
+            text = "[" + ", ".join(fmt_full(x) for x in probe) + "]"
+            if v.type is QuestionType.MATRIX:
+                cols = len(v.parts[0].value[0])
+                rows = [probe[i:i + cols] for i in range(0, len(probe), cols)]
+                text = "[" + "; ".join(", ".join(fmt_full(x) for x in r) for r in rows) + "]"
+            mine = score(key, text)
+            # (the grader rounds points to 4 decimals)
+            assert cloze_grade(blanks, probe) == pytest.approx(mine.points / key.points,
+                                                               abs=1e-4), (v.template_id, text)
