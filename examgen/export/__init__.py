@@ -8,7 +8,7 @@ files are written by :mod:`examgen.jobs.export`.
 from examgen.export.canvas import write_canvas
 from examgen.export.check import CheckError, CheckReport, check_bytes, check_file
 from examgen.export.gradebook import LMS_FILES, Contact, gradebook_csv
-from examgen.export.items import ExportItem, draw_items, variant_seed
+from examgen.export.items import ExportItem, draw_items, unique_templates, variant_seed
 from examgen.export.moodle import write_moodle
 from examgen.export.numbers import ExportError
 from examgen.export.options import Settings
@@ -19,4 +19,4 @@ SUFFIX = {"moodle": ".xml", "canvas": ".zip", "qti21": ".zip"}
 
 __all__ = ["FORMATS", "LMS_FILES", "SUFFIX", "CheckError", "CheckReport", "Contact",
            "ExportError", "ExportItem", "Settings", "check_bytes", "check_file", "draw_items",
-           "gradebook_csv", "variant_seed", "write_canvas", "write_moodle", "write_qti21"]
+           "gradebook_csv", "unique_templates", "variant_seed", "write_canvas", "write_moodle", "write_qti21"]

@@ -62,7 +62,7 @@ class TexMath(MathRenderer):
 def formula_svg(tex: str, display: bool = False) -> tuple[str, float, float, float]:
     """The one way an export typesets a formula: (SVG text, width, height, depth below the
     baseline in em). Today the project's ziamath path (examgen.render.mathsvg)."""
-    from examgen.render.mathsvg import typeset
+    from examgen.render import typeset
 
     image = typeset(tex, display=display)
     return image.svg, image.width_em, image.height_em, image.baseline_em

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from examgen.model import Template, Variant
-from examgen.rng import derive_seed, make_rng
+from examgen.rng import derive_seed
 from examgen.variants import make_variant
 
 
@@ -38,7 +38,7 @@ def draw_items(chosen: Iterable[tuple[Template, float | None]], n: int, seed: in
         raise ValueError(f"the number of variants must be at least 1, got {n}")
     items = []
     for template, points in chosen:
-        variants = tuple(_scaled(make_variant(template, make_rng(variant_seed(seed, template.id, k))),
+        variants = tuple(_scaled(make_variant(template, variant_seed(seed, template.id, k)),
                                  points) for k in range(n))
         items.append(ExportItem(template, variants))
     return tuple(items)

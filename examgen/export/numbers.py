@@ -22,9 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from examgen.errors import ExamgenError
-from examgen.grading.key import PartKey, parts_from_variant
-from examgen.grading.score import PRECISION_CREDIT
-from examgen.model import Text, Tolerance, Variant, VariantPart
+from examgen.grading import PRECISION_CREDIT, parts_from_variant
+from examgen.model import PartKey, Text, Tolerance, Variant, VariantPart
 
 # Moodle's grade options (question_bank::fraction_options_full), in percent; their negatives too
 MOODLE_FRACTIONS = (100.0, 90.0, 83.33333, 80.0, 75.0, 70.0, 66.66667, 60.0, 50.0, 40.0,

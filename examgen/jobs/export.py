@@ -6,11 +6,10 @@ and writes atomically (a temporary file, then a rename)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from examgen.assemble import select_questions
 from examgen.bank import Bank
 from examgen.errors import UsageError, did_you_mean
 from examgen.export import (
@@ -24,10 +23,10 @@ from examgen.export import (
     check_bytes,
     draw_items,
     gradebook_csv,
+    unique_templates,
 )
-from examgen.export.items import unique_templates
-from examgen.model import GradeBatch, Template
-from examgen.spec import ExamSpec
+from examgen.io import atomic_write_bytes, load_roster
+from examgen.model import ExamSpec, GradeBatch, Template
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,6 @@ def choose_templates(bank: Bank, spec: ExamSpec | None, topic: str | None
                      ) -> list[tuple[Template, float | None]]:
     """The spec's questions (with its point overrides), or every bank template; only
     ``topic``'s when one is given."""
-    from examgen.assemble import select_questions
-
     if spec is not None:
         chosen = [tp for _, picks in select_questions(spec, bank) for tp in picks]
     else:
@@ -76,21 +73,15 @@ def default_out(fmt: str, name: str) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
+    """``data`` to ``path``, complete or not at all, readable like any file the user makes."""
     from examgen.errors import ExamgenError
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        atomic_write_bytes(path, data)
+        path.chmod(0o644)   # not mkstemp's private mode
     except OSError as e:
         raise ExamgenError(f"cannot write {path}: {e.strerror or e}") from None
-    try:
-        os.fchmod(fd, 0o644)   # an ordinary file, not mkstemp's private one
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
@@ -99,8 +90,6 @@ def write_gradebook(lms: str, batch: GradeBatch, out_dir: Path, item: str,
     """``canvas-gradebook.csv`` or ``moodle-grades.csv`` next to grades.csv."""
     contacts: dict[str, Contact] = {}
     if roster is not None:
-        from examgen.spec import load_roster
-
         contacts = {s.student_id: Contact(s.name, s.email, s.sis_id) for s in load_roster(roster)}
     text = gradebook_csv(lms, batch, item, contacts)
     return write_atomic(out_dir / LMS_FILES[lms], text.encode("utf-8"))

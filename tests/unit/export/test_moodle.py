@@ -15,7 +15,7 @@ from examgen.export.check import check_bytes, parse_cloze
 from examgen.export.items import draw_items
 from examgen.export.moodle import Settings, blank_weights, category_path, cloze_escape, write_moodle
 from examgen.export.numbers import fmt_full, moodle_fraction
-from examgen.grading.key import parts_from_variant
+from examgen.grading import parts_from_variant
 from examgen.grading.score import score
 from examgen.model import Outcome, QuestionType
 

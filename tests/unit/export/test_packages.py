@@ -19,7 +19,7 @@ from examgen.export.items import draw_items
 from examgen.export.numbers import fmt_full
 from examgen.export.options import Settings
 from examgen.export.qti21 import write_qti21
-from examgen.grading.key import parts_from_variant
+from examgen.grading import parts_from_variant
 from examgen.grading.score import score
 from examgen.model import QuestionType
 
