@@ -36,7 +36,7 @@ CC = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 CANVAS = "http://canvas.instructure.com/xsd/cccv1p0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 QUIZ = "examgen_quiz"
-MAX_SPELLINGS = 60   # accepted spellings of one blank's number
+MAX_SPELLINGS = 250   # accepted spellings of one blank's number (±0.01 at 4 decimals: 222)
 QUESTION_TYPES = frozenset({"multiple_choice_question", "true_false_question",
                             "short_answer_question", "fill_in_multiple_blanks_question",
                             "multiple_answers_question", "multiple_dropdowns_question",
@@ -202,11 +202,14 @@ def _choices(pres: ET.Element, rp: ET.Element, v: Variant, w: Writer, multiple: 
     return feedback
 
 
-def spellings(low: float, high: float, decimals: int) -> list[str]:
+def spellings(low: float, high: float, decimals: int, limit: int = MAX_SPELLINGS
+              ) -> list[str] | None:
     """Every number in [low, high] written with ``decimals`` places, and each one's shortest
-    form ("0.50" and "0.5")."""
+    form ("0.50" and "0.5"); ``None`` when there are more than ``limit`` numbers."""
     step = 10.0 ** -decimals
     first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    if last - first + 1 > limit:
+        return None
     out: list[str] = []
     for n in range(first, last + 1):
         x = n * step
@@ -244,9 +247,13 @@ def _blanks(pres: ET.Element, rp: ET.Element, item: ExportItem, v: Variant, w: W
         decimals = b.part.decimals if b.part.decimals is not None else 2
         key = b.answers[0]
         texts = spellings(key.low, key.high, decimals)
-        if not texts or len(texts) > MAX_SPELLINGS:
-            raise ExportError(f"{item.template.id}: blank {b.label} would need "
-                              f"{len(texts)} accepted spellings in Canvas")
+        if not texts:
+            # too wide a tolerance to list every spelling: the printed value only
+            texts = spellings(key.value, key.value, decimals) or \
+                [f"{round(key.value, decimals):.{decimals}f}"]
+            notes.add(item.template.id, f"blank {b.label}: the tolerance spans more than "
+                      f"{MAX_SPELLINGS} numbers at {decimals} decimals; Canvas accepts only the "
+                      "printed value there")
         for j, text in enumerate(texts, start=1):
             label = _sub(render, "response_label", ident=f"{name}_{j}")
             _mattext(label, text, plain=True)
