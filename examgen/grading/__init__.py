@@ -8,13 +8,14 @@ from examgen.grading.key import key_from_manifest, key_from_rows, parse_toleranc
 from examgen.grading.keytable import answer_key_rows, answer_text, forms_rows
 from examgen.grading.overrides import apply_overrides
 from examgen.grading.parse import MAX_ANSWER_LENGTH
-from examgen.grading.score import Scored
+from examgen.grading.score import PRECISION_CREDIT, Scored
 from examgen.grading.short import fit_short, grade_short_one
 from examgen.grading.text import NEAR_WRONG, ShortAnswerScorer, TextScore
 
 __all__ = [
     "MAX_ANSWER_LENGTH",
     "NEAR_WRONG",
+    "PRECISION_CREDIT",
     "Scored",
     "ShortAnswerScorer",
     "TextScore",

@@ -64,6 +64,8 @@ class Student:
     student_id: str
     name: str
     row: int
+    email: str = ""       # optional roster columns, for LMS gradebook files
+    sis_id: str = ""
 
 
 @dataclass(frozen=True)
