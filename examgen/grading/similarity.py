@@ -192,7 +192,9 @@ class AdditiveModel:
 
 
 def fit_additive(x: np.ndarray, y: np.ndarray, names: Sequence[str] = FEATURES, *,
-                 n_knots: int = 4, alpha: float = 3.0, top: float | None = None) -> AdditiveModel:
+                 n_knots: int = 4, alpha: float = 3.0, top: float | None = None,
+                 sample_weight: np.ndarray | None = None,
+                 through_zero: bool = False) -> AdditiveModel:
     """Fit an :class:`AdditiveModel` (knots at quantiles of each feature; ridge on standardised
     hinge columns, folded back into plain coefficients)."""
     from sklearn.linear_model import Ridge
@@ -204,10 +206,12 @@ def fit_additive(x: np.ndarray, y: np.ndarray, names: Sequence[str] = FEATURES, 
     blocks = [proto._basis(j, x[:, j]) for j in range(x.shape[1])]
     b = np.hstack(blocks)
     mu, sd = b.mean(axis=0), b.std(axis=0)
+    if through_zero:    # no intercept: an answer like nothing scores nothing (no floor)
+        mu = np.zeros_like(mu)
     sd = np.where(sd > 1e-12, sd, 1.0)
-    ridge = Ridge(alpha=alpha).fit((b - mu) / sd, y)
+    ridge = Ridge(alpha=alpha, fit_intercept=not through_zero).fit((b - mu) / sd, y, sample_weight=sample_weight)
     w = ridge.coef_ / sd
-    intercept = float(ridge.intercept_ - (mu * w).sum())
+    intercept = float(ridge.intercept_ - (mu * w).sum()) if not through_zero else 0.0
     coef, k = [], 0
     for blk in blocks:
         coef.append(tuple(float(v) for v in w[k:k + blk.shape[1]]))

@@ -22,11 +22,12 @@ a wrong-concept cue, closeness to a known wrong answer that still scores high), 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from examgen.bank.glossary import Glossary, load_glossary
+from examgen.grading.contrast import ContrastCheck
 from examgen.grading.rubric import RubricHits, RubricMatcher
 from examgen.grading.similarity import (
     AdditiveModel,
@@ -61,6 +62,7 @@ class TextScore:
     wrong: tuple[str, ...] = ()
     negated: tuple[str, ...] = ()
     cosine: float = 0.0   # TF-IDF cosine to the closest reference answer
+    complete: bool = True  # every rubric concept found and no wrong concept named
 
 
 class ShortAnswerScorer:
@@ -96,6 +98,7 @@ class ShortAnswerScorer:
         texts = list(dict.fromkeys([canon(a) for a in answers if a.strip()]
                                    + list(self.graded_)))
         self.matcher_ = RubricMatcher(self.rubric, self.wrong_concepts, self.glossary_)
+        self.contrast_ = ContrastCheck(self.glossary_, self.references_)
         self._learn(texts)
         return self
 
@@ -191,6 +194,9 @@ class ShortAnswerScorer:
         """``cosine``: to the closest reference, in the same space as ``wrong_sim`` and
         ``question_sim``."""
         hits: RubricHits = self.matcher_.hits(canon, canonical=canon)
+        swapped = self.contrast_.cues(canon)    # a confusable term in place of the reference's
+        if swapped:
+            hits = replace(hits, wrong=hits.wrong + swapped)
         value = sim
         notes, review = [], False
         if self.rubric:
@@ -234,4 +240,5 @@ class ShortAnswerScorer:
                 + ("; calibrated on graded answers" if self.few_shot_ else "")
                 + "".join(f"; {n}" for n in notes))
         return TextScore(value, confidence, hits.matched, hits.missing, sim, expl, review,
-                         hits.wrong, hits.negated, cosine)
+                         hits.wrong, hits.negated, cosine,
+                         not hits.missing and not hits.wrong)

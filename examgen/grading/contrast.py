@@ -1,0 +1,53 @@
+"""Confusable concepts: the glossary's contrast groups turned into wrong-concept cues. Pure.
+
+A contrast group has sides of terms a student may mix up (the LSTM's forget/input/output gates
+and the GRU's reset/update gates; d_model and d_k/d_v; sine and cosine; ...). When the model
+answers name terms of some sides only, an answer that names (not in a negation) a term of
+another side and none of the model answers' sides uses the counterpart in place of the concept:
+a wrong-concept cue, with or without a rubric. An answer that names both sides (a comparison)
+is not cued.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from examgen.bank.glossary import Glossary
+from examgen.grading.rubric import mentions
+
+
+def _said(tokens: Sequence[str], text: str) -> set[str]:
+    return {t for t in tokens if mentions(text, t)}
+
+
+class ContrastCheck:
+    """The contrast cues of one question, from its canonical model answers."""
+
+    def __init__(self, glossary: Glossary, references: Sequence[str]):
+        self.glossary = glossary
+        joined = "\n".join(references)
+        self._groups: list[tuple[tuple[tuple[str, ...], ...], set[int], str]] = []
+        for group in glossary.contrasts:
+            sides = {k for k, side in enumerate(group) if _said(side, joined)}
+            if sides and len(sides) < len(group):
+                named = sorted(t for k in sides for t in _said(group[k], joined))
+                self._groups.append((group, sides, named[0]))
+
+    def cues(self, canonical: str) -> tuple[str, ...]:
+        """``"<term> for <term>"`` for each counterpart named in place of the model answers'
+        term (term ids, e.g. ``update-gate for forget-gate``)."""
+        out = []
+        for group, ref_sides, ref in self._groups:
+            if any(_said(group[k], canonical) for k in ref_sides):
+                continue
+            for k, side in enumerate(group):
+                if k in ref_sides:
+                    continue
+                for t in sorted(_said(side, canonical)):
+                    out.append(f"{_id(t)} for {_id(ref)}")
+        return tuple(out)
+
+
+def _id(token: str) -> str:
+    return re.sub(r"^t_", "", token).replace("_", "-")
