@@ -63,9 +63,9 @@ DEFAULT_DATA = REPO.parent / "shared" / "data" / "asag" / "mohler_dev.csv"
 KO_SET = REPO / "tests" / "data" / "short_answers_ko.csv"
 TARGET_EN, TARGET_KO, TARGET_KO_KEYS = 0.60, 0.60, 0.85
 N_KNOTS, ALPHA = 3, 3.0
-import os
-THROUGH_ZERO = True
+THROUGH_ZERO = True    # no intercept: an answer like nothing scores nothing (no floor)
 POINTS = 5.0
+SHOW = "--show" in sys.argv
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,12 @@ def score_question(q: Question, model: AdditiveModel, *, with_prompt: bool, keys
             continue
         s = scorer.score(a)
         aw = award(s.score, POINTS, policy, complete=s.complete)
+        if SHOW and g == 0 and aw.points >= POINTS / 2 and not (s.needs_review or aw.review):
+            print("    human 0, unflagged:", q.qid, round(s.score, 2), round(s.cosine, 2), a[:80])
+        tally.add(aw.points / POINTS, s.score, float(g), s.needs_review or aw.review)
+        continue
+        s = scorer.score(a)
+        aw = award(s.score, POINTS, policy, complete=s.complete)
         tally.add(aw.points / POINTS, s.score, float(g), s.needs_review or aw.review)
 
 
@@ -213,6 +219,7 @@ def run(questions: list[Question]) -> dict[str, Tally]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--show", action="store_true", help="list human-0 answers at >= 50 %% unflagged")
     ap.add_argument("--write-model", action="store_true",
                     help=f"fit on all visible data and write {MODEL_FILE.relative_to(REPO)}")
     args = ap.parse_args()

@@ -226,7 +226,8 @@ def manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256: str) 
         "bank_sha256": bank_sha256,
         "seed": spec.seed,
         "mode": spec.mode,
-        "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit},
+        "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit,
+                    **({"short_answer": dict(spec.short_answer)} if spec.short_answer else {})},
         "columns": list(asm.columns),
         "students": [{"student_id": s.student_id, "name": s.name,
                       "copy": (f"form-{form_of[s.student_id]}" if s.student_id in form_of

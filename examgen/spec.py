@@ -22,7 +22,7 @@ DEFAULT_ROSTER = SAMPLES / "roster.csv"
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
                        "mode", "forms", "shuffle", "sections", "name", "grading"})
-GRADING_KEYS = frozenset({"negative", "partial_credit"})
+GRADING_KEYS = frozenset({"negative", "partial_credit", "short_answer"})
 SECTION_KEYS = frozenset({"title", "questions"})
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
@@ -79,6 +79,7 @@ class ExamSpec:
     sha256: str
     negative: float = 0.0        # share of a choice question's points taken off when wrong
     partial_credit: bool = True  # element-wise / per-option partial credit
+    short_answer: tuple[tuple[str, object], ...] = ()  # points policy: step, review (non-default)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
             c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
                   "choices: ...}")
     negative, partial = 0.0, True
+    short: tuple[tuple[str, object], ...] = ()
     if "grading" in doc:
         gd = doc["grading"]
         if isinstance(gd, LocDict):
@@ -194,6 +196,8 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                 c.err(gd.line_of("partial_credit"), "grading partial_credit must be true or false")
             else:
                 partial = pc
+            if "short_answer" in gd:
+                short = _short_answer_policy(c, gd)
         else:
             c.err(doc.line_of("grading"), "grading must be a mapping: {negative: 0.25, "
                   "partial_credit: true}")
@@ -210,7 +214,30 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                     seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
                     shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
                     sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
-                    negative=negative, partial_credit=partial)
+                    negative=negative, partial_credit=partial, short_answer=short)
+
+
+def _short_answer_policy(c, gd) -> tuple[tuple[str, object], ...]:  # type: ignore[no-untyped-def]
+    """``grading: {short_answer: {step: 0.5, review: [0.4, 0.6]}}``: the points grid and the
+    review band of short answers (:mod:`examgen.grading.points`)."""
+    from examgen.grading.points import check_policy
+
+    sa = gd["short_answer"]
+    where = gd.line_of("short_answer")
+    if not isinstance(sa, dict) or set(sa) - {"step", "review"}:
+        c.err(where, "grading short_answer must be a mapping {step: 0.5, review: [0.4, 0.6]}")
+        return ()
+    step, review = sa.get("step", 0.5), sa.get("review", [0.4, 0.6])
+    try:
+        if isinstance(step, bool) or not isinstance(review, list) or len(review) != 2 or any(
+                isinstance(v, bool) or not isinstance(v, (int, float)) for v in review):
+            raise ValueError(f"got step {step!r}, review {review!r}")
+        check_policy(step, (float(review[0]), float(review[1])))
+    except (TypeError, ValueError) as e:
+        c.err(where, f"grading short_answer: step must be a positive number of points and "
+              f"review two scores 0 <= low <= high <= 1 ({e})")
+        return ()
+    return tuple((k, sa[k]) for k in ("step", "review") if k in sa)
 
 
 def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:

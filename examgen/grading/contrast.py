@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from examgen.bank.glossary import Glossary
-from examgen.grading.rubric import mentions
+from examgen.grading.rubric import mentions, negated_mention
 
 
 def _said(tokens: Sequence[str], text: str) -> set[str]:
@@ -27,12 +27,18 @@ class ContrastCheck:
     def __init__(self, glossary: Glossary, references: Sequence[str]):
         self.glossary = glossary
         joined = "\n".join(references)
+        self._terms = sorted(set(re.findall(r"(?<![a-z0-9_])t_[a-z0-9_]+", joined)))
         self._groups: list[tuple[tuple[tuple[str, ...], ...], set[int], str]] = []
         for group in glossary.contrasts:
             sides = {k for k, side in enumerate(group) if _said(side, joined)}
             if sides and len(sides) < len(group):
                 named = sorted(t for k in sides for t in _said(group[k], joined))
                 self._groups.append((group, sides, named[0]))
+
+    def denied(self, canonical: str) -> tuple[str, ...]:
+        """Terms of the model answers that ``canonical`` names in a negation ("쿼리·키·값이
+        아니라 ...")."""
+        return tuple(_id(t) for t in self._terms if negated_mention(canonical, t))
 
     def cues(self, canonical: str) -> tuple[str, ...]:
         """``"<term> for <term>"`` for each counterpart named in place of the model answers'

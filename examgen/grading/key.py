@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from examgen.errors import ExamgenError, did_you_mean
+from examgen.grading.points import PointsPolicy, parse_review, parse_step
 from examgen.model import (
     Misconception,
     RubricConcept,
@@ -66,6 +67,7 @@ class PartKey:
     misconceptions: tuple[Misconception, ...] = ()
     partial_credit: bool = True      # vectors element-wise, multiple choice per option
     negative: float = 0.0            # share of the points taken off for a wrong choice
+    policy: PointsPolicy = PointsPolicy()   # short answers: points grid and review band
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,9 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
         settings = data.get("grading", {})
         negative = float(settings.get("negative", 0.0))
         partial = bool(settings.get("partial_credit", True))
+        short = settings.get("short_answer", {})
+        policy = PointsPolicy(float(short.get("step", PointsPolicy().step)),
+                              tuple(short.get("review", PointsPolicy().review)))
         per_copy = {}
         for copy in data["copies"]:
             parts = []
@@ -120,7 +125,7 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
                     pk = _part_from_manifest(col, q["template_id"], part, q["variant"])
                     choice = pk.kind in ("single_choice", "multiple_choice")
                     parts.append(replace(pk, negative=negative if choice else 0.0,
-                                         partial_credit=partial))
+                                         partial_credit=partial, policy=policy))
             per_copy[copy["copy_id"]] = tuple(parts)
         copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
         names = {s["student_id"]: s.get("name", "") for s in data["students"]}
@@ -364,14 +369,20 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
     keywords = r.get("keywords", "").strip()
     items = [c.strip() for c in keywords.split(";") if c.strip()] if keywords else []
     concepts = [c for c in items if not c.startswith("!")]
-    rubric = tuple(RubricConcept(c.split("|")[0].strip(), 1 / len(concepts),
-                                 tuple(x.strip() for x in c.split("|") if x.strip()))
-                   for c in concepts)
+    # "~a|b" names an absent concept: earned where the answer says a/b is missing or removed
+    rubric = tuple(RubricConcept(c.lstrip("~").split("|")[0].strip(), 1 / len(concepts),
+                                 tuple(x.strip() for x in c.lstrip("~").split("|") if x.strip()),
+                                 absent=c.startswith("~"))
+                   for c in concepts if c.lstrip("~").strip())
+    step, review = r.get("step", "").strip(), r.get("review", "").strip()
+    policy = PointsPolicy(parse_step(step) if step else PointsPolicy().step,
+                          parse_review(review) if review else PointsPolicy().review)
     # "!a|b" names a wrong concept: mentioning it lowers the score
     cues = tuple(WrongConcept(c[1:].split("|")[0].strip(),
                               tuple(x.strip() for x in c[1:].split("|") if x.strip()))
                  for c in items if c.startswith("!") and c[1:].strip())
-    return replace(base, references=(answer,), rubric=rubric, wrong_concepts=cues)
+    return replace(base, references=(answer,), rubric=rubric, wrong_concepts=cues,
+                   prompt=r.get("question", "").strip(), policy=policy)
 
 
 def _share(text: str) -> float:

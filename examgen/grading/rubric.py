@@ -161,6 +161,12 @@ def mentions(canonical: str, token: str) -> bool:
     return hit is not None and hit >= 0
 
 
+def negated_mention(canonical: str, token: str) -> bool:
+    """Whether a canonical text names a glossary token inside a negation."""
+    pattern = re.compile(r"(?<![a-z0-9_])" + re.escape(token) + r"(?![a-z0-9_])")
+    return any(_negated(canonical, m.start(), m.end()) for m in pattern.finditer(canonical))
+
+
 @dataclass(frozen=True)
 class RubricHits:
     matched: tuple[str, ...]

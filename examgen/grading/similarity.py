@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from examgen.grading.morph import stem_en, stem_view
+
 FEATURES = ("char", "char_prf", "char_knn", "word_prf", "coverage", "length")
 MODEL_FILE = Path(__file__).with_name("similarity_model.json")
 
@@ -48,23 +50,26 @@ def _stop_words() -> frozenset[str]:
 
 
 def words(text: str) -> list[str]:
-    """Content words of folded/canonical text: English stop words dropped and Latin words cut to
-    6 letters (a crude stem); Korean words lose a trailing particle; glossary tokens stay whole."""
-    out = []
-    stop = _stop_words()
-    for w in _WORD.findall(text):
-        if w.startswith("t_"):
-            out.append(w)
-        elif w[0].isascii():
-            if w not in stop and (len(w) > 1 or w.isdigit()):
-                out.append(w[:6])
-        else:
-            for p in _PARTICLES:
-                if w.endswith(p) and len(w) > len(p):
-                    w = w[: -len(p)]
-                    break
-            out.append(w)
-    return out
+    """Content words of folded/canonical text as stems (:func:`~examgen.grading.morph.stem_view`:
+    Korean through Kiwi, English suffixes stripped); English stop words dropped; glossary
+    tokens stay whole."""
+    stop = _stop_stems()
+    return [w if w.startswith("t_") or not w[0].isascii() else w[:6]
+            for w in _WORD.findall(stem_view(text))
+            if w.startswith("t_") or (w not in stop and (len(w) > 1 or w.isdigit()))]
+
+
+@lru_cache(maxsize=1)
+def _stop_stems() -> frozenset[str]:
+    return frozenset(_stop_words() | {stem_en(w) for w in _stop_words()})
+
+
+def _without(text: str, drop: set[str]) -> str:
+    """``text`` without the words whose content stems are all in ``drop`` (restating the
+    question earns nothing)."""
+    if not drop:
+        return text
+    return " ".join(w for w in text.split() if not (set(words(w)) and set(words(w)) <= drop))
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ def fit_features(references: Sequence[str], answers: Sequence[str], question: st
     if n == 0:
         return {f: np.zeros(0) for f in FEATURES}, None
     qwords = set(words(question))
+    ref_stems = set().union(*(set(words(r)) for r in refs))
+    # the question's own words (not the reference's) are no evidence: dropped from the answers
+    answers = [_without(a, qwords - ref_stems) for a in answers]
     corpus = list(refs) + list(answers)
     # each text's content words, once: for the word TF-IDF and for coverage
     content = [[w for w in words(t) if w not in qwords] for t in corpus]

@@ -44,6 +44,8 @@ RESTATES = 0.6          # cosine to the question above which an answer may only 
 NEAR_WRONG = 0.6        # cosine to a known wrong answer (clearly above any reference): capped
 DISAGREE = 0.5          # rubric coverage and similarity this far apart: a person should look
 WRONG_CUE_PENALTY = 0.25
+WEAK_SCORE, WEAK_COSINE = 0.75, 0.5   # without a rubric: a score below WEAK_SCORE resting on
+                                      # wording this far from the model answer is reviewed
 FEW_SHOT_MIN = 3        # graded answers needed before a question is calibrated on them
 SHIFT_PRIOR = 5         # pseudo-count of "no shift" (5 graded answers: half the mean error)
 FEW_SHOT_POWER = 2      # similarity^power weighs a graded answer's residual
@@ -220,6 +222,14 @@ class ShortAnswerScorer:
             review = True
         if hits.negated:
             notes.append(f"negated: {', '.join(hits.negated)}")
+            review = True
+        denied = self.contrast_.denied(canon)   # the answer denies a term of the model answer
+        if denied and not hits.negated:
+            notes.append(f"denies a term of the model answer: {', '.join(denied)}")
+            review = True
+        if (not self.rubric and 0.5 <= value < WEAK_SCORE and cosine < WEAK_COSINE
+                and not review):
+            notes.append("little wording in common with the model answer")
             review = True
         if question_sim >= RESTATES and question_sim > cosine + 0.15:
             notes.append(f"mostly restates the question ({question_sim:.2f})")

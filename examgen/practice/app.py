@@ -29,6 +29,7 @@ from examgen.grading.parse import MAX_ANSWER_LENGTH
 from examgen.model import Template, Variant
 from examgen.practice import drill
 from examgen.practice.explain import explain, points_label
+from examgen.grading.morph import warm as warm_morphology
 from examgen.practice.prefetch import Prefetcher
 from examgen.practice.store import AnswerRecord, AttemptFacts, Store
 from examgen.practice.ui import (
@@ -258,6 +259,8 @@ def create_app(db_path: Path | str, bank: Bank | None = None, *,
     pr = Practice(bank if bank is not None else load_bank(), store, templates_dir, prefetch)
     if pr.prefetcher is not None:
         pr.prefetcher.warm_idle([(t.id, 0, "ko") for t in pr.bank.templates])
+        # the Korean analyser takes seconds to load: at start-up, not in a student's request
+        warm_morphology()
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(SECRET_KEY=store.secret_key(), MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
                       MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES, SESSION_COOKIE_HTTPONLY=True,
