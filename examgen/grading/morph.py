@@ -38,7 +38,7 @@ _LATIN = re.compile(r"[a-z][a-z0-9]*")
 _KO_TAIL = tuple(sorted(("은 는 이 가 을 를 의 에 에서 에게 으로 로 와 과 도 만 이다 입니다 다 하는 "
                          "하고 하여 해서 한다 된다 되는 되어 하며 이며 이고 으며 라는 이라는 라고 "
                          "이라고 보다 까지 부터 처럼").split(), key=len, reverse=True))
-_EN_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "edly", "ied", "ies", "ed",
+_EN_SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ied", "ies", "ed",
                 "es", "s")
 
 

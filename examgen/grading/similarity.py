@@ -69,7 +69,9 @@ def _without(text: str, drop: set[str]) -> str:
     question earns nothing)."""
     if not drop:
         return text
-    return " ".join(w for w in text.split() if not (set(words(w)) and set(words(w)) <= drop))
+    kept = [w for w in text.split() if not (set(words(w)) and set(words(w)) <= drop)]
+    # nothing but the question's words and stop words left: nothing was said
+    return " ".join(kept) if any(words(w) for w in kept) else ""
 
 
 @dataclass(frozen=True)

@@ -223,8 +223,9 @@ class ShortAnswerScorer:
         if hits.negated:
             notes.append(f"negated: {', '.join(hits.negated)}")
             review = True
-        denied = self.contrast_.denied(canon)   # the answer denies a term of the model answer
-        if denied and not hits.negated:
+        # without a rubric: the answer denies a term of the model answer ("쿼리·키·값이 아니라")
+        denied = () if self.rubric else self.contrast_.denied(canon)
+        if denied:
             notes.append(f"denies a term of the model answer: {', '.join(denied)}")
             review = True
         if (not self.rubric and 0.5 <= value < WEAK_SCORE and cosine < WEAK_COSINE
