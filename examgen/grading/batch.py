@@ -31,7 +31,6 @@ from examgen.model import AnswerGrade, AnswerGroup, GradeBatch, Outcome, Student
 from examgen.submissions import Entry, Submissions, decode, sniff_delimiter
 
 
-
 @dataclass(frozen=True)
 class Override:
     student_id: str

@@ -30,14 +30,15 @@ LOAD_SECONDS: list[float] = []  # how long loading took in this process
 # interjections, most symbols; SF/SP become clause punctuation
 _DROP = re.compile(r"^(?:J|E|XS|VCP|IC|SW|SS|SO|SE|UN|W_)")
 # heads so generic that a keyword may leave them out ("순환 구조가 없" = "순환이 없다")
-LIGHT_NOUNS = frozenset("구조 방식 과정 부분 현상 기능 작업 형태".split())
+LIGHT_NOUNS = frozenset(["구조", "방식", "과정", "부분", "현상", "기능", "작업", "형태"])
 KEPT_PARTICLES = frozenset({"만", "뿐"})   # "셀 상태만": "only" changes the claim
 _TOKEN = re.compile(r"t_[a-z0-9_]+")
 _PLACEHOLDER = re.compile(r"QQ([a-z]+)")   # a glossary token hidden from Kiwi (read as Latin)
 _LATIN = re.compile(r"[a-z][a-z0-9]*")
-_KO_TAIL = tuple(sorted(("은 는 이 가 을 를 의 에 에서 에게 으로 로 와 과 도 만 이다 입니다 다 하는 "
-                         "하고 하여 해서 한다 된다 되는 되어 하며 이며 이고 으며 라는 이라는 라고 "
-                         "이라고 보다 까지 부터 처럼").split(), key=len, reverse=True))
+_KO_TAIL_TEXT = ("은 는 이 가 을 를 의 에 에서 에게 으로 로 와 과 도 만 이다 입니다 다 하는 하고 하여 "
+                 "해서 한다 된다 되는 되어 하며 이며 이고 으며 라는 이라는 라고 이라고 보다 까지 부터 처럼")
+# without Kiwi: a trailing particle or ending is cut, longest first
+_KO_TAIL = tuple(sorted(_KO_TAIL_TEXT.split(" "), key=len, reverse=True))
 _EN_SUFFIXES = ("ings", "ing", "ions", "ion", "edly", "ied", "ies", "ed",
                 "es", "s")
 

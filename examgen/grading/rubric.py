@@ -79,8 +79,8 @@ def _stem_spelling(glossary: Glossary, text: str) -> _Spelling | None:
         return None
     rx = []
     for p in pieces:
-        tail = "" if re.match(r"[가-힣]", p) else r"(?![\w])"
-        rx.append(r"(?<![\w])" + re.escape(p) + (r"\w*" if not tail else tail))
+        tail = r"\w*" if re.match(r"[가-힣]", p) else r"(?![\w])"
+        rx.append(r"(?<![\w])" + re.escape(p) + tail)
     return _Spelling(re.compile(r"\s+".join(rx)), bool(_NEGATION_WORDS.search(canon)))
 
 

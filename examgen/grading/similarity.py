@@ -36,10 +36,6 @@ FEATURES = ("char", "char_prf", "char_knn", "word_prf", "coverage", "length")
 MODEL_FILE = Path(__file__).with_name("similarity_model.json")
 
 _WORD = re.compile(r"[a-z0-9_]+|[가-힣]+")
-# Korean endings stripped before comparing words (longest first)
-_ENDINGS = ("은 는 이 가 을 를 의 에 에서 에게 으로 로 와 과 도 만 이다 입니다 다 하는 하고 하여 해서 "
-            "한다 된다 되는 되어 하며 이며 이고 으며 라는 이라는 라고 이라고 보다 까지 부터 처럼")
-_PARTICLES = tuple(sorted(_ENDINGS.split(" "), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -219,7 +215,8 @@ def fit_additive(x: np.ndarray, y: np.ndarray, names: Sequence[str] = FEATURES, 
     if through_zero:    # no intercept: an answer like nothing scores nothing (no floor)
         mu = np.zeros_like(mu)
     sd = np.where(sd > 1e-12, sd, 1.0)
-    ridge = Ridge(alpha=alpha, fit_intercept=not through_zero).fit((b - mu) / sd, y, sample_weight=sample_weight)
+    ridge = Ridge(alpha=alpha, fit_intercept=not through_zero).fit(
+        (b - mu) / sd, y, sample_weight=sample_weight)
     w = ridge.coef_ / sd
     intercept = float(ridge.intercept_ - (mu * w).sum()) if not through_zero else 0.0
     coef, k = [], 0

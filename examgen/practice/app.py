@@ -25,11 +25,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from examgen.bank import load_bank
 from examgen.bank.loader import Bank
 from examgen.errors import ExamgenError
+from examgen.grading.morph import warm as warm_morphology
 from examgen.grading.parse import MAX_ANSWER_LENGTH
 from examgen.model import Template, Variant
 from examgen.practice import drill
 from examgen.practice.explain import explain, points_label
-from examgen.grading.morph import warm as warm_morphology
 from examgen.practice.prefetch import Prefetcher
 from examgen.practice.store import AnswerRecord, AttemptFacts, Store
 from examgen.practice.ui import (
