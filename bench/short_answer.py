@@ -62,7 +62,9 @@ from examgen.model import RubricConcept, WrongConcept  # noqa: E402
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "asag" / "mohler_dev.csv"
 KO_SET = REPO / "tests" / "data" / "short_answers_ko.csv"
 TARGET_EN, TARGET_KO, TARGET_KO_KEYS = 0.60, 0.60, 0.85
-N_KNOTS, ALPHA = 3, 3.0
+N_KNOTS = 3
+ALPHAS = (3.0, 10.0, 30.0, 100.0, 300.0)   # ridge penalties tried, chosen by questions left out
+INNER_FOLDS = 5
 THROUGH_ZERO = True    # no intercept: an answer like nothing scores nothing (no floor)
 POINTS = 5.0
 SHOW = "--show" in sys.argv
@@ -120,8 +122,12 @@ def load_korean(path: Path = KO_SET) -> list[Question]:
     return out
 
 
-def fit_model(questions: Sequence[Question], with_prompt: bool = False) -> AdditiveModel:
-    """The additive model on ``questions``, each data set weighing as much as the other."""
+def fit_model(questions: Sequence[Question], with_prompt: bool = False,
+              alpha: float | None = None) -> AdditiveModel:
+    """The additive model on ``questions``, each data set weighing as much as the other; the
+    ridge penalty ``alpha`` (default: chosen by :func:`choose_alpha` on ``questions``)."""
+    if alpha is None:
+        alpha = choose_alpha(questions, with_prompt)
     xs, ys, ws = [], [], []
     sizes = defaultdict(int)
     for q in questions:
@@ -132,8 +138,28 @@ def fit_model(questions: Sequence[Question], with_prompt: bool = False) -> Addit
         ws.append(np.full(len(q.answers), 1.0 / sizes[q.dataset]))
     w = np.concatenate(ws)
     return fit_additive(np.vstack(xs), np.concatenate(ys), FEATURES, n_knots=N_KNOTS,
-                        alpha=ALPHA, top=POINTS, sample_weight=w / w.mean(),
+                        alpha=alpha, top=POINTS, sample_weight=w / w.mean(),
                         through_zero=THROUGH_ZERO)
+
+
+def choose_alpha(questions: Sequence[Question], with_prompt: bool = False) -> float:
+    """The penalty of :data:`ALPHAS` whose models predict best on questions they did not see:
+    questions in INNER_FOLDS folds, the mean of the English and the Korean r."""
+    folds = [questions[k::INNER_FOLDS] for k in range(INNER_FOLDS)]
+    best, best_r = ALPHAS[0], -2.0
+    for alpha in ALPHAS:
+        pred: dict[str, list[float]] = defaultdict(list)
+        gold: dict[str, list[float]] = defaultdict(list)
+        for fold in folds:
+            train = [q for q in questions if all(q is not f for f in fold)]
+            model = fit_model(train, with_prompt, alpha)
+            for q in fold:
+                pred[q.dataset] += list(model.predict(q.x(with_prompt)))
+                gold[q.dataset] += list(q.gold)
+        r = float(np.mean([np.corrcoef(pred[d], gold[d])[0, 1] for d in pred]))
+        if r > best_r:
+            best, best_r = alpha, r
+    return best
 
 
 @dataclass
@@ -248,8 +274,11 @@ def main() -> int:
     print(f"  {1000 * cpu / n_scored:.2f} ms CPU per scored answer (fit included); total "
           f"{time.process_time() - t0:.0f} s CPU (shared machine: noisy)")
     if args.write_model:
-        MODEL_FILE.write_text(fit_model(questions).to_json() + "\n", encoding="utf-8")
-        print(f"wrote {MODEL_FILE.relative_to(REPO)} (fitted on all visible data)")
+        alpha = choose_alpha(questions)
+        MODEL_FILE.write_text(fit_model(questions, alpha=alpha).to_json() + "\n",
+                              encoding="utf-8")
+        print(f"wrote {MODEL_FILE.relative_to(REPO)} (fitted on all visible data, ridge alpha "
+              f"{alpha:g} chosen by {INNER_FOLDS}-fold question groups)")
     return 0
 
 

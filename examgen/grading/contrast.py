@@ -27,7 +27,11 @@ class ContrastCheck:
     def __init__(self, glossary: Glossary, references: Sequence[str]):
         self.glossary = glossary
         joined = "\n".join(references)
-        self._terms = sorted(set(re.findall(r"(?<![a-z0-9_])t_[a-z0-9_]+", joined)))
+        named = set(re.findall(r"(?<![a-z0-9_])t_[a-z0-9_]+", joined))
+        # and the longer terms that contain them ("쿼리·키·값" says the reference's "쿼리")
+        first = {t.token: t.spellings[0] for t in glossary.terms if t.spellings}
+        self._terms = sorted(named.union(*(glossary.containing(first[t]) for t in named
+                                           if t in first)))
         self._groups: list[tuple[tuple[tuple[str, ...], ...], set[int], str]] = []
         for group in glossary.contrasts:
             sides = {k for k, side in enumerate(group) if _said(side, joined)}

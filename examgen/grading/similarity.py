@@ -10,7 +10,8 @@ Features of one question's answers are computed together (like a grader reading 
 - ``word_prf``: like ``char_prf`` over word unigrams, stemmed, with words of the question
   removed (restating the question earns nothing);
 - ``coverage``: share of the reference's content words that the answer uses;
-- ``length``: log(1 + words).
+- ``length``: log(1 + words) of the answer minus that of the reference answers (on average):
+  how much shorter or longer than the model answer it is.
 
 :class:`AdditiveModel` is a sum of piecewise-linear functions, one per feature (hinges at fixed
 knots, fitted with ridge regression): explainable feature by feature, cheap, and fitted on
@@ -132,7 +133,8 @@ def fit_features(references: Sequence[str], answers: Sequence[str], question: st
         *(set(words(x)) for x in refs))
     out["coverage"] = np.array([len(ref_words & set(c)) / max(1, len(ref_words))
                                 for c in content[nr:]])
-    out["length"] = np.log1p([len(t.split()) for t in answers])
+    ref_len = float(np.mean(np.log1p([len(r.split()) for r in refs])))
+    out["length"] = np.log1p([len(t.split()) for t in answers]) - ref_len
     return {f: out[f] for f in FEATURES}, space
 
 
