@@ -242,6 +242,32 @@ def run(questions: list[Question]) -> dict[str, Tally]:
     return tallies
 
 
+def kiwi_load() -> str:
+    """Kiwi's load time in a fresh process (CPU and wall), against importing scikit-learn's
+    TF-IDF there (the same-run baseline), and the cost of one analysis once loaded."""
+    import subprocess
+
+    code = ("import time;w=time.perf_counter();c=time.process_time();{}"
+            "print(time.perf_counter()-w, time.process_time()-c)")
+    load = "from examgen.grading.morph import kiwi, stem_view; kiwi();"
+    base = "from sklearn.feature_extraction.text import TfidfVectorizer;"
+    out = []
+    for stmt in (load, base):
+        r = subprocess.run([sys.executable, "-c", code.format(stmt)], capture_output=True,
+                           text=True, cwd=REPO, check=True)
+        out.append([float(v) for v in r.stdout.split()])
+    from examgen.grading.morph import kiwi
+    k = kiwi()
+    texts = [f"순환 구조가 없어서 {i}번째 위치도 한 번에 계산한다." for i in range(200)]
+    t = time.process_time()
+    for x in texts:
+        k.tokenize(x)
+    per = 1000 * (time.process_time() - t) / len(texts)
+    return (f"Kiwi load in a fresh process: {out[0][0]:.1f} s wall, {out[0][1]:.1f} s CPU "
+            f"(baseline: importing TF-IDF {out[1][0]:.1f} s wall, {out[1][1]:.1f} s CPU); "
+            f"{per:.2f} ms CPU per analysed sentence")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -273,6 +299,7 @@ def main() -> int:
     n_scored = 2 * n_en + 2 * n_ko
     print(f"  {1000 * cpu / n_scored:.2f} ms CPU per scored answer (fit included); total "
           f"{time.process_time() - t0:.0f} s CPU (shared machine: noisy)")
+    print(kiwi_load())
     if args.write_model:
         alpha = choose_alpha(questions)
         MODEL_FILE.write_text(fit_model(questions, alpha=alpha).to_json() + "\n",
