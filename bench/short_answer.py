@@ -61,6 +61,9 @@ from examgen.model import RubricConcept, WrongConcept  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "asag" / "mohler_dev.csv"
 KO_SET = REPO / "tests" / "data" / "short_answers_ko.csv"
+# 40 answers to the seed-quiz items written for this bench (Korean/English, graded by their
+# writer): never fitted on; scored with the model fitted on all the visible data
+SANITY_SET = REPO / "tests" / "data" / "short_answers_sanity.csv"
 TARGET_EN, TARGET_KO, TARGET_KO_KEYS = 0.60, 0.60, 0.85
 N_KNOTS = 3
 ALPHAS = (3.0, 10.0, 30.0, 100.0, 300.0)   # ridge penalties tried, chosen by questions left out
@@ -299,6 +302,17 @@ def main() -> int:
     n_scored = 2 * n_en + 2 * n_ko
     print(f"  {1000 * cpu / n_scored:.2f} ms CPU per scored answer (fit included); total "
           f"{time.process_time() - t0:.0f} s CPU (shared machine: noisy)")
+    if SANITY_SET.exists():
+        sanity = load_korean(SANITY_SET)
+        model = fit_model(questions)
+        tallies = {k: Tally() for k in ("ref", "keys")}
+        for q in sanity:
+            score_question(q, model, with_prompt=False, keys=False, tally=tallies["ref"])
+            score_question(q, model, with_prompt=False, keys=True, tally=tallies["keys"])
+        print(f"Sanity set ({sum(len(q.answers) for q in sanity)} answers written for the bench, "
+              "never fitted on; model fitted on all visible data):")
+        print(tallies["ref"].line("reference only", TARGET_KO))
+        print(tallies["keys"].line("with rubric keywords", TARGET_KO_KEYS))
     print(kiwi_load())
     if args.write_model:
         alpha = choose_alpha(questions)
