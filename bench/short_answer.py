@@ -178,11 +178,20 @@ class Tally:
         self.gold.append(gold)
         self.review.append(review)
 
+    def r(self) -> float:
+        """Pearson r of the awarded points (share of the maximum) against the human grades."""
+        return float(np.corrcoef(self.pred, self.gold)[0, 1])
+
+    def zero_unflagged(self) -> int:
+        """Answers a human graded 0 awarded at least half the points without a review flag."""
+        p, g, rv = np.array(self.pred), np.array(self.gold), np.array(self.review)
+        return int(((g == 0) & (p >= 0.5) & ~rv).sum())
+
     def line(self, name: str, target: float | None = None) -> str:
         p, g, rv = np.array(self.pred), np.array(self.gold), np.array(self.review)
-        r = float(np.corrcoef(p, g)[0, 1])
+        r = self.r()
         r_raw = float(np.corrcoef(self.raw, g)[0, 1])
-        zero_bad = int(((g == 0) & (p >= 0.5) & ~rv).sum())
+        zero_bad = self.zero_unflagged()
         mark = "" if target is None else (f"  target >= {target:.2f}: "
                                            + ("ok" if r >= target else "BELOW"))
         return (f"  {name:<38} r = {r:.3f} (score {r_raw:.3f})  RMSE {np.sqrt(np.mean((p - g) ** 2)):.3f}"

@@ -163,3 +163,19 @@ def test_single_word_keywords_are_found_inside_longer_terms() -> None:
                       load_glossary())
     assert m.hits("The query key value vectors come from the input").matched == (
         "query", "key", "value")
+
+
+def test_spec_sets_the_short_answer_policy(tmp_path: Path) -> None:
+    from examgen.spec import SpecError, load_spec
+
+    base = (Path(__file__).resolve().parents[3] / "examples" / "midterm.yaml").read_text(
+        encoding="utf-8")
+    good = tmp_path / "good.yaml"
+    good.write_text(base + "grading: {short_answer: {step: 1, review: [0.3, 0.7]}}\n",
+                    encoding="utf-8")
+    assert dict(load_spec(good).short_answer) == {"step": 1, "review": [0.3, 0.7]}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(base + "grading: {short_answer: {step: 0, review: [0.3, 0.7]}}\n",
+                   encoding="utf-8")
+    with pytest.raises(SpecError, match=r"bad.yaml.*grading short_answer: step must be"):
+        load_spec(bad)
