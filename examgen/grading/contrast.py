@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from examgen.bank.glossary import Glossary
+from examgen.bank import Glossary
 from examgen.grading.rubric import mentions, negated_mention
 
 

@@ -15,29 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-DEFAULT_STEP = 0.5
-DEFAULT_REVIEW = (0.4, 0.6)
+from examgen.model import PointsPolicy
 
-
-@dataclass(frozen=True)
-class PointsPolicy:
-    """``step``: the points grid (0.5: half points); ``review``: the score band (low, high)
-    within which an answer is flagged for review."""
-
-    step: float = DEFAULT_STEP
-    review: tuple[float, float] = DEFAULT_REVIEW
-
-    def __post_init__(self) -> None:
-        check_policy(self.step, self.review)
-
-
-def check_policy(step: float, review: tuple[float, float]) -> None:
-    """Raise ValueError naming what is wrong with a grid step or a review band."""
-    if not (isinstance(step, int | float) and math.isfinite(step) and step > 0):
-        raise ValueError(f"step must be a positive number of points such as 0.5, got {step!r}")
-    low, high = review
-    if not (0 <= low <= high <= 1):
-        raise ValueError(f"review band must be two scores 0 <= low <= high <= 1, got {review!r}")
+__all__ = ["Award", "PointsPolicy", "award", "parse_review", "parse_step"]
 
 
 def parse_review(text: str) -> tuple[float, float]:
@@ -50,7 +30,7 @@ def parse_review(text: str) -> tuple[float, float]:
         low, high = (float(p[:-1]) / 100 if p.endswith("%") else float(p) for p in parts)
     except ValueError:
         raise ValueError(f"review {text!r} must be a score band such as 0.4-0.6") from None
-    check_policy(DEFAULT_STEP, (low, high))
+    PointsPolicy(review=(low, high))     # checks the band
     return low, high
 
 
@@ -59,7 +39,7 @@ def parse_step(text: str) -> float:
         step = float(text.strip())
     except ValueError:
         raise ValueError(f"step {text!r} must be a positive number of points such as 0.5") from None
-    check_policy(step, DEFAULT_REVIEW)
+    PointsPolicy(step=step)              # checks the step
     return step
 
 

@@ -7,10 +7,8 @@ import hashlib
 import io
 from collections.abc import Sequence
 
-from examgen.assemble import ExamCopy, ExamQuestion, ExamSection
-from examgen.model import Text, Variant
+from examgen.model import ExamCopy, ExamQuestion, ExamSection, ExamSpec, Student, Text, Variant
 from examgen.render import CopyRenderer
-from examgen.spec import ExamSpec, Student
 
 TITLE = Text("시퀀스 모델 연습지", "Sequence models practice sheet")
 COURSE = Text("examgen 연습", "examgen practice")

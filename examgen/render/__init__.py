@@ -1,19 +1,51 @@
 """Rendering exam copies: HTML from Jinja2 templates, math as SVG, PDF with WeasyPrint.
 
-Public surface: :class:`CopyRenderer` renders one copy's exam and key PDFs; it is created once
-per process (it holds the font configuration, stylesheet and caches).
+Public surface (the face other packages import): :class:`CopyRenderer` renders one copy's exam
+and key PDFs; it is created once per process (it holds the font configuration, stylesheet and
+caches). :func:`pdf_writer` makes PDFs of other HTML (the grading report); the practice app uses
+the page environment, the label table and the math typesetter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from examgen.assemble import ExamCopy
+from examgen.model import ExamCopy, ExamSpec
 from examgen.render.fonts import find_hangul_font
-from examgen.render.html import TEMPLATES_DIR, render_css, render_html
-from examgen.spec import ExamSpec
+from examgen.render.html import (
+    LABELS,
+    TEMPLATES_DIR,
+    environment,
+    readable_spellings,
+    render_css,
+    render_html,
+)
+from examgen.render.mathsvg import MathImage, preload, typeset
+from examgen.render.richtext import formulas
 
-__all__ = ["CopyRenderer", "RenderedCopy"]
+if TYPE_CHECKING:
+    from examgen.render.pdf import PdfWriter
+
+__all__ = ["LABELS", "TEMPLATES_DIR", "CopyRenderer", "MathImage", "PdfWriter", "RenderedCopy", "environment",
+           "find_hangul_font", "formulas", "pdf_writer", "preload", "readable_spellings",
+           "render_css", "render_html", "typeset"]
+
+
+def __getattr__(name: str) -> object:
+    """:class:`~examgen.render.pdf.PdfWriter` on first use: WeasyPrint loads only then."""
+    if name == "PdfWriter":
+        from examgen.render.pdf import PdfWriter
+
+        return PdfWriter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def pdf_writer(css: str) -> PdfWriter:
+    """A PDF writer with the stylesheet ``css`` (WeasyPrint loads only now)."""
+    from examgen.render.pdf import PdfWriter
+
+    return PdfWriter(css)
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from examgen.assemble import ExamCopy
-from examgen.model import Text
+from examgen.model import ExamCopy, ExamSpec, Text
 from examgen.render.mathsvg import typeset
 from examgen.render.richtext import inline, rich
-from examgen.spec import ExamSpec
+from examgen.resources import templates_dir
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = templates_dir()
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 LABELS: dict[str, dict[str, str]] = {

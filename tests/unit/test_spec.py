@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from examgen.assemble import select_questions
-from examgen.bank import load_bank
-from examgen.bank.loader import Bank
-from examgen.spec import SpecError, Student, load_roster, load_spec
-from examgen.submissions import ID_NAMES
+from examgen.bank import Bank, load_bank
+from examgen.errors import SpecError
+from examgen.io import ID_NAMES, load_roster, load_spec
+from examgen.model import Student
 
 
 @pytest.fixture(scope="module")

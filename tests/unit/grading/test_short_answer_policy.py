@@ -9,12 +9,14 @@ import pytest
 
 from examgen.bank.glossary import EMPTY, load_glossary, parse_glossary
 from examgen.grading.batch import grade_one
-from examgen.grading.key import KeyError_, PartKey, key_from_csv
+from examgen.errors import GlossaryError, KeyFileError, SpecError
+from examgen.grading.key import key_from_rows
+from examgen.io import read_key_rows
 from examgen.grading.morph import stem_en, stem_view
 from examgen.grading.points import PointsPolicy, award
 from examgen.grading.rubric import RubricMatcher
 from examgen.grading.text import ShortAnswerScorer
-from examgen.model import Outcome, RubricConcept
+from examgen.model import Outcome, PartKey, RubricConcept
 
 
 # -- 1/2: the points policy ----------------------------------------------------------------
@@ -106,7 +108,6 @@ def test_a_comparison_naming_both_sides_is_not_cued() -> None:
 
 
 def test_contrast_groups_are_checked() -> None:
-    from examgen.bank.glossary import GlossaryError
     text = "terms:\n  - {id: a-b, en: [alpha]}\ncontrasts:\n  - [[a-b], [c-d]]\n"
     with pytest.raises(GlossaryError, match="contrast group 1: no term 'c-d'"):
         parse_glossary(text, "g.yaml")
@@ -137,7 +138,9 @@ def test_restating_the_question_earns_nothing() -> None:
 def _key(tmp_path: Path, text: str) -> PartKey:
     p = tmp_path / "KEY.csv"
     p.write_text(text, encoding="utf-8")
-    return key_from_csv(p).shared[0]
+    key = key_from_rows(*read_key_rows(p))
+    assert key.shared is not None
+    return key.shared[0]
 
 
 def test_key_csv_question_absent_keywords_and_policy(tmp_path: Path) -> None:
@@ -154,7 +157,7 @@ def test_key_csv_question_absent_keywords_and_policy(tmp_path: Path) -> None:
 
 
 def test_key_csv_bad_policy_names_the_row(tmp_path: Path) -> None:
-    with pytest.raises(KeyError_, match=r"KEY.csv: row 2: review band must be two scores"):
+    with pytest.raises(KeyFileError, match=r"KEY.csv: row 2: review band must be two scores"):
         _key(tmp_path, "question_id,type,answer,points,review\nQ1,short,x,1,0.7-0.2\n")
 
 
@@ -166,7 +169,7 @@ def test_single_word_keywords_are_found_inside_longer_terms() -> None:
 
 
 def test_spec_sets_the_short_answer_policy(tmp_path: Path) -> None:
-    from examgen.spec import SpecError, load_spec
+    from examgen.io import load_spec
 
     base = (Path(__file__).resolve().parents[3] / "examples" / "midterm.yaml").read_text(
         encoding="utf-8")

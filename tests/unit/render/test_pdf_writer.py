@@ -11,10 +11,11 @@ import pytest
 
 from examgen.assemble import assemble
 from examgen.bank import load_bank
+from examgen.io import load_spec
+from examgen.model import Student
 from examgen.render import pdf as pdfmod
 from examgen.render.fonts import FontError, find_hangul_font
 from examgen.render.html import render_css, render_html
-from examgen.spec import Student, load_spec
 
 
 @pytest.fixture(scope="module")
