@@ -153,10 +153,10 @@ def choose_alpha(questions: Sequence[Question], with_prompt: bool = False) -> fl
     for alpha in ALPHAS:
         pred: dict[str, list[float]] = defaultdict(list)
         gold: dict[str, list[float]] = defaultdict(list)
-        for fold in folds:
-            train = [q for q in questions if all(q is not f for f in fold)]
+        for held in folds:
+            train = [q for q in questions if all(q is not f for f in held)]
             model = fit_model(train, with_prompt, alpha)
-            for q in fold:
+            for q in held:
                 pred[q.dataset] += list(model.predict(q.x(with_prompt)))
                 gold[q.dataset] += list(q.gold)
         r = float(np.mean([np.corrcoef(pred[d], gold[d])[0, 1] for d in pred]))

@@ -4,11 +4,11 @@ and the instructor's overrides (:mod:`.overrides`). Files are read in :mod:`exam
 written in :mod:`examgen.jobs`."""
 
 from examgen.grading.batch import grade_batch, grade_one
-from examgen.grading.morph import warm as warm_morphology
-from examgen.grading.points import PointsPolicy, award
 from examgen.grading.key import key_from_manifest, key_from_rows, parse_tolerance, parts_from_variant
+from examgen.grading.morph import warm as warm_morphology
 from examgen.grading.overrides import apply_overrides
 from examgen.grading.parse import MAX_ANSWER_LENGTH
+from examgen.grading.points import PointsPolicy, award
 from examgen.grading.score import Scored
 from examgen.grading.short import fit_short, grade_short_one
 from examgen.grading.text import NEAR_WRONG, ShortAnswerScorer, TextScore

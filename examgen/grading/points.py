@@ -50,7 +50,10 @@ class Award:
     review: bool          # the score lies in the uncertain band
 
 
-def award(score: float, points: float, policy: PointsPolicy = PointsPolicy(), *,
+DEFAULT_POLICY = PointsPolicy()
+
+
+def award(score: float, points: float, policy: PointsPolicy = DEFAULT_POLICY, *,
           complete: bool = True) -> Award:
     """Points for a text score. ``complete``: every rubric concept was found and no wrong
     concept named (always True without a rubric)."""

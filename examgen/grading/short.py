@@ -14,6 +14,7 @@ from examgen.grading.score import Scored, blank
 from examgen.grading.text import ShortAnswerScorer, TextScore
 from examgen.model import AnswerGroup, Outcome, PartKey, Suspicion
 
+
 def fit_short(part: PartKey, answers: list[str], graded: dict[str, float] | None = None
               ) -> ShortAnswerScorer:
     """``part``'s short-answer scorer fitted on its model answers and the class's distinct

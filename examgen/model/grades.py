@@ -9,7 +9,6 @@ from typing import Literal
 
 from examgen.model.question import Misconception, RubricConcept, Tolerance, Value, WrongConcept
 
-
 DEFAULT_STEP = 0.5
 DEFAULT_REVIEW = (0.4, 0.6)
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from examgen.bank.glossary import EMPTY, load_glossary, parse_glossary
-from examgen.grading.batch import grade_one
 from examgen.errors import GlossaryError, KeyFileError, SpecError
+from examgen.grading.batch import grade_one
 from examgen.grading.key import key_from_rows
-from examgen.io import read_key_rows
 from examgen.grading.morph import stem_en, stem_view
 from examgen.grading.points import PointsPolicy, award
 from examgen.grading.rubric import RubricMatcher
 from examgen.grading.text import ShortAnswerScorer
+from examgen.io import read_key_rows
 from examgen.model import Outcome, PartKey, RubricConcept
 
 
