@@ -13,12 +13,13 @@ from examgen.errors import SpecError, did_you_mean
 from examgen.io.yamlloc import LocDict, LocList, load_located
 from examgen.model import Difficulty, ExamSpec, Pick, PointsPolicy, QuestionType, Section, Text
 from examgen.resources import example
+from examgen.safeyaml import yaml_problem
 
 DEFAULT_SPEC = example("midterm.yaml")
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
                        "mode", "forms", "shuffle", "sections", "name", "grading"})
-GRADING_KEYS = frozenset({"negative", "partial_credit", "short_answer"})
+GRADING_KEYS = frozenset({"negative", "partial_credit", "floor", "short_answer"})
 SECTION_KEYS = frozenset({"title", "questions"})
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
@@ -65,9 +66,8 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
     except UnicodeDecodeError:
         raise SpecError(f"{name}: not UTF-8 text; save the spec as UTF-8") from None
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise SpecError(f"{name}:{line}: not valid YAML: {getattr(e, 'problem', e)}") from None
+        line, problem = yaml_problem(e)
+        raise SpecError(f"{name}:{line or 1}: not valid YAML: {problem}") from None
     if not isinstance(doc, LocDict):
         raise SpecError(f"{name}:1: an exam spec is a mapping (title:, sections:, ...)")
     c.keys(doc, SPEC_KEYS, "the exam spec")
@@ -114,28 +114,10 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
         else:
             c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
                   "choices: ...}")
-    negative, partial = 0.0, True
-    short: tuple[tuple[str, object], ...] = ()
-    if "grading" in doc:
-        gd = doc["grading"]
-        if isinstance(gd, LocDict):
-            c.keys(gd, GRADING_KEYS, "grading")
-            neg = gd.get("negative", 0.0)
-            if isinstance(neg, bool) or not isinstance(neg, (int, float)) or not 0 <= neg <= 1:
-                c.err(gd.line_of("negative"), f"grading negative must be a share of the points "
-                      f"from 0 to 1 (0.25 takes off a quarter), got {neg!r}")
-            else:
-                negative = float(neg)
-            pc = gd.get("partial_credit", True)
-            if not isinstance(pc, bool):
-                c.err(gd.line_of("partial_credit"), "grading partial_credit must be true or false")
-            else:
-                partial = pc
-            if "short_answer" in gd:
-                short = _short_answer_policy(c, gd)
-        else:
-            c.err(doc.line_of("grading"), "grading must be a mapping: {negative: 0.25, "
-                  "partial_credit: true}")
+    negative, partial, floor = _grading(c, doc)
+    gd = doc.get("grading")
+    short = (_short_answer_policy(c, gd) if isinstance(gd, LocDict) and "short_answer" in gd
+             else ())
     sections = _sections(c, doc)
     _check_repeated_ids(c, sections)
     exam_name = doc.get("name") or p.stem
@@ -149,7 +131,7 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                     seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
                     shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
                     sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
-                    negative=negative, partial_credit=partial, short_answer=short)
+                    negative=negative, partial_credit=partial, floor=floor, short_answer=short)
 
 
 def _short_answer_policy(c, gd) -> tuple[tuple[str, object], ...]:  # type: ignore[no-untyped-def]
@@ -171,6 +153,36 @@ def _short_answer_policy(c, gd) -> tuple[tuple[str, object], ...]:  # type: igno
               f"review two scores 0 <= low <= high <= 1 ({e})")
         return ()
     return tuple((k, sa[k]) for k in ("step", "review") if k in sa)
+
+
+def _grading(c: _SpecChecker, doc: LocDict) -> tuple[float, bool, float | None]:
+    """The spec's grading settings: negative marking, partial credit, the floor of a total."""
+    negative, partial, floor = 0.0, True, 0.0
+    if "grading" in doc:
+        gd = doc["grading"]
+        if isinstance(gd, LocDict):
+            c.keys(gd, GRADING_KEYS, "grading")
+            neg = gd.get("negative", 0.0)
+            if isinstance(neg, bool) or not isinstance(neg, (int, float)) or not 0 <= neg <= 1:
+                c.err(gd.line_of("negative"), f"grading negative must be a share of the points "
+                      f"from 0 to 1 (0.25 takes off a quarter), got {neg!r}")
+            else:
+                negative = float(neg)
+            pc = gd.get("partial_credit", True)
+            if not isinstance(pc, bool):
+                c.err(gd.line_of("partial_credit"), "grading partial_credit must be true or false")
+            else:
+                partial = pc
+            fl = gd.get("floor", 0.0)
+            if fl is not None and (isinstance(fl, bool) or not isinstance(fl, (int, float))):
+                c.err(gd.line_of("floor"), "grading floor must be a number (the lowest total, "
+                      f"0 by default) or null (totals may go below zero), got {fl!r}")
+            else:
+                floor = None if fl is None else float(fl)
+        else:
+            c.err(doc.line_of("grading"), "grading must be a mapping: {negative: 0.25, "
+                  "partial_credit: true}")
+    return negative, partial, floor
 
 
 def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:
@@ -217,8 +229,8 @@ def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:
     c.keys(q, PICK_KEYS, "a question entry")
     pts = q.get("points")
     if pts is not None and (isinstance(pts, bool) or not isinstance(pts, (int, float))
-                            or pts <= 0):
-        c.err(q.line_of("points"), f"points must be a positive number, got {pts!r}")
+                            or not 0 < pts <= 1000):   # also refuses nan and inf
+        c.err(q.line_of("points"), f"points must be a positive number up to 1000, got {pts!r}")
         pts = None
     if "id" in q:
         extra = [k for k in ("topic", "tags", "difficulty", "type", "count") if k in q]
