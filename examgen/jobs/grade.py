@@ -5,6 +5,7 @@ set: built in a staging folder, then swapped in at once (:mod:`examgen.jobs.outs
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,34 +58,31 @@ def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | No
         with typesetter(fork=pdf and len(subs.entries) >= PDF_FORK_MIN) as typeset:
             batch = grade_batch(answer_key, subs, ov)
             out_dir = out if out is not None else responses.parent
-            files = write_outputs(batch, out_dir, pdf=pdf, typeset=typeset)
-        if feedback:
-            files += write_feedback(batch, answer_key, out_dir / "feedback")
+            extra = feedback_pages(batch, answer_key) if feedback else ()
+            files = write_outputs(batch, out_dir, pdf=pdf, typeset=typeset, extra=extra)
     return GradeRun(batch, out_dir, files)
 
 
-def write_feedback(batch: GradeBatch, key: AnswerKey, folder: Path) -> tuple[Path, ...]:
-    """One feedback page per graded submission in ``folder`` (each file written atomically)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ExamgenError(f"cannot create feedback folder {folder}: {e.strerror or e}") from None
+def feedback_pages(batch: GradeBatch, key: AnswerKey) -> tuple[tuple[str, bytes], ...]:
+    """One feedback page per graded submission, as ``feedback/<file>`` entries of the output set."""
     seen: dict[str, int] = {}
     for s in batch.students:
         seen[s.student_id] = seen.get(s.student_id, 0) + 1
-    pages = [(feedback_file_name(s, k, seen[s.student_id] > 1),
-              render_feedback_html(s, key.parts_for(s.student_id, s.form), batch.title))
-             for k, s in enumerate(batch.students)]
-    return tuple(atomic_write_bytes(folder / name, html.encode("utf-8")) for name, html in pages)
+    return tuple((f"feedback/{feedback_file_name(s, k, seen[s.student_id] > 1)}",
+                  render_feedback_html(s, key.parts_for(s.student_id, s.form),
+                                       batch.title).encode("utf-8"))
+                 for k, s in enumerate(batch.students))
 
 
 def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True,
-                  typeset: Typeset | None = None) -> tuple[Path, ...]:
-    """Write every output; each file appears complete or not at all. ``typeset`` makes the
-    report PDF (default: a :func:`typesetter` for the size of the class)."""
+                  typeset: Typeset | None = None,
+                  extra: Sequence[tuple[str, bytes]] = ()) -> tuple[Path, ...]:
+    """Write every output, the whole set at once (the last run's set or this one, never a mix).
+    ``typeset`` makes the report PDF (default: a :func:`typesetter` for the size of the class);
+    ``extra`` are further files of the set (``feedback/<file>``)."""
     if pdf and typeset is None:
         with typesetter(fork=len(batch.students) >= PDF_FORK_MIN) as typeset:
-            return write_outputs(batch, out_dir, typeset=typeset)
+            return write_outputs(batch, out_dir, typeset=typeset, extra=extra)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -104,12 +102,14 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True,
                     ("review.html", render_review_html(batch).encode("utf-8"))]
     if pdf_bytes is not None:
         outputs.append(("report.pdf", pdf_bytes()))
+    outputs += extra
     # everything is built before anything is written; the set replaces the last run's at once
     try:
         recover(out_dir)
         staged = new_staging(out_dir)
         try:
             for name, data in outputs:
+                (staged / name).parent.mkdir(exist_ok=True)
                 (staged / name).write_bytes(data)
                 kill_point()
             commit(staged, out_dir, GRADE_OUTPUTS)
@@ -123,7 +123,7 @@ def write_outputs(batch: GradeBatch, out_dir: Path, *, pdf: bool = True,
 
 # what grade writes in its output folder; a run replaces all of them (a file the run does not
 # write, such as report.pdf with --no-pdf, is removed rather than left stale)
-GRADE_OUTPUTS = ("grades.csv", "details.csv", "rejected.csv", "report.html", "groups.csv",
-                 "review.html", "report.pdf")
+GRADE_OUTPUTS = ("grades.csv", "details.csv", "rejected.csv", "absent.csv", "report.html",
+                 "groups.csv", "review.html", "report.pdf", "feedback")
 
 

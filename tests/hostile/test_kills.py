@@ -89,8 +89,8 @@ def test_killing_grade_at_every_write_leaves_one_complete_set(tmp_path: Path) ->
     set_b = contents(out)
     assert grade(tmp_path, A) == 0
     set_a = contents(out)
-    assert set_a != set_b and sorted(set_a) == ["details.csv", "grades.csv", "rejected.csv",
-                                                "report.html"]
+    assert set_a != set_b and sorted(set_a) == ["absent.csv", "details.csv", "grades.csv",
+                                                "rejected.csv", "report.html"]
     seen = set()
     for k in range(1, 12):
         rc = grade(tmp_path, B, kill_at=k)
