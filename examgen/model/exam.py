@@ -57,6 +57,8 @@ class ExamSpec:
     negative: float = 0.0        # share of a choice question's points taken off when wrong
     partial_credit: bool = True  # element-wise / per-option partial credit
     floor: float | None = 0.0    # the lowest total a student can get; None: no floor
+    # short answers' points policy as written in the spec (step, review); () = the defaults
+    short_answer: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
