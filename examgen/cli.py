@@ -96,6 +96,7 @@ def cmd_bank_show(args: argparse.Namespace) -> int:
 def cmd_bank_check(args: argparse.Namespace) -> int:
     from examgen.bank.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
     from examgen.bank.selftest import check_rendering
+    from examgen.render.mathcheck import bank_math_problems
 
     try:
         bank = _bank(args)
@@ -104,6 +105,7 @@ def cmd_bank_check(args: argparse.Namespace) -> int:
         print(f"bank check: {len(e.problems)} problem(s)", file=sys.stderr)
         return 1
     problems: list[object] = list(check_rendering(bank))
+    problems += bank_math_problems(bank.templates)   # every formula converts to Typst math
     glossary = Path(bank.root) / GLOSSARY_FILE
     terms = 0
     if glossary.exists():

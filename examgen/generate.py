@@ -59,11 +59,11 @@ def bank_sha256(bank: Bank) -> str:
     return h.hexdigest()
 
 
-def _init_worker(templates_dir: str, font_family: str) -> None:
+def _init_worker(templates_dir: str, font: tuple[str, str]) -> None:
     global _WORKER
     from examgen.render import CopyRenderer
 
-    _WORKER = CopyRenderer(templates_dir, font_family)
+    _WORKER = CopyRenderer(templates_dir, font)
 
 
 # generation 0 is collected every 10,000 net allocations instead of 700: rendering a copy
@@ -91,9 +91,9 @@ def collector_tuned() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _init_pool_worker(templates_dir: str, font_family: str) -> None:
+def _init_pool_worker(templates_dir: str, font: tuple[str, str]) -> None:
     """A pool worker renders until the pool ends: its collector is tuned for good."""
-    _init_worker(templates_dir, font_family)
+    _init_worker(templates_dir, font)
     _tune_collector()
 
 
@@ -195,12 +195,13 @@ def generate(spec: ExamSpec, bank: Bank, students: Sequence[Student], out: Path,
     """Build every copy and write the output folder atomically; with ``only``, rewrite just
     those students' exam and key PDFs in an existing output folder (named ``roster`` in
     messages), leaving its manifest and every other file as they are."""
-    from examgen.render.fonts import find_hangul_font
+    from examgen.render.fonts import find_hangul_font_dir
 
     start = time.perf_counter()
     asm = assemble(spec, bank, students)
     copies = asm.copies if only is None else student_copies(asm, only, roster)
-    font = find_hangul_font()  # fail before any work when Korean cannot be printed
+    font = find_hangul_font_dir()  # fail before any work when Korean cannot be printed
+    check_copies_math(copies)
     out = Path(out).resolve()
     render = functools.partial(_render_copies, spec=spec, font=font, workers=workers,
                                progress=progress)
@@ -219,12 +220,29 @@ Pages = dict[str, tuple[int, int]]   # copy id -> (exam pages, key pages)
 Render = Callable[[Sequence[ExamCopy], Path], tuple[Pages, int]]
 
 
-def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec, font: str,
+def check_copies_math(copies: Sequence[ExamCopy]) -> None:
+    """Every formula of every copy converts to Typst math, or one error naming each question
+    and formula that does not (nothing is rendered then, and no raw LaTeX is printed)."""
+    from examgen.render.mathcheck import math_problems
+
+    found: dict[tuple[str, int], list[str]] = {}
+    for q in (q for c in copies for q in c.questions):
+        if (q.template_id, q.variant_seed) not in found:
+            found[q.template_id, q.variant_seed] = math_problems(q.variant)
+    bad = sorted({f'question "{tid}": {msg}' for (tid, _), msgs in found.items()
+                  for msg in msgs})
+    if bad:
+        raise ExamgenError("formulas that cannot be printed (run examgen bank check):\n"
+                           + "\n".join(bad))
+
+
+def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec,
+                   font: tuple[str, str],
                    workers: int | None, progress: Callable[[int, int], None] | None
                    ) -> tuple[Pages, int]:
     """Render ``copies`` into ``folder``/exams and ``folder``/keys; their page counts and the
     number of worker processes used."""
-    from examgen.render.html import TEMPLATES_DIR
+    from examgen.render.typsource import TEMPLATES_DIR
 
     (folder / "exams").mkdir(exist_ok=True)
     (folder / "keys").mkdir(exist_ok=True)

@@ -1,19 +1,23 @@
-"""Rendering exam copies: HTML from Jinja2 templates, math as SVG, PDF with WeasyPrint.
+"""Printing exam copies: Typst source from Jinja2 templates, math converted from the bank's
+LaTeX, PDF from the Typst compiler (WeasyPrint only prints the HTML grading report).
 
 Public surface: :class:`CopyRenderer` renders one copy's exam and key PDFs; it is created once
-per process (it holds the font configuration, stylesheet and caches).
+per process (it holds the compiler, its fonts and caches). :func:`render_question_preview`
+prints one variant alone (a bank author's preview).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from examgen.assemble import ExamCopy
-from examgen.render.fonts import find_hangul_font
-from examgen.render.html import TEMPLATES_DIR, render_css, render_html
-from examgen.spec import ExamSpec
+from examgen.render.typcompile import TypstWriter
+from examgen.render.typsource import PREAMBLE, TEMPLATES_DIR, Kind, render_source
 
-__all__ = ["CopyRenderer", "RenderedCopy"]
+__all__ = ["CopyRenderer", "RenderedCopy", "render_question_preview"]
+
+WorkSpace = Callable[[int, str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -26,17 +30,46 @@ class RenderedCopy:
 
 
 class CopyRenderer:
-    def __init__(self, templates_dir: str = str(TEMPLATES_DIR), font_family: str | None = None):
-        from examgen.render.pdf import PdfWriter  # WeasyPrint loads only when rendering
+    def __init__(self, templates_dir: str = str(TEMPLATES_DIR),
+                 font: tuple[str, str] | None = None, pdf_tags: bool | None = None):
+        from pathlib import Path
 
         self.templates_dir = templates_dir
-        self.font_family = font_family or find_hangul_font()
-        self.writer = PdfWriter(render_css(self.font_family, templates_dir))
+        extra = {} if pdf_tags is None else {"pdf_tags": pdf_tags}
+        self.writer = TypstWriter(Path(templates_dir) / PREAMBLE, font, **extra)
 
-    def html(self, kind: str, copy: ExamCopy, spec: ExamSpec) -> str:
-        return render_html(kind, copy, spec, self.templates_dir)  # type: ignore[arg-type]
+    def source(self, kind: Kind, copy: Any, spec: Any, work_space: WorkSpace | None = None
+               ) -> str:
+        return render_source(kind, copy, spec, self.templates_dir,
+                             work_space or _spec_work_space(spec))
 
-    def render(self, copy: ExamCopy, spec: ExamSpec) -> RenderedCopy:
-        exam = self.writer.write(self.html("exam", copy, spec))
-        key = self.writer.write(self.html("key", copy, spec))
+    def render(self, copy: Any, spec: Any) -> RenderedCopy:
+        exam = self.writer.write(self.source("exam", copy, spec))
+        key = self.writer.write(self.source("key", copy, spec))
         return RenderedCopy(copy.copy_id, exam.data, key.data, exam.pages, key.pages)
+
+
+def _spec_work_space(spec: Any) -> WorkSpace:
+    """The spec's ``work_space`` settings as a function of (section index, question type)."""
+    sections = getattr(spec, "sections", ())
+    overall = getattr(spec, "work_space", ())
+
+    def lookup(settings: Any, qtype: str) -> str | None:
+        found = dict(settings or ())
+        return found.get(qtype, found.get("*"))
+
+    def work(section: int, qtype: str) -> str | None:
+        own = getattr(sections[section], "work_space", ()) if section < len(sections) else ()
+        return lookup(own, qtype) or lookup(overall, qtype)
+
+    return work
+
+
+def render_question_preview(variant: Any, lang: str = "ko", kind: Kind = "exam",
+                            renderer: CopyRenderer | None = None) -> bytes:
+    """One variant printed alone (exam pages, or its key with ``kind="key"``) as a PDF."""
+    from examgen.render.sheet import one_question_copy
+
+    renderer = renderer or CopyRenderer()
+    copy, header = one_question_copy(variant, lang)
+    return renderer.writer.write(renderer.source(kind, copy, header)).data

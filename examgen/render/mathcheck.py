@@ -1,0 +1,84 @@
+"""Every formula a variant prints, and whether each converts to Typst math (``bank check`` and
+``generate`` run this, so a formula outside the supported LaTeX never reaches a page)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from examgen.errors import Problem
+from examgen.model import Template, Text, Variant
+from examgen.render.texmath import TexMathError
+from examgen.render.typmarkup import formulas, math
+
+__all__ = ["bank_math_problems", "math_problems", "variant_formulas"]
+
+
+def _texts(t: Text | str | None) -> Iterator[str]:
+    if t is None:
+        return
+    if isinstance(t, str):
+        yield t
+        return
+    yield t.ko
+    if t.en:
+        yield t.en
+
+
+def variant_formulas(v: Variant) -> Iterator[tuple[str, str]]:
+    """(where, LaTeX) of every formula ``v`` prints: ``$...$`` in its texts and the answers
+    and wrong answers shown as formulas in a key."""
+    texts: list[tuple[str, Text | str | None]] = [
+        ("prompt", v.prompt), ("solution", v.solution), ("explanation", v.explanation)]
+    for p in v.parts:
+        part = f"part {p.label}: " if p.label else ""
+        texts.append((part + "prompt", p.prompt))
+        texts += [(f"{part}option {o.key}", o.text) for o in p.options]
+        texts += [(f"{part}reference", r) for r in p.references]
+        for w in p.wrong_answers:
+            texts += [(f"{part}wrong answer", w.text), (f"{part}wrong answer", w.why)]
+        for m in p.misconceptions:
+            texts.append((f"{part}misconception {m.id}", m.description))
+            if m.display:
+                yield f"{part}misconception {m.id} answer", m.display
+        if p.display:
+            yield f"{part}answer", p.display
+    for where, t in texts:
+        for text in _texts(t):
+            for tex in formulas(text):
+                yield where, tex
+
+
+def math_problems(v: Variant) -> list[str]:
+    """One message per formula of ``v`` that does not convert (say what and where)."""
+    problems = []
+    for where, tex in variant_formulas(v):
+        try:
+            math(tex)
+        except TexMathError as e:
+            problems.append(f"{where}: {e}")
+    return problems
+
+
+MATH_CHECK_SEEDS = 5
+
+
+def bank_math_problems(templates: Iterable[Template], seeds: int = MATH_CHECK_SEEDS
+                       ) -> list[Problem]:
+    """Draw ``seeds`` variants of every template and convert every formula they print; each
+    failing formula becomes a located problem (once per template and message)."""
+    from examgen.rng import derive_seed, make_rng
+    from examgen.variants import make_variant
+
+    problems: list[Problem] = []
+    for t in templates:
+        seen: set[str] = set()
+        for k in range(seeds):
+            try:
+                v = make_variant(t, make_rng(derive_seed("check", t.id, k)))
+            except Exception:  # noqa: BLE001 - drawing problems are check_rendering's to report
+                break
+            for msg in math_problems(v):
+                if msg not in seen:
+                    seen.add(msg)
+                    problems.append(Problem(t.location.file, t.location.line, t.id, msg))
+    return problems
