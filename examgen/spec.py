@@ -21,9 +21,12 @@ DEFAULT_SPEC = SAMPLES / "midterm.yaml"
 DEFAULT_ROSTER = SAMPLES / "roster.csv"
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
-                       "mode", "forms", "shuffle", "sections", "name", "grading"})
+                       "mode", "forms", "shuffle", "sections", "name", "grading",
+                       "work_space"})
 GRADING_KEYS = frozenset({"negative", "partial_credit"})
-SECTION_KEYS = frozenset({"title", "questions"})
+SECTION_KEYS = frozenset({"title", "questions", "work_space"})
+_LENGTH = re.compile(r"\d+(?:\.\d+)?(?:mm|cm|pt|in|em)")
+WorkSpace = tuple[tuple[str, str], ...]   # (question type or "*" for every type, length)
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
 
@@ -58,6 +61,7 @@ class Section:
     title: Text
     picks: tuple[Pick, ...]
     line: int
+    work_space: WorkSpace = ()     # room left for working, by question type
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class ExamSpec:
     sha256: str
     negative: float = 0.0        # share of a choice question's points taken off when wrong
     partial_credit: bool = True  # element-wise / per-option partial credit
+    work_space: WorkSpace = ()   # room left for working below questions, by question type
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,7 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
         else:
             c.err(doc.line_of("grading"), "grading must be a mapping: {negative: 0.25, "
                   "partial_credit: true}")
+    work_space = _work_space(c, doc)
     sections = _sections(c, doc)
     _check_repeated_ids(c, sections)
     exam_name = doc.get("name") or p.stem
@@ -210,7 +216,7 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                     seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
                     shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
                     sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
-                    negative=negative, partial_credit=partial)
+                    negative=negative, partial_credit=partial, work_space=work_space)
 
 
 def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:
@@ -230,7 +236,29 @@ def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:
             c.err(sd.line_of("questions"), f"section {k + 1} needs a non-empty questions list")
             continue
         picks = [_pick(c, q, ql.line_of(j)) for j, q in enumerate(ql)]
-        out.append(Section(title, tuple(p for p in picks if p is not None), sd.line))
+        out.append(Section(title, tuple(p for p in picks if p is not None), sd.line,
+                           _work_space(c, sd)))
+    return tuple(out)
+
+
+def _work_space(c: _SpecChecker, d: LocDict) -> WorkSpace:
+    """``work_space: 3cm`` (every question type) or ``work_space: {numeric: 3cm, ...}``."""
+    if "work_space" not in d:
+        return ()
+    v = d["work_space"]
+    line = d.line_of("work_space")
+    items = v.items() if isinstance(v, LocDict) else [("*", v)]
+    out = []
+    for qtype, length in items:
+        if qtype != "*" and qtype not in {t.value for t in QuestionType}:
+            c.err(line, f"work_space: unknown question type {qtype!r}; expected one of "
+                  + ", ".join(t.value for t in QuestionType)
+                  + did_you_mean(str(qtype), [t.value for t in QuestionType]))
+        elif not isinstance(length, str) or not _LENGTH.fullmatch(length.strip()):
+            c.err(line, f"work_space must be a length such as 3cm or 25mm (or a mapping from "
+                  f"question type to length), got {length!r}")
+        else:
+            out.append((str(qtype), length.strip()))
     return tuple(out)
 
 

@@ -10,7 +10,7 @@ from examgen.model import Template, Text, Variant
 from examgen.render.texmath import TexMathError
 from examgen.render.typmarkup import formulas, math
 
-__all__ = ["bank_math_problems", "math_problems", "variant_formulas"]
+__all__ = ["bank_math_problems", "math_errors", "math_problems", "variant_formulas"]
 
 
 def _texts(t: Text | str | None) -> Iterator[str]:
@@ -48,15 +48,20 @@ def variant_formulas(v: Variant) -> Iterator[tuple[str, str]]:
                 yield where, tex
 
 
-def math_problems(v: Variant) -> list[str]:
-    """One message per formula of ``v`` that does not convert (say what and where)."""
-    problems = []
+def math_errors(v: Variant) -> list[tuple[str, TexMathError]]:
+    """(where, error) of each formula of ``v`` that does not convert."""
+    errors = []
     for where, tex in variant_formulas(v):
         try:
             math(tex)
         except TexMathError as e:
-            problems.append(f"{where}: {e}")
-    return problems
+            errors.append((where, e))
+    return errors
+
+
+def math_problems(v: Variant) -> list[str]:
+    """One message per formula of ``v`` that does not convert (say what and where)."""
+    return [f"{where}: {e}" for where, e in math_errors(v)]
 
 
 MATH_CHECK_SEEDS = 5
@@ -65,20 +70,22 @@ MATH_CHECK_SEEDS = 5
 def bank_math_problems(templates: Iterable[Template], seeds: int = MATH_CHECK_SEEDS
                        ) -> list[Problem]:
     """Draw ``seeds`` variants of every template and convert every formula they print; each
-    failing formula becomes a located problem (once per template and message)."""
+    failing formula becomes a located problem (once per template, place and kind of failure,
+    however many seeds show it)."""
     from examgen.rng import derive_seed, make_rng
     from examgen.variants import make_variant
 
     problems: list[Problem] = []
     for t in templates:
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for k in range(seeds):
             try:
                 v = make_variant(t, make_rng(derive_seed("check", t.id, k)))
             except Exception:  # noqa: BLE001 - drawing problems are check_rendering's to report
                 break
-            for msg in math_problems(v):
-                if msg not in seen:
-                    seen.add(msg)
-                    problems.append(Problem(t.location.file, t.location.line, t.id, msg))
+            for where, e in math_errors(v):
+                if (where, e.detail) not in seen:
+                    seen.add((where, e.detail))
+                    problems.append(Problem(t.location.file, t.location.line, t.id,
+                                            f"{where}: {e}"))
     return problems

@@ -17,7 +17,9 @@ escaped so they never split an argument.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from examgen.errors import ExamgenError
 
@@ -73,6 +75,9 @@ DROPPED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl"
            "displaystyle", "limits"}
 MATRICES = {"bmatrix": '"["', "pmatrix": '"("', "vmatrix": '"|"', "Vmatrix": '"‖"',
             "matrix": "#none", "Bmatrix": '"{"'}
+# commands that stand for a fixed piece of Typst math
+_CONSTANT = {**SYMBOLS, **SPACES, **dict.fromkeys(DROPPED, ""), **{f: f for f in FUNCTIONS},
+             **BIG}
 _TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|(\d+(?:\.\d+)?)|([A-Za-z]+)|(\s+)|(.)", re.S)
 # math characters Typst interprets: escaped so they print as themselves
 _ESCAPE = set('/"#$\\_^&@<>*~`\'!;,[]{}')
@@ -141,9 +146,8 @@ class _Parser:
                                    or (t.kind == "esc" and t.text == "\\")
                                    or (t.kind == "cmd" and t.text == "end")):
                 return _join(parts)
-            if t.kind == "char" and t.text == "}":
-                if stop is None:
-                    raise self.fail("unbalanced braces: '}' without '{'", t.pos)
+            if t.kind == "char" and t.text == "}" and stop is None:
+                raise self.fail("unbalanced braces: '}' without '{'", t.pos)
             parts.append(self.atom(words_upright, in_args))
         if stop == "}":
             raise self.fail("unbalanced braces: '{' is never closed")
@@ -220,44 +224,46 @@ class _Parser:
 
     def command(self, t: _Tok, words_upright: bool) -> str:
         name = t.text
-        if name in SYMBOLS:
-            return SYMBOLS[name]
-        if name in SPACES:
-            return SPACES[name]
-        if name in DROPPED:
-            return ""
-        if name in PAIRS:
-            close, func = PAIRS[name]
-            inner = self.sequence(close, words_upright, in_args=True)
-            self.i += 1
-            return f"{func}({inner})"
-        if name in FUNCTIONS:
-            return name
-        if name in BIG:
-            return BIG[name]
-        if name in ("frac", "dfrac", "tfrac"):
-            num = self.group(False)
-            den = self.group(False)
-            frac = f"frac({num}, {den})"
-            return f"display({frac})" if name == "dfrac" else frac
-        if name == "sqrt":
-            self.skip_space()
-            nxt = self.peek()
-            if nxt is not None and nxt.kind == "char" and nxt.text == "[":
-                raise self.fail("\\sqrt[n] is not supported", nxt.pos)
-            return f"sqrt({self.group(False)})"
-        if name in ACCENTS:
-            arg = self.group(words_upright)
-            form = ACCENTS[name]
-            return form.replace("ARG", arg) if "ARG" in form else f"{form}({arg})"
-        if name in STYLES:
-            upright = name not in ("mathit", "boldsymbol")
-            return STYLES[name].format(self.group(upright))
-        if name == "begin":
-            return self.matrix(t)
-        if name == "end":
-            raise self.fail("\\end without \\begin", t.pos)
+        if name in _CONSTANT:
+            return _CONSTANT[name]
+        for table, handler in self.handlers:
+            if name in table:
+                return handler(self, t, words_upright)
         raise self.fail(f"unknown macro '\\{name}'", t.pos)
+
+    def pair(self, t: _Tok, words_upright: bool) -> str:
+        close, func = PAIRS[t.text]
+        inner = self.sequence(close, words_upright, in_args=True)
+        self.i += 1
+        return f"{func}({inner})"
+
+    def frac(self, t: _Tok, words_upright: bool) -> str:
+        frac = f"frac({self.group(False)}, {self.group(False)})"
+        return f"display({frac})" if t.text == "dfrac" else frac
+
+    def sqrt(self, t: _Tok, words_upright: bool) -> str:
+        self.skip_space()
+        nxt = self.peek()
+        if nxt is not None and nxt.kind == "char" and nxt.text == "[":
+            raise self.fail("\\sqrt[n] is not supported", nxt.pos)
+        return f"sqrt({self.group(False)})"
+
+    def accent(self, t: _Tok, words_upright: bool) -> str:
+        arg = self.group(words_upright)
+        form = ACCENTS[t.text]
+        return form.replace("ARG", arg) if "ARG" in form else f"{form}({arg})"
+
+    def style(self, t: _Tok, words_upright: bool) -> str:
+        return STYLES[t.text].format(self.group(t.text not in ("mathit", "boldsymbol")))
+
+    def begin(self, t: _Tok, words_upright: bool) -> str:
+        if t.text == "end":
+            raise self.fail("\\end without \\begin", t.pos)
+        return self.matrix(t)
+
+    handlers: tuple[tuple[Any, Callable[[_Parser, _Tok, bool], str]], ...] = (
+        (PAIRS, pair), ({"frac", "dfrac", "tfrac"}, frac), ({"sqrt"}, sqrt), (ACCENTS, accent),
+        (STYLES, style), ({"begin", "end"}, begin))
 
     def env_name(self) -> str:
         self.skip_space()

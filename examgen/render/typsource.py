@@ -3,8 +3,8 @@
 Jinja2 runs sandboxed with StrictUndefined; its autoescape is on, with a ``finalize`` that
 escapes every value a template prints for Typst markup (:func:`examgen.render.typmarkup.escape`)
 unless a filter or a macro made it (a :class:`~examgen.render.typmarkup.Typ` or Jinja's
-``Markup``, both passed through), so no HTML escaping happens and no value is printed raw. The page style and macros live in
-``templates/preamble.typ``, which each document imports.
+``Markup``, both passed through), so no HTML escaping happens and no value is printed raw.
+The page style and macros live in ``templates/preamble.typ``, which each document imports.
 """
 
 from __future__ import annotations
@@ -166,5 +166,16 @@ def render_source(kind: Kind, copy: Any, spec: Any, templates_dir: str = str(TEM
     return template.render(
         kind=kind, copy=copy, spec=spec, lang=langs[0], langs=langs,
         doc_lang="en" if lang == "en" else "ko", ui=ui, labels=LABELS, footer=footer,
-        negative_note=_negative_note(spec, copy),
-        work_space=work_space or (lambda section, qtype: None))
+        negative_note=_negative_note(spec, copy), work_for=_work_for(work_space))
+
+
+def _work_for(work_space: Any) -> Any:
+    """For a question (section index, its type): room to leave for working by part kind (the
+    part's own kind first, then the question's type), as a Typst length or None."""
+    def for_question(section: int, qtype: str) -> Any:
+        def for_part(kind: str) -> Any:
+            if work_space is None:
+                return None
+            return work_space(section, kind) or work_space(section, qtype)
+        return for_part
+    return for_question
