@@ -17,6 +17,7 @@ import gc
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -255,8 +256,11 @@ def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec,
             stack.enter_context(collector_tuned())
             results: Any = map(_render_job, jobs)
         else:
+            # forkserver, not fork: a process forked from one that has run the Typst compiler
+            # (a caller that printed something first) hangs in the compiler's thread pool
             pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=n_workers, initializer=_init_pool_worker,
+                max_workers=n_workers, mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_init_pool_worker,
                 initargs=(str(TEMPLATES_DIR), font)))
             results = pool.map(_render_job, jobs, chunksize=1)
         for k, (cid, e, kp) in enumerate(results, start=1):
