@@ -15,7 +15,7 @@ from typing import Any
 from examgen.render.typcompile import TypstWriter
 from examgen.render.typsource import PREAMBLE, TEMPLATES_DIR, Kind, render_source
 
-__all__ = ["CopyRenderer", "RenderedCopy", "render_question_preview"]
+__all__ = ["CopyRenderer", "RenderedCopy", "render_formula_svg", "render_question_preview"]
 
 WorkSpace = Callable[[int, str], "str | None"]
 
@@ -73,3 +73,15 @@ def render_question_preview(variant: Any, lang: str = "ko", kind: Kind = "exam",
     renderer = renderer or CopyRenderer()
     copy, header = one_question_copy(variant, lang)
     return renderer.writer.write(renderer.source(kind, copy, header)).data
+
+
+def render_formula_svg(tex: str, renderer: CopyRenderer | None = None) -> str:
+    """One formula of the bank's LaTeX as a standalone SVG drawn by Typst (raises
+    :class:`~examgen.render.texmath.TexMathError` when it does not convert)."""
+    from examgen.render.typmarkup import math
+
+    renderer = renderer or CopyRenderer()
+    source = ('#import "/preamble.typ": *\n#show: exam-style.with()\n'
+              "#set page(width: auto, height: auto, margin: 1pt, header: none, footer: none)\n"
+              + math(tex))
+    return renderer.writer.write(source, fmt="svg").data.decode("utf-8")

@@ -17,6 +17,7 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from examgen.errors import ExamgenError
 from examgen.render.fonts import find_hangul_font_dir
@@ -52,7 +53,8 @@ class TypstWriter:
                                        ignore_system_fonts=True,
                                        sys_inputs={"hangul-font": family})
 
-    def write(self, source: str, fmt: str = "pdf") -> Pdf:
+    def write(self, source: str, fmt: Literal["pdf", "svg"] = "pdf") -> Pdf:
+        """The compiled document (an SVG is one page)."""
         try:
             data = self.compiler.compile(source.encode("utf-8"), format=fmt,
                                          pdf_tags=self.pdf_tags)

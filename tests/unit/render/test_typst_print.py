@@ -220,3 +220,13 @@ def test_cover_states_the_cost_of_a_wrong_answer(tmp_path: Path) -> None:
         text = flat(pdf_text(renderer().render(copies[0], s).exam, tmp_path))
         assert flat(words) in text
     assert "감점" not in pdf_text(renderer().render(copies[0], spec).exam, tmp_path)
+
+
+def test_formula_svg() -> None:
+    from examgen.render import render_formula_svg
+    from examgen.render.texmath import TexMathError
+
+    svg = render_formula_svg(r"\frac{a}{b} + \begin{bmatrix} 1 & 2 \end{bmatrix}")
+    assert svg.startswith("<svg") and "</svg>" in svg
+    with pytest.raises(TexMathError):
+        render_formula_svg(r"\softmax")
