@@ -8,8 +8,9 @@ file. Bank text additionally has ``$...$`` math (converted by :mod:`examgen.rend
 `` `code` `` spans and paragraphs (blank lines; in worked solutions every line is a step).
 
 Korean words (eojeol) are kept whole: Typst, like UAX #14, may break Hangul between any two
-syllables, so each space-separated word holding Hangul is set in an unbreakable box together
-with any formula or punctuation glued to it (``$h_t$의``).
+syllables and 0.15 has no keep-all switch (typst/typst#1164), so each space-separated word
+holding Hangul is set in an unbreakable box together with any formula or punctuation glued to
+it (``$h_t$의``). The boxes cost about a quarter of the compile time (bench/generate.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = ["Typ", "escape", "inline", "math", "rich", "formulas"]
 _MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.S)
 _CODE = re.compile(r"`([^`]+)`")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")   # every ASCII punctuation character
 _SPACE = re.compile(r"\s+")
 
@@ -78,26 +80,30 @@ def _text_code(text: str) -> Iterator[tuple[str, str]]:
 def inline(text: str) -> Typ:
     """One run of bank text (no paragraph breaks) with math and code, Korean words kept whole."""
     words: list[list[str]] = [[]]       # markup of each word; a space separates words
-    hangul: list[bool] = [False]
+    breakable: list[bool] = [False]     # whether a line could break inside the word
+    hangul: list[int] = [0]
     for kind, src in _pieces(" ".join(text.split())):
-        if kind == "math":
-            words[-1].append(math(src))
-            continue
-        if kind == "code":
-            words[-1].append(f"#raw({_string(src)})")
+        if kind in ("math", "code"):
+            words[-1].append(math(src) if kind == "math" else f"#raw({_string(src)})")
+            breakable[-1] = True        # between a formula and a particle (``$h_t$의``)
             continue
         for k, chunk in enumerate(src.split(" ")):
             if k:
                 words.append([])
-                hangul.append(False)
+                breakable.append(False)
+                hangul.append(0)
             if chunk:
                 words[-1].append(escape(chunk))
-                hangul[-1] = hangul[-1] or bool(_HANGUL.search(chunk))
+                hangul[-1] += len(_HANGUL.findall(chunk))
+                breakable[-1] = breakable[-1] or bool(_ALNUM.search(chunk))
     out = []
-    for parts, boxed in zip(words, hangul, strict=True):
+    for parts, mixed, syllables in zip(words, breakable, hangul, strict=True):
         body = "".join(parts)
+        # a box costs the compiler time: only words a line could end inside get one (two
+        # Hangul syllables, or Hangul next to a formula, code, a Latin letter or a digit)
+        whole = syllables >= 2 or (syllables == 1 and mixed)
         if body:
-            out.append(f"#box[{body}]" if boxed else body)
+            out.append(f"#box[{body}]" if whole else body)
     return Typ(" ".join(out))
 
 
