@@ -230,3 +230,37 @@ def test_formula_svg() -> None:
     assert svg.startswith("<svg") and "</svg>" in svg
     with pytest.raises(TexMathError):
         render_formula_svg(r"\softmax")
+
+
+def test_text_identical_in_both_languages_is_printed_once(tmp_path: Path) -> None:
+    spec, copies = spec_copies("both")
+    copy = copies[0]
+    first = copy.sections[0].questions[0]
+    part = first.variant.parts[0]
+    options = (dataclasses.replace(part.options[0], text=Text("0.25", "0.25")),
+               dataclasses.replace(part.options[1], text=Text("영점칠", "zero point seven")))
+    part = dataclasses.replace(part, options=options + part.options[2:])
+    q = dataclasses.replace(first, variant=dataclasses.replace(first.variant, parts=(part,)))
+    copy = dataclasses.replace(copy, sections=(dataclasses.replace(copy.sections[0],
+                                                                   questions=(q,)),))
+    text = pdf_text(renderer().render(copy, spec).exam, tmp_path)
+    assert text.count("0.25") == 1 and "0.25 / 0.25" not in text
+    assert "영점칠" in text and "zero point seven" in text
+
+
+def test_generate_refuses_formulas_it_cannot_print() -> None:
+    from examgen.errors import ExamgenError
+    from examgen.generate import check_copies_math
+
+    spec, copies = spec_copies()
+    copy = copies[0]
+    first = copy.sections[0].questions[0]
+    bad = Text("값 $\\softmax(x)$ 을 구하시오", None)
+    q = dataclasses.replace(first, variant=dataclasses.replace(first.variant, prompt=bad))
+    copy = dataclasses.replace(copy, sections=(dataclasses.replace(copy.sections[0],
+                                                                   questions=(q,)),))
+    check_copies_math(copies)    # the bundled bank prints
+    with pytest.raises(ExamgenError) as e:
+        check_copies_math([copy])
+    assert f'question "{first.template_id}": prompt: formula $\\softmax(x)$: unknown macro' \
+        in str(e.value)
