@@ -58,7 +58,7 @@ def typeset_all(formulas: list[Formula], fast: bool) -> tuple[float, dict[Formul
     finally:
         ziamath_fast.install = install  # type: ignore[assignment]
         install()
-    return cpu, {f: (image.svg, dict(image.glyphs)) for f, image in images.items()}
+    return cpu, {f: image.svg for f, image in images.items()}
 
 
 def main() -> int:

@@ -95,7 +95,7 @@ class Practice:
 
     def __init__(self, bank: Bank, store: Store, templates_dir: str, prefetch: bool):
         self.bank, self.store = bank, store
-        self.env = environment(templates_dir, linked=False)   # a browser shows these
+        self.env = environment(templates_dir)
         self.templates_dir = templates_dir
         self.variant: Callable[[str, int], Variant] = lru_cache(maxsize=VARIANT_CACHE)(self._variant)
         self._graded: Callable[[str, int, tuple[tuple[str, str], ...]], drill.Result] = \

@@ -65,16 +65,12 @@ def _spellings(synonyms: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def environment(templates_dir: str = str(TEMPLATES_DIR), linked: bool = False
-                ) -> SandboxedEnvironment:
-    """The templates' environment: formulas as self-contained SVG images (``linked`` gives
-    ``examgen-math:`` links instead, which only a resolver of those links can show)."""
+def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
+    """The templates' environment: formulas as self-contained SVG images."""
     env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update({
         "tr": _tr, "pts": _pts, "spellings": _spellings,
-        "rich": lambda text, steps=False: rich(text, steps, linked=linked),
-        "inline": lambda text: inline(text, linked=linked),
-        "math": lambda tex: typeset(tex).img(alt=tex, linked=linked),
+        "rich": rich, "inline": inline, "math": lambda tex: typeset(tex).img(alt=tex),
     })
     return env

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from examgen.render import ziamath_fast
-from examgen.render.mathsvg import RENDER_SIZE, image_for_link, typeset
+from examgen.render.mathsvg import RENDER_SIZE
 
 FORMULAS = [
     r"PE_{(pos,\,2i)} = \sin\!\left(pos / 10000^{2i/d_{model}}\right)",
@@ -39,13 +39,3 @@ def test_speedups_write_the_same_svg(display: bool) -> None:
     finally:
         ziamath_fast.install()
     assert [_svg(tex, display) for tex in FORMULAS] == plain
-
-
-def test_link_names_the_formula() -> None:
-    for tex in FORMULAS:
-        image = typeset(tex)
-        assert image.link.startswith("examgen-math:i") and "\\" not in image.link
-        assert image_for_link(image.link) == image
-    assert image_for_link("examgen-math:") is None
-    assert image_for_link("examgen-math:x1") is None
-    assert image_for_link("data:image/svg+xml;base64,") is None

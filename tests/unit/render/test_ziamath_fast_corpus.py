@@ -54,7 +54,7 @@ def typeset_all(formulas: tuple[Formula, ...]) -> dict[Formula, Result]:
     mathsvg._typeset.cache_clear()
     ziamath_fast._PATHS.clear()
     try:
-        return {f: (image.svg, dict(image.glyphs))
+        return {f: image.svg
                 for f in formulas for image in [mathsvg._typeset(*f)]}
     finally:
         mathsvg._typeset.cache_clear()
