@@ -7,7 +7,6 @@ Printed exams and keys are Typst documents (:mod:`examgen.render.typsource`).
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -15,9 +14,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from examgen.model import Text
 from examgen.render.mathsvg import typeset
 from examgen.render.richtext import inline, rich
-from examgen.render.typsource import readable_spellings
+from examgen.render.typsource import TEMPLATES_DIR, readable_spellings
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+__all__ = ["LABELS", "TEMPLATES_DIR", "environment", "readable_spellings"]
 
 LABELS: dict[str, dict[str, str]] = {
     "ko": {"student_id": "학번", "name": "이름", "date": "일시", "duration": "시간",
