@@ -24,9 +24,11 @@ sys.path.insert(0, str(REPO))
 
 from examgen.assemble import assemble  # noqa: E402
 from examgen.bank import load_bank  # noqa: E402
-from examgen.generate import collector_tuned, generate  # noqa: E402
+from examgen.io import load_spec  # noqa: E402
+from examgen.jobs.generate import generate  # noqa: E402
+from examgen.jobs.pools import collector_tuned  # noqa: E402
+from examgen.model import Student  # noqa: E402
 from examgen.render import CopyRenderer  # noqa: E402
-from examgen.spec import Student, load_spec  # noqa: E402
 
 TARGET_S = 0.075  # wall per copy (exam + key) with 2 workers on an idle 2-core machine
 

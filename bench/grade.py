@@ -30,26 +30,23 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from examgen.assemble import assemble, manifest  # noqa: E402
+from examgen.assemble import assemble  # noqa: E402
 from examgen.bank import load_bank  # noqa: E402
-from examgen.grading import batch as batch_module  # noqa: E402
-from examgen.grading.batch import grade_batch  # noqa: E402
-from examgen.grading.run import (  # noqa: E402
-    _csv,
+from examgen.grading import grade_batch  # noqa: E402
+from examgen.grading import short as short_module  # noqa: E402
+from examgen.io import csv_text, load_spec, read_responses  # noqa: E402
+from examgen.jobs import grade_files, load_key  # noqa: E402
+from examgen.manifest import build_manifest  # noqa: E402
+from examgen.model import Student  # noqa: E402
+from examgen.reports import (  # noqa: E402
     details_csv,
-    grade_files,
     grades_rows,
     groups_rows,
-    load_key,
     rejected_rows,
-)
-from examgen.reports import (  # noqa: E402
     render_report_html,
     render_report_pdf,
     render_review_html,
 )
-from examgen.spec import Student, load_spec  # noqa: E402
-from examgen.submissions import read_responses  # noqa: E402
 
 TARGET_S, TARGET_MB = 10.0, 1536
 T = TypeVar("T")
@@ -102,22 +99,22 @@ def time_stages(mpath: Path, rpath: Path, *, pdf: bool) -> list[tuple[str, float
         stages.append((what, time.perf_counter() - t))
         return result
 
-    saved, batch_module.PARALLEL_MIN = batch_module.PARALLEL_MIN, sys.maxsize
+    saved, short_module.PARALLEL_MIN = short_module.PARALLEL_MIN, sys.maxsize
     try:
         key = timed("load key", lambda: load_key(mpath, None))
         subs = timed("read responses", lambda: read_responses(
             rpath, columns=key.columns, students=key.students))
         batch = timed("grade", lambda: grade_batch(key, subs, []))
         html = timed("report.html", lambda: render_report_html(batch))
-        timed("grades.csv", lambda: _csv(grades_rows(batch)))
+        timed("grades.csv", lambda: csv_text(grades_rows(batch)))
         timed("details.csv", lambda: details_csv(batch))
-        timed("rejected.csv", lambda: _csv(rejected_rows(batch)))
-        timed("groups.csv", lambda: _csv(groups_rows(batch)))
+        timed("rejected.csv", lambda: csv_text(rejected_rows(batch)))
+        timed("groups.csv", lambda: csv_text(groups_rows(batch)))
         timed("review.html", lambda: render_review_html(batch))
         if pdf:
             timed("report.pdf", lambda: render_report_pdf(html))
     finally:
-        batch_module.PARALLEL_MIN = saved
+        short_module.PARALLEL_MIN = saved
     return stages
 
 
@@ -135,7 +132,7 @@ def main() -> int:
     bank = load_bank()
     students = [Student(f"S{k:05d}", f"학생{k}", k + 2) for k in range(args.students)]
     asm = assemble(spec, bank, students)
-    data = manifest(asm, {}, "bench")
+    data = build_manifest(asm, {}, "bench")
     assert len(data["columns"]) == 30, data["columns"]
     rng = np.random.default_rng(7)
     copies = {c["copy_id"]: [p for q in c["questions"] for p in q["variant"]["parts"]]

@@ -23,9 +23,10 @@ sys.path.insert(0, str(REPO))
 
 from examgen.assemble import assemble  # noqa: E402
 from examgen.bank import load_bank  # noqa: E402
+from examgen.io import load_spec  # noqa: E402
+from examgen.model import Student  # noqa: E402
 from examgen.render import mathsvg, ziamath_fast  # noqa: E402
 from examgen.render.mathcheck import variant_formulas  # noqa: E402
-from examgen.spec import Student, load_spec  # noqa: E402
 
 Formula = tuple[str, bool]
 

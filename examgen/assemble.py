@@ -11,80 +11,27 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 
-from examgen import __version__
-from examgen.bank.loader import Bank
-from examgen.errors import UsageError, did_you_mean
-from examgen.model import Template, Text, Variant, VariantPart
+from examgen.bank import Bank
+from examgen.errors import SpecError, UsageError, did_you_mean
+from examgen.model import (
+    Assembly,
+    ExamCopy,
+    ExamQuestion,
+    ExamSection,
+    ExamSpec,
+    Pick,
+    Student,
+    Template,
+    Text,
+    Variant,
+    VariantPart,
+)
 from examgen.rng import derive_seed, make_rng
-from examgen.spec import ExamSpec, Pick, SpecError, Student
 from examgen.variants import make_variant
-
-
-@dataclass(frozen=True)
-class ExamQuestion:
-    number: int                 # position in the copy, from 1
-    label: str                  # "Q3"
-    template_id: str
-    variant_seed: int
-    variant: Variant
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Submission columns: ``Q3`` for a one-part question, ``Q3a``, ``Q3b`` for parts."""
-        if len(self.variant.parts) == 1 and not self.variant.parts[0].label:
-            return (self.label,)
-        return tuple(f"{self.label}{p.label}" for p in self.variant.parts)
-
-    @property
-    def points(self) -> float:
-        return self.variant.points
-
-
-@dataclass(frozen=True)
-class ExamSection:
-    title: Text
-    questions: tuple[ExamQuestion, ...]
-
-
-@dataclass(frozen=True)
-class ExamCopy:
-    """One printable exam: a student's own copy, or one form shared by several students."""
-
-    copy_id: str                      # the student id, or "form-A"
-    student: Student | None
-    form: str | None                  # form code in forms mode
-    sections: tuple[ExamSection, ...]
-
-    @property
-    def questions(self) -> tuple[ExamQuestion, ...]:
-        return tuple(q for s in self.sections for q in s.questions)
-
-    @property
-    def total_points(self) -> float:
-        return sum(q.points for q in self.questions)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(c for q in self.questions for c in q.columns)
-
-
-@dataclass(frozen=True)
-class Assembly:
-    spec: ExamSpec
-    students: tuple[Student, ...]
-    copies: tuple[ExamCopy, ...]
-    form_of: tuple[tuple[str, str], ...]  # (student_id, form) in forms mode
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.copies[0].columns if self.copies else ()
-
 
 Selected = tuple[tuple[Text, tuple[tuple[Template, float | None], ...]], ...]
 
@@ -169,7 +116,7 @@ def make_copy(spec: ExamSpec, selected: Selected, copy_key: str, copy_id: str,
         drawn = []
         for template, points in chosen:
             seed = derive_seed(spec.seed, copy_key, template.id)
-            variant = make_variant(template, make_rng(seed), shuffle_choices=spec.shuffle_choices)
+            variant = make_variant(template, seed, shuffle_choices=spec.shuffle_choices)
             drawn.append((template.id, seed, _scaled(variant, points)))
         if spec.shuffle_questions:
             rng = make_rng(derive_seed(spec.seed, copy_key, "order", si))
@@ -212,38 +159,6 @@ def student_copies(asm: Assembly, student_ids: Sequence[str], roster: str) -> tu
         raise SpecError(f"student id(s) not in the roster {roster}: {', '.join(unknown)}")
     wanted = set(student_ids)
     return tuple(c for c in asm.copies if c.copy_id in wanted)
-
-
-def manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256: str) -> dict[str, Any]:
-    """Everything the grader needs, JSON-ready. ``files`` maps copy id -> {exam, key} paths."""
-    spec = asm.spec
-    form_of = dict(asm.form_of)
-    return {
-        "examgen_version": __version__,
-        "spec": {"file": Path(spec.path).name, "sha256": spec.sha256, "name": spec.name,
-                 "title": spec.title.to_dict(), "course": spec.course.to_dict(),
-                 "date": spec.date, "duration": spec.duration, "language": spec.language},
-        "bank_sha256": bank_sha256,
-        "seed": spec.seed,
-        "mode": spec.mode,
-        "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit},
-        "columns": list(asm.columns),
-        "students": [{"student_id": s.student_id, "name": s.name,
-                      "copy": (f"form-{form_of[s.student_id]}" if s.student_id in form_of
-                               else s.student_id),
-                      "form": form_of.get(s.student_id)} for s in asm.students],
-        "copies": [{
-            "copy_id": c.copy_id, "form": c.form,
-            "student_id": c.student.student_id if c.student else None,
-            "total_points": c.total_points,
-            "files": files.get(c.copy_id, {}),
-            "questions": [{
-                "label": q.label, "number": q.number, "columns": list(q.columns),
-                "template_id": q.template_id, "variant_seed": q.variant_seed,
-                "points": q.points, "variant": q.variant.to_dict(),
-            } for q in c.questions],
-        } for c in asm.copies],
-    }
 
 
 def part_of(q: ExamQuestion, column: str) -> VariantPart:

@@ -22,7 +22,7 @@ def _bank(args: argparse.Namespace) -> Any:
 
 
 def cmd_bank_list(args: argparse.Namespace) -> int:
-    from examgen.bank.loader import template_summary
+    from examgen.bank import template_summary
 
     bank = _bank(args)
     rows = [dict(template_summary(t)) for t in bank.templates]
@@ -81,22 +81,22 @@ def format_variant(v: Variant, lang: str) -> str:
 
 
 def cmd_bank_show(args: argparse.Namespace) -> int:
-    from examgen.rng import make_rng
+    from examgen.manifest import variant_to_dict
     from examgen.variants import make_variant
 
     bank = _bank(args)
-    v = make_variant(bank.get(args.id), make_rng(args.seed))
+    v = make_variant(bank.get(args.id), args.seed)
     if args.json:
-        print(json.dumps(v.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(variant_to_dict(v), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(format_variant(v, args.lang))
     return 0
 
 
 def cmd_bank_check(args: argparse.Namespace) -> int:
-    from examgen.bank.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
-    from examgen.bank.selftest import check_rendering
-    from examgen.render.mathcheck import bank_math_problems
+    from examgen.bank import GLOSSARY_FILE, check_rendering, load_glossary
+    from examgen.errors import GlossaryError
+    from examgen.render import bank_math_problems
 
     try:
         bank = _bank(args)
@@ -126,7 +126,7 @@ def cmd_bank_check(args: argparse.Namespace) -> int:
 def cmd_bank_stress(args: argparse.Namespace) -> int:
     import time
 
-    from examgen.bank.selftest import stress_template
+    from examgen.bank import stress_template
 
     bank = _bank(args)
     templates = [bank.get(i) for i in args.ids] if args.ids else list(bank.templates)
@@ -167,8 +167,8 @@ def cmd_bank_families(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from examgen.bank import load_bank
-    from examgen.generate import generate, progress_bar
-    from examgen.spec import DEFAULT_ROSTER, load_roster, load_spec
+    from examgen.io import DEFAULT_ROSTER, load_roster, load_spec
+    from examgen.jobs import generate, progress_bar
 
     spec = load_spec(args.spec)
     if args.seed is not None:
@@ -197,7 +197,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from examgen.grading.run import grade_files
+    from examgen.jobs import grade_files
 
     run = grade_files(args.responses, manifest=args.manifest, key=args.key, out=args.out,
                       id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf)
@@ -224,7 +224,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_practice(args: argparse.Namespace) -> int:
-    from examgen.practice.server import serve
+    from examgen.practice import serve
 
     serve(args.host, args.port, args.db, bank=args.bank)
     return 0

@@ -28,17 +28,3 @@ def make_rng(seed: int) -> np.random.Generator:
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     return np.random.Generator(np.random.PCG64(int(seed)))
-
-
-def seed_of(rng: np.random.Generator) -> int | None:
-    """The integer seed that reproduces ``rng`` from its current state, if there is one.
-
-    Returns the seed only when ``rng`` came from :func:`make_rng` and has not drawn anything
-    yet; otherwise ``None`` (its stream can no longer be recreated from a seed alone).
-    """
-    seq = getattr(rng.bit_generator, "seed_seq", None)
-    entropy = getattr(seq, "entropy", None)
-    if not isinstance(entropy, int) or getattr(seq, "spawn_key", ()) != ():
-        return None
-    fresh = np.random.PCG64(entropy).state
-    return entropy if rng.bit_generator.state == fresh else None

@@ -20,9 +20,8 @@ import numpy as np
 import sympy
 
 from examgen import formatting as F
-from examgen.bank.loader import answer_kind, parse_answer_ref
-from examgen.errors import ExamgenError
-from examgen.families import REGISTRY, Family
+from examgen.errors import TextRenderError, VariantError
+from examgen.families import REGISTRY, Family, answer_kind, parse_answer_ref
 from examgen.mathexpr import canonical, parse_expression
 from examgen.model import (
     CHOICE_TYPES,
@@ -38,31 +37,21 @@ from examgen.model import (
     Variant,
     VariantPart,
 )
-from examgen.rng import make_rng, seed_of
+from examgen.rng import make_rng
 from examgen.textrender import check_condition, condition_names, render_text
 
 MAX_DRAWS = 200
 OPTION_KEYS = "ABCDEFGH"
 
 
-class VariantError(ExamgenError):
-    """A template could not produce a usable variant: its samplers are too tight, or a text
-    does not render. ``detail`` says what, without the location."""
-
-    def __init__(self, detail: str, template: Template | None = None):
-        self.detail = detail
-        where = f"{template.location}: question \"{template.id}\": " if template else ""
-        super().__init__(where + detail)
-
-
-def make_variant(template: Template, rng: np.random.Generator, *,
-                 shuffle_choices: bool = True) -> Variant:
-    """Draw one variant of ``template`` using ``rng`` (see module docstring).
+def make_variant(template: Template, seed: int, *, shuffle_choices: bool = True) -> Variant:
+    """Draw the variant of ``template`` that ``seed`` gives (see module docstring); the variant
+    records its seed, so it can be drawn again.
 
     ``shuffle_choices=False`` keeps concept choices in the bank's order (an exam spec can ask
     for that); otherwise they are shuffled when the template allows it.
     """
-    seed = seed_of(rng)
+    rng = make_rng(seed)
     try:
         if template.is_computed:
             return _computed_variant(template, rng, seed)
@@ -74,8 +63,9 @@ def make_variant(template: Template, rng: np.random.Generator, *,
 
 
 def variant_for_seed(template: Template, seed: int) -> Variant:
-    """The variant of ``template`` reproduced by ``seed``."""
-    return make_variant(template, make_rng(seed))
+    """The variant of ``template`` reproduced by ``seed`` (the practice app's name for
+    :func:`make_variant` with choices shuffled)."""
+    return make_variant(template, seed)
 
 
 # -- sampling -----------------------------------------------------------------------------------
@@ -143,7 +133,7 @@ class _Reject(Exception):
     pass
 
 
-def _computed_variant(t: Template, rng: np.random.Generator, seed: int | None) -> Variant:
+def _computed_variant(t: Template, rng: np.random.Generator, seed: int) -> Variant:
     assert t.family is not None
     family = REGISTRY[t.family]
     last = ""
@@ -262,10 +252,6 @@ def _with_prompt(part: VariantPart, spec: PartSpec, context: Mapping[str, Any]) 
                           "prompt": _render(spec.prompt, context, f"part {spec.label} prompt")})
 
 
-class TextRenderError(VariantError):
-    """A bank text failed to render (an undefined variable, a bad filter argument)."""
-
-
 def _render(text: Text, context: Mapping[str, Any], where: str) -> Text:
     def one(src: str) -> str:
         try:
@@ -293,7 +279,7 @@ def _symbolic_forms(expression: str, variables: tuple[str, ...]) -> tuple[str, s
 
 # -- concept questions --------------------------------------------------------------------------
 
-def _static_variant(t: Template, rng: np.random.Generator, seed: int | None,
+def _static_variant(t: Template, rng: np.random.Generator, seed: int,
                     shuffle_choices: bool = True) -> Variant:
     ctx: dict[str, Any] = {}
     prompt = _render(t.prompt, ctx, "prompt")

@@ -19,18 +19,15 @@ from typing import Any
 
 import yaml
 
-from examgen.errors import ExamgenError
+from examgen.errors import GlossaryError
+from examgen.resources import bank_dir
 
-DEFAULT_GLOSSARY = Path(__file__).resolve().parents[2] / "question_bank" / "glossary.yaml"
-GLOSSARY_FILE = DEFAULT_GLOSSARY.name
+GLOSSARY_FILE = "glossary.yaml"
+DEFAULT_GLOSSARY = bank_dir() / GLOSSARY_FILE
 
 _SEP_CLASS = r"[\s\-_‐‑–·]"     # what may separate the words of a spelling
 _SEPARATORS = re.compile(_SEP_CLASS + "+")
 _LATIN_WORD = re.compile(r"^[a-z0-9\[\]().'/+ _-]+$")
-
-
-class GlossaryError(ExamgenError):
-    """The glossary file cannot be used; says file, entry and what to fix."""
 
 
 @dataclass(frozen=True)

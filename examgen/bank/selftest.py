@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from examgen import formatting as F
-from examgen.bank.loader import Bank
+from examgen.bank import Bank
 from examgen.errors import Problem
 from examgen.model import Template, Variant
-from examgen.rng import derive_seed, make_rng
+from examgen.rng import derive_seed
 from examgen.variants import VariantError, make_variant
 
 CHECK_SEEDS = 3
@@ -26,7 +26,7 @@ def check_rendering(bank: Bank, seeds: int = CHECK_SEEDS) -> list[Problem]:
     for t in bank.templates:
         for k in range(seeds):
             try:
-                make_variant(t, make_rng(derive_seed("check", t.id, k)))
+                make_variant(t, derive_seed("check", t.id, k))
             except VariantError as e:
                 problems.append(Problem(t.location.file, t.location.line, t.id, e.detail))
                 break
@@ -99,7 +99,7 @@ def stress_template(t: Template, n: int) -> StressResult:
     for k in range(n):
         seed = derive_seed("stress", t.id, k)
         try:
-            v = make_variant(t, make_rng(seed))
+            v = make_variant(t, seed)
         except VariantError as e:
             res.add("no usable variant", f"seed {seed}: {e}")
             continue

@@ -5,5 +5,7 @@ Importing this package registers every family in :data:`REGISTRY`.
 
 from examgen.families import attention, gradients, positional, recurrent  # noqa: F401
 from examgen.families.base import REGISTRY, Family, MisconceptionDef
+from examgen.families.refs import ANSWER_REF, answer_kind, parse_answer_ref
 
-__all__ = ["REGISTRY", "Family", "MisconceptionDef"]
+__all__ = ["ANSWER_REF", "REGISTRY", "Family", "MisconceptionDef", "answer_kind",
+           "parse_answer_ref"]

@@ -2,25 +2,23 @@
 
 A manifest (from ``examgen generate``) gives every student's own answers; a KEY.csv
 (``question_id,type,answer,points`` + optional ``tolerance,keywords,choices``) or KEY.yaml gives
-one key shared by all students, for exams made elsewhere.
+one key shared by all students, for exams made elsewhere. Pure: the files are read by
+:func:`examgen.manifest.read_manifest` and :func:`examgen.io.read_key_rows`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from examgen.errors import ExamgenError, did_you_mean
+from examgen.errors import KeyFileError, did_you_mean
 from examgen.model import (
+    AnswerKey,
     Misconception,
+    PartKey,
     RubricConcept,
     Text,
     Tolerance,
@@ -37,57 +35,6 @@ KEY_TYPES = {"numeric": "numeric", "vector": "vector", "matrix": "matrix",
              "short": "short_answer"}
 
 
-class KeyError_(ExamgenError):
-    """A manifest or key file that cannot be used; says file, row/field and what to fix."""
-
-
-@dataclass(frozen=True)
-class PartKey:
-    """Everything needed to grade one column."""
-
-    column: str
-    question_id: str
-    kind: str
-    points: float
-    value: Value | None = None
-    tolerance: Tolerance | None = None
-    decimals: int | None = None
-    allowance: float = 0.0           # accepted beyond the tolerance: see rounding_allowance()
-    options: tuple[str, ...] = ()
-    correct: frozenset[str] = frozenset()
-    option_misconceptions: tuple[tuple[str, str], ...] = ()
-    expression: str | None = None
-    variables: tuple[str, ...] = ()
-    references: tuple[str, ...] = ()
-    rubric: tuple[RubricConcept, ...] = ()
-    wrong_answers: tuple[str, ...] = ()
-    wrong_concepts: tuple[WrongConcept, ...] = ()
-    prompt: str = ""                 # the question's text (short answers: its words earn nothing)
-    misconceptions: tuple[Misconception, ...] = ()
-    partial_credit: bool = True      # vectors element-wise, multiple choice per option
-    negative: float = 0.0            # share of the points taken off for a wrong choice
-
-
-@dataclass(frozen=True)
-class AnswerKey:
-    title: str
-    source: str
-    columns: tuple[str, ...]
-    shared: tuple[PartKey, ...] | None = None                      # the same for everyone
-    per_copy: dict[str, tuple[PartKey, ...]] = field(default_factory=dict)
-    copy_of: dict[str, str] = field(default_factory=dict)          # student -> copy
-    names: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def students(self) -> frozenset[str] | None:
-        return frozenset(self.copy_of) if self.shared is None else None
-
-    def parts_for(self, student_id: str) -> tuple[PartKey, ...]:
-        if self.shared is not None:
-            return self.shared
-        return self.per_copy[self.copy_of[student_id]]
-
-
 def _value(v: Any) -> Value:
     if isinstance(v, list):
         return tuple(_value(x) for x in v)  # type: ignore[return-value]
@@ -100,14 +47,10 @@ def _text_variants(t: dict[str, str] | str) -> tuple[str, ...]:
     return tuple(x for x in (t.get("ko"), t.get("en")) if x)
 
 
-def key_from_manifest(path: Path | str) -> AnswerKey:
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise KeyError_(f"cannot read manifest {p}: {e.strerror or e}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise KeyError_(f"{p}: not a manifest written by examgen generate ({e})") from None
+def key_from_manifest(data: Any, source: str) -> AnswerKey:
+    """The key of every copy of a manifest (as :func:`examgen.manifest.read_manifest` read it
+    from the file ``source``)."""
+    p = source
     try:
         settings = data.get("grading", {})
         negative = float(settings.get("negative", 0.0))
@@ -127,21 +70,23 @@ def key_from_manifest(path: Path | str) -> AnswerKey:
         title = data["spec"]["title"]["ko"]
         columns = tuple(data["columns"])
     except (KeyError, TypeError, ValueError) as e:
-        raise KeyError_(f"{p}: manifest is missing or has a malformed field ({e!r}); "
+        raise KeyFileError(f"{p}: manifest is missing or has a malformed field ({e!r}); "
                         "regenerate it with examgen generate") from None
     lost = sorted(sid for sid, copy in copy_of.items() if copy not in per_copy)
     if lost:
-        raise KeyError_(f"{p}: the copies of {len(lost)} student(s) are missing (first: "
+        raise KeyFileError(f"{p}: the copies of {len(lost)} student(s) are missing (first: "
                         f"{lost[0]}, copy {copy_of[lost[0]]!r}); regenerate it with examgen "
                         "generate")
-    return AnswerKey(title, str(p), columns, None, per_copy, copy_of, names)
+    return AnswerKey(title, p, columns, None, per_copy, copy_of, names)
 
 
 def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
                        ) -> tuple[PartKey, ...]:
     """The keys of one variant's parts (as a manifest would give them), for grading a single
     variant outside a batch, e.g. in the practice app. Columns default to ``a``, ``b``, ..."""
-    d = variant.to_dict()
+    from examgen.manifest import variant_to_dict
+
+    d = variant_to_dict(variant)
     parts = d["parts"]
     cols = list(columns) if columns is not None else [chr(ord("a") + i) for i in range(len(parts))]
     return tuple(_part_from_manifest(c, variant.template_id, p, d)
@@ -238,29 +183,12 @@ def parse_tolerance(text: str) -> Tolerance:
     return Tolerance("abs", v)
 
 
-def key_from_csv(path: Path | str) -> AnswerKey:
-    """KEY.csv (or .yaml/.yml) -> a key shared by every student."""
+def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> AnswerKey:
+    """A key shared by every student from the rows of a KEY.csv or KEY.yaml (as
+    :func:`examgen.io.read_key_rows` read them from the file ``source``)."""
     from examgen.grading import parse as P
-    from examgen.submissions import decode, sniff_delimiter
 
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise KeyError_(f"cannot read key file {p}: {e.strerror or e}") from None
-    if p.suffix.lower() in (".yaml", ".yml"):
-        rows = _yaml_rows(p, raw)
-    else:
-        text, _ = decode(raw, str(p))
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-        for need in ("question_id", "type", "answer", "points"):
-            if need not in fields:
-                raise KeyError_(f"{p}: row 1: key needs a {need!r} column; columns are "
-                                f"{', '.join(reader.fieldnames or [])}"
-                                + did_you_mean(need, fields))
-        rows = [(k, {(a or "").strip().lower(): (b or "") for a, b in r.items()})
-                for k, r in enumerate(reader, start=2)]
+    p = Path(source)
     problems: list[str] = []
     order: list[str] = []
     parts: dict[str, PartKey] = {}
@@ -299,30 +227,11 @@ def key_from_csv(path: Path | str) -> AnswerKey:
         parts[qid] = part
         order.append(qid)
     if problems:
-        raise KeyError_("\n".join(problems))
+        raise KeyFileError("\n".join(problems))
     if not order:
-        raise KeyError_(f"{p}: the key has no questions")
+        raise KeyFileError(f"{p}: the key has no questions")
     shared = tuple(parts[q] for q in order)
     return AnswerKey(p.stem, str(p), tuple(order), shared)
-
-
-def _yaml_rows(p: Path, raw: bytes) -> list[tuple[int, dict[str, str]]]:
-    try:
-        doc = yaml.safe_load(raw.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as e:
-        raise KeyError_(f"{p}: not valid YAML: {e}") from None
-    items = doc.get("questions") if isinstance(doc, dict) else doc
-    if not isinstance(items, list):
-        raise KeyError_(f"{p}: a YAML key is a list of questions (question_id, type, answer, "
-                        "points, ...)")
-    out = []
-    for k, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            raise KeyError_(f"{p}: question {k} must be a mapping")
-        row = {str(a).lower(): (";".join(map(str, b)) if isinstance(b, list) else str(b))
-               for a, b in item.items()}
-        out.append((k, row))
-    return out
 
 
 def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str],

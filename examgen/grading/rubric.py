@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from examgen.bank.glossary import Glossary
+from examgen.bank import Glossary
 from examgen.model import RubricConcept, WrongConcept
 
 # (matched at the end of the term: re.match(text, pos) anchors there)

@@ -18,8 +18,7 @@ import numpy as np
 
 from examgen import formatting as F
 from examgen.grading import parse as P
-from examgen.grading.key import PartKey
-from examgen.model import Outcome, Tolerance
+from examgen.model import Outcome, PartKey, Tolerance
 
 PRECISION_CREDIT = 0.5   # share of the points for a right value written with too few digits
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from examgen.bank.glossary import Glossary, load_glossary
+from examgen.bank import Glossary, load_glossary
 from examgen.grading.rubric import RubricHits, RubricMatcher
 from examgen.grading.similarity import (
     AdditiveModel,

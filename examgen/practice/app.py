@@ -22,10 +22,9 @@ from flask import Flask, Response, redirect, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from examgen.bank import load_bank
-from examgen.bank.loader import Bank
+from examgen.bank import Bank, load_bank
 from examgen.errors import ExamgenError
-from examgen.grading.parse import MAX_ANSWER_LENGTH
+from examgen.grading import MAX_ANSWER_LENGTH
 from examgen.model import Template, Variant
 from examgen.practice import drill
 from examgen.practice.explain import explain, points_label
@@ -40,7 +39,7 @@ from examgen.practice.ui import (
     short_title,
     topic_titles,
 )
-from examgen.render.html import TEMPLATES_DIR, environment
+from examgen.render import TEMPLATES_DIR, environment
 from examgen.rng import SEED_BITS
 from examgen.variants import variant_for_seed
 

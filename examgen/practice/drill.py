@@ -13,11 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from examgen.bank.loader import Bank
-from examgen.grading.batch import grade_one, grade_short_one
-from examgen.grading.key import parts_from_variant
-from examgen.grading.score import Scored
-from examgen.grading.text import NEAR_WRONG, ShortAnswerScorer, TextScore
+from examgen.bank import Bank
+from examgen.grading import (
+    NEAR_WRONG,
+    Scored,
+    ShortAnswerScorer,
+    TextScore,
+    grade_one,
+    grade_short_one,
+    parts_from_variant,
+)
 from examgen.model import Difficulty, Outcome, Template, Text, Variant, VariantPart, WrongAnswer
 from examgen.practice.store import TemplateStats, weak_spots
 from examgen.rng import derive_seed, make_rng

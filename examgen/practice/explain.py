@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from examgen.model import Outcome, QuestionType, RubricConcept, WrongConcept
 from examgen.practice.drill import PartResult, ShortDetail
-from examgen.render.html import readable_spellings
+from examgen.render import readable_spellings
 
 __all__ = ["Explanation", "concept_name", "explain", "format_reason", "points_label"]
 

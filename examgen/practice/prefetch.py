@@ -17,11 +17,9 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from examgen.bank import load_bank
-from examgen.bank.loader import Bank
+from examgen.bank import Bank, load_bank
 from examgen.model import Text, Variant
-from examgen.render.mathsvg import MathImage, preload, typeset
-from examgen.render.richtext import formulas
+from examgen.render import MathImage, formulas, preload, typeset
 from examgen.variants import variant_for_seed
 
 IN_FLIGHT = 2        # problems handed to the worker at once (one typesetting, one queued)

@@ -6,11 +6,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from examgen.assemble import ExamCopy, ExamQuestion, ExamSection
-from examgen.model import Text, Variant
+from examgen.model import ExamCopy, ExamHeader, ExamQuestion, ExamSection, Student, Text, Variant
 from examgen.render import CopyRenderer
-from examgen.render.typsource import Header
-from examgen.spec import Student
 
 TITLE = Text("시퀀스 모델 연습지", "Sequence models practice sheet")
 COURSE = Text("examgen 연습", "examgen practice")
@@ -20,12 +17,12 @@ INSTRUCTIONS = Text("문제를 먼저 풀고, 뒤쪽의 정답 및 풀이로 확
 
 
 def sheet_copy(draws: Sequence[tuple[str, int, Variant]], student: str,
-               lang: str) -> tuple[ExamCopy, Header]:
+               lang: str) -> tuple[ExamCopy, ExamHeader]:
     """The copy and header the exam renderer needs for the drawn (template id, seed, variant)s."""
     questions = tuple(ExamQuestion(i, f"Q{i}", tid, seed, v)
                       for i, (tid, seed, v) in enumerate(draws, start=1))
-    spec = Header(title=TITLE, course=COURSE, date="", duration=0,  # no time limit
-                  instructions=INSTRUCTIONS, language="en" if lang == "en" else "ko")
+    spec = ExamHeader(title=TITLE, course=COURSE, date="", duration=0,  # no time limit
+                      instructions=INSTRUCTIONS, language="en" if lang == "en" else "ko")
     # a nickname is a name, not a student id
     copy = ExamCopy(student, Student("", student, 0), None, (ExamSection(SECTION, questions),))
     return copy, spec

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from examgen.errors import ExamgenError
+from examgen.errors import StoreError
 from examgen.model import Outcome
 
 SCHEMA = """
@@ -42,10 +42,6 @@ CREATE TABLE IF NOT EXISTS answers (
 
 BUSY_TIMEOUT_S = 30.0
 WEAK_SPOTS = 5
-
-
-class StoreError(ExamgenError):
-    """The practice database cannot be opened or is not one this app wrote."""
 
 
 @dataclass(frozen=True)

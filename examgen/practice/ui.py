@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from examgen.model import Outcome, QuestionType, Text, VariantPart
-from examgen.render.html import LABELS
+from examgen.render import LABELS
 
 LANGS = ("ko", "en")
 

@@ -10,15 +10,11 @@ import shutil
 import subprocess
 from functools import lru_cache
 
-from examgen.errors import ExamgenError
+from examgen.errors import FontError
 
 PREFERRED = ("NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo",
              "Malgun Gothic", "NanumBarunGothic", "UnDotum")
 INSTALL_HINT = "install one: apt-get install fonts-nanum (or fonts-noto-cjk)"
-
-
-class FontError(ExamgenError):
-    """No usable Korean font."""
 
 
 def hangul_families(fc_list: str | None = None) -> list[str]:

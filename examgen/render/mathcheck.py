@@ -72,7 +72,7 @@ def bank_math_problems(templates: Iterable[Template], seeds: int = MATH_CHECK_SE
     """Draw ``seeds`` variants of every template and convert every formula they print; each
     failing formula becomes a located problem (once per template, place and kind of failure,
     however many seeds show it)."""
-    from examgen.rng import derive_seed, make_rng
+    from examgen.rng import derive_seed
     from examgen.variants import make_variant
 
     problems: list[Problem] = []
@@ -80,7 +80,7 @@ def bank_math_problems(templates: Iterable[Template], seeds: int = MATH_CHECK_SE
         seen: set[tuple[str, str]] = set()
         for k in range(seeds):
             try:
-                v = make_variant(t, make_rng(derive_seed("check", t.id, k)))
+                v = make_variant(t, derive_seed("check", t.id, k))
             except Exception:  # noqa: BLE001 - drawing problems are check_rendering's to report
                 break
             for where, e in math_errors(v):

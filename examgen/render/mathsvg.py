@@ -16,15 +16,11 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from examgen.errors import ExamgenError
+from examgen.errors import MathError
 
 RENDER_SIZE = 20.0  # ziamath font size (SVG user units per em); the img is scaled in em
 
 _SVG_SIZE = re.compile(r'<svg[^>]*\swidth="([\d.]+)"\s+height="([\d.]+)"\s+viewBox="([-\d. ]+)"')
-
-
-class MathError(ExamgenError):
-    """A formula ziamath cannot typeset."""
 
 
 _URI_PREFIX = "data:image/svg+xml;base64,"

@@ -21,18 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from examgen.errors import ExamgenError
+from examgen.errors import TexMathError
 
 __all__ = ["TexMathError", "tex_to_typst"]
-
-
-class TexMathError(ExamgenError):
-    """A formula outside the supported LaTeX subset; ``detail`` says what, ``formula`` which."""
-
-    def __init__(self, detail: str, formula: str = ""):
-        self.detail = detail
-        self.formula = formula
-        super().__init__(f"formula ${formula}$: {detail}" if formula else detail)
 
 
 SYMBOLS: dict[str, str] = {

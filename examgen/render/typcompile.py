@@ -19,15 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from examgen.errors import ExamgenError
+from examgen.errors import RenderError
 from examgen.render.fonts import find_hangul_font_dir
 
 _PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 PDF_TAGS = True   # tagged PDF (structure for screen readers); see bench/generate.py for its cost
-
-
-class RenderError(ExamgenError):
-    """The Typst compiler rejected a document (a bug in a template, not in user text)."""
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,17 @@ The page style and macros live in ``templates/preamble.typ``, which each documen
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from examgen.model import Text
+from examgen.model import ExamCopy, ExamHeader, ExamSpec, Text
 from examgen.render.typmarkup import Typ, escape, inline, math, rich
+from examgen.resources import templates_dir
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = templates_dir()
 PREAMBLE = "preamble.typ"
 Kind = Literal["exam", "key"]
 
@@ -122,20 +121,7 @@ NEGATIVE_NOTE = Text("객관식 문제를 틀리면 그 문제 배점의 {pct}%�
                      "question: −{cost}). Unanswered questions cost nothing.")
 
 
-@dataclass(frozen=True)
-class Header:
-    """What the cover and the running header of a printed document need."""
-
-    title: Text
-    course: Text
-    date: str
-    duration: int
-    instructions: Text | None
-    language: str
-    negative: float = 0.0
-
-
-def _negative_note(header: Header, copy: Any) -> Text | None:
+def _negative_note(header: ExamHeader | ExamSpec, copy: ExamCopy) -> Text | None:
     if header.negative <= 0:
         return None
     choice = [q.points for q in copy.questions
@@ -146,11 +132,12 @@ def _negative_note(header: Header, copy: Any) -> Text | None:
     return Text(NEGATIVE_NOTE.ko.format(**fill), (NEGATIVE_NOTE.en or "").format(**fill))
 
 
-def render_source(kind: Kind, copy: Any, spec: Any, templates_dir: str = str(TEMPLATES_DIR),
+def render_source(kind: Kind, copy: ExamCopy, spec: ExamHeader | ExamSpec,
+                  templates_dir: str = str(TEMPLATES_DIR),
                   work_space: Any = None) -> str:
-    """The Typst source of one copy's exam or answer key. ``spec`` needs the fields of
-    :class:`Header`; ``work_space(section index, question type)`` gives the room to leave for
-    working (a Typst length such as ``"3cm"``, or None)."""
+    """The Typst source of one copy's exam or answer key (``spec``: an exam spec, or just an
+    :class:`~examgen.model.ExamHeader`); ``work_space(section index, question type)`` gives the
+    room to leave for working (a Typst length such as ``"3cm"``, or None)."""
     lang = spec.language
     langs = ["ko", "en"] if lang == "both" else [lang]
     ui = LABELS["en" if lang == "en" else "ko"]

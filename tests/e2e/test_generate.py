@@ -16,8 +16,7 @@ import numpy as np
 import pytest
 
 from examgen.bank import load_bank
-from examgen.bank.loader import parse_answer_ref
-from examgen.families import REGISTRY
+from examgen.families import REGISTRY, parse_answer_ref
 from tests.e2e.test_cli_bank import run
 
 REPO = Path(__file__).resolve().parents[2]

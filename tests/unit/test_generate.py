@@ -13,18 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from examgen import generate as gen
 from examgen.assemble import assemble, student_copies
 from examgen.bank import load_bank
-from examgen.errors import UsageError
-from examgen.generate import (
-    MANAGED,
-    OutputError,
-    check_output_dir,
-    manifest_difference,
-    replace_entries,
-)
-from examgen.spec import SpecError, Student, load_spec
+from examgen.errors import OutputError, SpecError, UsageError
+from examgen.io import load_spec
+from examgen.jobs import staging
+from examgen.jobs.generate import MANAGED
+from examgen.jobs.staging import check_output_dir, replace_entries
+from examgen.manifest import manifest_difference
+from examgen.model import Student
 from tests.unit.test_spec import spec_file
 
 MANIFEST = {"examgen_version": "0.1.0", "spec": {"sha256": "s"}, "bank_sha256": "b", "seed": 1,
@@ -100,7 +97,7 @@ def test_replace_entries_restores_the_old_entries_on_failure(tmp_path: Path,
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(gen.os, "replace", failing_replace)
+    monkeypatch.setattr(staging.os, "replace", failing_replace)
     with pytest.raises(OSError, match="No space left"):
         replace_entries(staged, out, MANAGED)
     assert read_tree(out) == before
@@ -128,18 +125,18 @@ def test_a_killed_runs_staging_folder_is_swept_and_a_live_ones_kept(tmp_path: Pa
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     dead = int(done.stdout)                      # a process that has ended
-    (tmp_path / f"{gen.STAGING_PREFIX}{dead}-abc" / "exams").mkdir(parents=True)
-    (tmp_path / f"{gen.STAGING_PREFIX}{os.getpid()}-xyz").mkdir()   # this run: alive
+    (tmp_path / f"{staging.STAGING_PREFIX}{dead}-abc" / "exams").mkdir(parents=True)
+    (tmp_path / f"{staging.STAGING_PREFIX}{os.getpid()}-xyz").mkdir()   # this run: alive
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
-    gen.sweep_staging(tmp_path)
+    staging.sweep_staging(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        f"{gen.STAGING_PREFIX}{os.getpid()}-xyz", "notes.txt"]
+        f"{staging.STAGING_PREFIX}{os.getpid()}-xyz", "notes.txt"]
 
 
 def test_rendering_tunes_the_collector_and_restores_it() -> None:
     import gc
 
-    from examgen.generate import RENDER_GC_THRESHOLD, collector_tuned
+    from examgen.jobs.pools import RENDER_GC_THRESHOLD, collector_tuned
 
     before = gc.get_threshold()
     with collector_tuned():
@@ -161,9 +158,10 @@ def test_a_pool_after_typst_ran_in_the_process(tmp_path: Path) -> None:
         from pathlib import Path
         from examgen.assemble import assemble
         from examgen.bank import load_bank
-        from examgen.generate import generate
+        from examgen.io import load_spec
+        from examgen.jobs import generate
+        from examgen.model import Student
         from examgen.render import CopyRenderer
-        from examgen.spec import Student, load_spec
 
         if __name__ == "__main__":
             spec, bank = load_spec(), load_bank()

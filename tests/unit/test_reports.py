@@ -14,7 +14,9 @@ import pytest
 
 from examgen import reports
 from examgen.errors import ExamgenError
+from examgen.io import csv_safe
 from examgen.model import AnswerGrade, GradeBatch, Outcome, RejectedRow, StudentGrade
+from examgen.reports import html as report_html
 
 
 def answer(student: str, column: str, points: float, max_points: float, response: str = "x",
@@ -214,7 +216,7 @@ def test_review_list_in_student_then_column_order() -> None:
     ("a=b", "a=b"),
 ])
 def test_csv_safe(cell: str, expected: str) -> None:
-    assert reports.csv_safe(cell) == expected
+    assert csv_safe(cell) == expected
 
 
 def test_histogram_svg_is_plain_shapes() -> None:
@@ -251,7 +253,7 @@ def test_report_html_escapes_student_text() -> None:
 def test_report_html_in_english_and_nan_as_dash() -> None:
     html = reports.render_report_html(batch_of([[1, 0], [0, 1]], [1.0, 1.0]), lang="en")
     assert "Grading report" in html and "채점 보고서" not in html
-    num = reports.environment().filters["num"]
+    num = report_html.environment().filters["num"]
     assert num(math.nan) == "—" and num(None) == "—" and num(0.5) == "0.50" and num(-0.001) == "0.00"
 
 
@@ -267,7 +269,7 @@ def test_report_pdf_is_a_pdf() -> None:
 
 
 def test_report_pdf_from_a_forked_process_is_the_same_pdf() -> None:
-    from examgen.grading.run import typesetter
+    from examgen.jobs.pools import typesetter
 
     html = reports.render_report_html(batch_of(MIXED, MIXED_MAX))
     with typesetter(fork=True) as forked, typesetter(fork=False) as here:

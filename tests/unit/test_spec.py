@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from examgen.assemble import select_questions
-from examgen.bank import load_bank
-from examgen.bank.loader import Bank
-from examgen.spec import SpecError, Student, load_roster, load_spec
-from examgen.submissions import ID_NAMES
+from examgen.bank import Bank, load_bank
+from examgen.errors import SpecError
+from examgen.io import ID_NAMES, load_roster, load_spec
+from examgen.model import Student
 
 
 @pytest.fixture(scope="module")
@@ -103,10 +103,6 @@ def test_roster_without_an_id_column_lists_the_accepted_names(tmp_path: Path) ->
 
 
 def test_work_space_is_a_length_by_question_type(tmp_path: Path) -> None:
-    import textwrap
-
-    from examgen.spec import SpecError, load_spec
-
     p = tmp_path / "s.yaml"
     p.write_text(textwrap.dedent("""\
         title: t

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from examgen.submissions import SubmissionError, read_responses
+from examgen.errors import SubmissionError
+from examgen.io import read_responses
 
 COLUMNS = ("Q1", "Q2", "Q3a")
 

@@ -17,8 +17,9 @@ import pytest
 from examgen import formatting as F
 from examgen.bank import load_bank
 from examgen.bank.selftest import check_rendering
+from examgen.manifest import variant_to_dict
 from examgen.model import QuestionType
-from examgen.rng import derive_seed, make_rng
+from examgen.rng import derive_seed
 from examgen.variants import make_variant, variant_for_seed
 
 BANK = load_bank()
@@ -26,13 +27,13 @@ COMPUTED = [t for t in BANK.templates if t.is_computed]
 
 
 def dump(v: object) -> str:
-    return json.dumps(v.to_dict(), ensure_ascii=False, sort_keys=True)  # type: ignore[attr-defined]
+    return json.dumps(variant_to_dict(v), ensure_ascii=False, sort_keys=True)
 
 
 @pytest.mark.parametrize("template", BANK.templates, ids=lambda t: t.id)
 def test_same_seed_same_variant(template) -> None:
-    a = make_variant(template, make_rng(11))
-    b = make_variant(template, make_rng(11))
+    a = make_variant(template, 11)
+    b = make_variant(template, 11)
     assert dump(a) == dump(b)
     assert a.seed == 11
 
@@ -42,15 +43,16 @@ def test_variants_are_identical_in_a_fresh_process() -> None:
     code = textwrap.dedent(f"""
         import json
         from examgen.bank import load_bank
+        from examgen.manifest import variant_to_dict
         from examgen.variants import variant_for_seed
         bank = load_bank()
-        print(json.dumps([variant_for_seed(bank.get(i), 77).to_dict() for i in {ids!r}],
+        print(json.dumps([variant_to_dict(variant_for_seed(bank.get(i), 77)) for i in {ids!r}],
                          ensure_ascii=False, sort_keys=True))
     """)
     env = dict(os.environ, PYTHONHASHSEED="12345")
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
                          text=True).stdout.strip()
-    here = json.dumps([variant_for_seed(BANK.get(i), 77).to_dict() for i in ids],
+    here = json.dumps([variant_to_dict(variant_for_seed(BANK.get(i), 77)) for i in ids],
                       ensure_ascii=False, sort_keys=True)
     assert out == here
 
@@ -64,7 +66,7 @@ def test_different_seeds_give_different_variants() -> None:
 @pytest.mark.parametrize("template", COMPUTED, ids=lambda t: t.id)
 def test_misconceptions_differ_from_answer_and_each_other(template) -> None:
     for k in range(25):
-        v = make_variant(template, make_rng(derive_seed("mis", template.id, k)))
+        v = make_variant(template, derive_seed("mis", template.id, k))
         for p in v.parts:
             assert p.decimals is not None
             keys = [F.round_value(p.value, p.decimals)]
@@ -193,3 +195,12 @@ def test_sandbox_blocks_attribute_escapes(tmp_path: Path) -> None:
     (problem,) = check_rendering(bank)  # type: ignore[arg-type]
     assert "prompt does not render" in str(problem)
     assert "unsafe" in str(problem) or "__class__" in str(problem)
+
+
+def test_a_variant_is_drawn_from_its_seed_and_records_it() -> None:
+    """make_variant takes the seed itself (no seed recovered from a generator's state): the
+    variant records it, and drawing with that seed again gives the same variant."""
+    template = BANK.templates[0]
+    v = make_variant(template, 2026)
+    assert v.seed == 2026
+    assert make_variant(template, v.seed) == v

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from examgen.grading import batch
-from examgen.grading.key import AnswerKey, key_from_csv
-from examgen.submissions import Submissions, read_responses
+from examgen.grading import batch, short
+from examgen.io import read_responses
+from examgen.jobs import load_key
+from examgen.model import AnswerKey, Submissions
 
 KEY = (
     "question_id,type,answer,points,keywords,tolerance\n"
@@ -36,7 +37,7 @@ def _class(tmp_path: Path) -> tuple[AnswerKey, Submissions]:
         w = csv.writer(f)
         w.writerow(["student_id", "gates", "why", "heads", "pick"])
         w.writerows([f"s{k}", *ANSWERS[k % len(ANSWERS)]] for k in range(40))
-    key = key_from_csv(tmp_path / "key.csv")
+    key = load_key(None, tmp_path / "key.csv")
     return key, read_responses(tmp_path / "r.csv", columns=key.columns, students=None)
 
 
@@ -44,7 +45,7 @@ def test_the_overlapped_pool_grades_as_scoring_in_turn(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     key, subs = _class(tmp_path)
     in_turn = batch.grade_batch(key, subs)
-    monkeypatch.setattr(batch, "PARALLEL_MIN", 0)   # every class counts as large
+    monkeypatch.setattr(short, "PARALLEL_MIN", 0)   # every class counts as large
     assert batch.grade_batch(key, subs) == in_turn
 
 

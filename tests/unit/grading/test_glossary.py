@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from examgen.bank.glossary import GlossaryError, load_glossary, parse_glossary
+from examgen.bank.glossary import load_glossary, parse_glossary
+from examgen.errors import GlossaryError
 
 SMALL = """
 terms:

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from examgen.grading.key import AnswerKey, KeyError_, key_from_csv, key_from_manifest
+from examgen.errors import KeyFileError
 from examgen.grading.score import score
-from examgen.model import Outcome, Tolerance
+from examgen.jobs import load_key
+from examgen.model import AnswerKey, Outcome, Tolerance
 
 KEY_CSV = """question_id,type,answer,points,tolerance
 N1,numeric,0.73,2,0.01
@@ -29,7 +30,7 @@ V1,vector,"[0.2, 0.3, 0.5]",3,0.01
 def csv_key(tmp_path: Path) -> AnswerKey:
     path = tmp_path / "KEY.csv"
     path.write_text(KEY_CSV, encoding="utf-8")
-    return key_from_csv(path)
+    return load_key(None, path)
 
 
 def test_key_csv_parts_get_no_rounding_allowance(csv_key: AnswerKey) -> None:
@@ -109,7 +110,7 @@ def manifest_key(tmp_path: Path) -> AnswerKey:
             "copies": [{"copy_id": "s1", "questions": questions}]}
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    return key_from_manifest(path)
+    return load_key(path, None)
 
 
 @pytest.mark.parametrize("column, allowance", [
@@ -150,6 +151,6 @@ def test_a_manifest_missing_a_students_copy_is_a_clear_error(tmp_path: Path) -> 
             "copies": [{"copy_id": "s1", "questions": []}]}
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(KeyError_, match=r"manifest\.json: the copies of 1 student\(s\) are "
+    with pytest.raises(KeyFileError, match=r"manifest\.json: the copies of 1 student\(s\) are "
                                         r"missing \(first: s2, copy 's2'\)"):
-        key_from_manifest(path)
+        load_key(path, None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from examgen.grading.key import PartKey, parse_tolerance
+from examgen.grading.key import parse_tolerance
 from examgen.grading.score import score
-from examgen.model import Misconception, Outcome, Text, Tolerance
+from examgen.model import Misconception, Outcome, PartKey, Text, Tolerance
 
 # a manifest part whose worked solution shows intermediate values at 3 decimals: the rounding
 # allowance (2 x half a unit in the 3rd decimal) applies

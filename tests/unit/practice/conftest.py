@@ -8,8 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from examgen.bank import load_bank
-from examgen.bank.loader import Bank
+from examgen.bank import Bank, load_bank
 from examgen.practice import create_app
 
 

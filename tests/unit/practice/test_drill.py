@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from examgen.bank.loader import Bank
+from examgen.bank import Bank
 from examgen.model import Outcome
 from examgen.practice import drill
 from examgen.practice.store import TemplateStats

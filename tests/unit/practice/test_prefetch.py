@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from examgen.bank.loader import Bank
+from examgen.bank import Bank
 from examgen.model import Variant
 from examgen.practice import create_app, drill
 from examgen.practice.prefetch import Prefetcher, page_formulas

@@ -10,7 +10,7 @@ from collections import Counter
 
 from flask.testing import FlaskClient
 
-from examgen.bank.loader import Bank
+from examgen.bank import Bank
 from examgen.model import Outcome
 from examgen.practice import drill
 from examgen.practice.explain import format_reason, points_label

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from examgen.bank.loader import Bank
+from examgen.bank import Bank
 from examgen.model import Outcome
 from examgen.practice import create_app
 from examgen.practice.app import MAX_FORM_BYTES

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from examgen.assemble import ExamCopy, assemble
+from examgen.assemble import assemble
 from examgen.bank import load_bank
-from examgen.model import Text
+from examgen.io import load_spec
+from examgen.model import ExamCopy, ExamSpec, Student, Text
 from examgen.render import CopyRenderer, render_question_preview
 from examgen.render.typcompile import RenderError
 from examgen.render.typmarkup import escape, inline
-from examgen.spec import ExamSpec, Student, load_spec
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext, pdffonts) not installed")
@@ -250,7 +250,7 @@ def test_text_identical_in_both_languages_is_printed_once(tmp_path: Path) -> Non
 
 def test_generate_refuses_formulas_it_cannot_print() -> None:
     from examgen.errors import ExamgenError
-    from examgen.generate import check_copies_math
+    from examgen.jobs.generate import check_copies_math
 
     spec, copies = spec_copies()
     copy = copies[0]

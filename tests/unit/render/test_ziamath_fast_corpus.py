@@ -25,8 +25,9 @@ def corpus() -> tuple[Formula, ...]:
 
     from examgen.assemble import assemble
     from examgen.bank import load_bank
+    from examgen.io import load_spec
+    from examgen.model import Student
     from examgen.render.mathcheck import variant_formulas
-    from examgen.spec import Student, load_spec
 
     spec = load_spec(Path(__file__).resolve().parents[3] / "bench" / "exam-4page.yaml")
     students = [Student(f"2026{k:04d}", f"학생{k}", k + 1) for k in range(2)]

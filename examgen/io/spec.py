@@ -1,24 +1,20 @@
-"""Exam specs (YAML) and rosters (CSV): loading and validation with file:line/row errors."""
+"""Exam specs (YAML): loading and validation with file:line errors."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
-from examgen.bank.yamlloc import LocDict, LocList, load_located
-from examgen.errors import ExamgenError, did_you_mean
-from examgen.model import Difficulty, QuestionType, Text
+from examgen.errors import SpecError, did_you_mean
+from examgen.io.yamlloc import LocDict, LocList, load_located
+from examgen.model import Difficulty, ExamSpec, Pick, QuestionType, Section, Text, WorkSpace
+from examgen.resources import example
 
-SAMPLES = Path(__file__).resolve().parents[1] / "examples"
-DEFAULT_SPEC = SAMPLES / "midterm.yaml"
-DEFAULT_ROSTER = SAMPLES / "roster.csv"
+DEFAULT_SPEC = example("midterm.yaml")
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
                        "mode", "forms", "shuffle", "sections", "name", "grading",
@@ -26,71 +22,8 @@ SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "l
 GRADING_KEYS = frozenset({"negative", "partial_credit"})
 SECTION_KEYS = frozenset({"title", "questions", "work_space"})
 _LENGTH = re.compile(r"\d+(?:\.\d+)?(?:mm|cm|pt|in|em)")
-WorkSpace = tuple[tuple[str, str], ...]   # (question type or "*" for every type, length)
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
-
-
-class SpecError(ExamgenError):
-    """A mistake in an exam spec or roster; the message says file, line or row, and what to do."""
-
-
-@dataclass(frozen=True)
-class Pick:
-    """One entry of a section: a question id, or filters with a count."""
-
-    line: int
-    id: str | None = None
-    topic: str | None = None
-    tags: tuple[str, ...] = ()
-    difficulty: Difficulty | None = None
-    type: QuestionType | None = None
-    count: int = 1
-    points: float | None = None
-
-    def describe(self) -> str:
-        parts = [f"topic '{self.topic}'" if self.topic else "",
-                 f"tags {list(self.tags)}" if self.tags else "",
-                 f"difficulty '{self.difficulty.value}'" if self.difficulty else "",
-                 f"type '{self.type.value}'" if self.type else ""]
-        return ", ".join(p for p in parts if p) or "any question"
-
-
-@dataclass(frozen=True)
-class Section:
-    title: Text
-    picks: tuple[Pick, ...]
-    line: int
-    work_space: WorkSpace = ()     # room left for working, by question type
-
-
-@dataclass(frozen=True)
-class ExamSpec:
-    name: str                 # folder name under output/
-    title: Text
-    course: Text
-    date: str
-    duration: int             # minutes
-    instructions: Text | None
-    language: Literal["ko", "en", "both"]
-    seed: int
-    mode: Literal["per-student", "forms"]
-    forms: int
-    shuffle_questions: bool
-    shuffle_choices: bool
-    sections: tuple[Section, ...]
-    path: str
-    sha256: str
-    negative: float = 0.0        # share of a choice question's points taken off when wrong
-    partial_credit: bool = True  # element-wise / per-option partial credit
-    work_space: WorkSpace = ()   # room left for working below questions, by question type
-
-
-@dataclass(frozen=True)
-class Student:
-    student_id: str
-    name: str
-    row: int
 
 
 class _SpecChecker:
@@ -319,66 +252,3 @@ def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:
               "difficulty, type)")
     return Pick(line=line, topic=q.get("topic"), tags=tuple(str(t) for t in tags),
                 difficulty=difficulty, type=qtype, count=count, points=pts)
-
-
-def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
-    """Read a roster CSV with a student id column (``student_id``, ``학번``, ...) and optionally
-    a name column (``name``, ``이름``, ...): the header names the responses reader accepts.
-
-    Accepts UTF-8 (with or without BOM), UTF-16 and CP949 (Korean Excel). Duplicate or empty
-    ids are errors naming their rows.
-    """
-    p = Path(path) if path is not None else DEFAULT_ROSTER
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise SpecError(f"cannot read roster {p}: {e.strerror or e}") from None
-    from examgen.submissions import (
-        ID_NAMES,
-        NAME_NAMES,
-        SubmissionError,
-        decode,
-        find_column,
-        sniff_delimiter,
-    )
-
-    try:
-        text, _ = decode(raw, str(p))
-    except SubmissionError as e:
-        raise SpecError(str(e)) from None
-    rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
-    if not rows:
-        raise SpecError(f"{p}: roster is empty; expected a header with student_id")
-    i_id = find_column(rows[0], ID_NAMES)
-    if i_id is None:
-        raise SpecError(f"{p}: row 1: roster needs a student id column named one of "
-                        f"{', '.join(ID_NAMES)}; found {', '.join(rows[0]) or 'nothing'}"
-                        + did_you_mean(rows[0][0].strip().lower() if rows[0] else "",
-                                       ID_NAMES))
-    i_name = find_column(rows[0], NAME_NAMES)
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    students: list[Student] = []
-    for rownum, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        sid = row[i_id].strip() if i_id < len(row) else ""
-        if not sid:
-            problems.append(f"{p}: row {rownum}: empty student_id")
-            continue
-        if not re.match(r"^[\w.-]+$", sid):
-            problems.append(f"{p}: row {rownum}: student_id {sid!r} may only contain letters, "
-                            "digits, '-', '_' and '.' (it names files)")
-            continue
-        if sid in seen:
-            problems.append(f"{p}: row {rownum}: duplicate student_id {sid!r} (also in row "
-                            f"{seen[sid]})")
-            continue
-        seen[sid] = rownum
-        name = row[i_name].strip() if i_name is not None and i_name < len(row) else ""
-        students.append(Student(sid, name, rownum))
-    if problems:
-        raise SpecError("\n".join(problems))
-    if not students:
-        raise SpecError(f"{p}: roster has no students")
-    return tuple(students)

@@ -1,4 +1,4 @@
-"""Reading response CSVs: the only CSV reader for submissions.
+"""Reading responses files (CSV): one student per row (wide) or one answer per row (long).
 
 Handles UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text"), CP949/EUC-KR (Korean
 Excel), comma/semicolon/tab delimiters, and two layouts detected from the header: wide (one row
@@ -14,12 +14,12 @@ import io
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from examgen.errors import ExamgenError, did_you_mean
-from examgen.model import RejectedRow
+from examgen.errors import SubmissionError, did_you_mean
+from examgen.io.csvfile import find_column, header_key, read_csv_text
+from examgen.model import Entry, RejectedRow, Submissions
 
 ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")
 NAME_NAMES = ("name", "이름", "성명", "student name")
@@ -28,92 +28,14 @@ LONG_ANSWER = ("answer", "response", "답", "답안")
 MAX_CELL = 10_000
 
 
-class SubmissionError(ExamgenError):
-    """The responses file cannot be read at all."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One student's submission (one row in wide layout; all their rows in long layout)."""
-
-    student_id: str
-    name: str
-    rows: tuple[int, ...]
-    answers: tuple[tuple[str, str], ...]   # (column, text) for the known question columns
-    flags: tuple[str, ...] = ()
-    graded: tuple[tuple[str, float, int], ...] = ()   # (column, points, row) given by the
-                                                      # instructor in a graded column
-
-
-@dataclass(frozen=True)
-class Submissions:
-    source: str
-    encoding: str
-    delimiter: str
-    layout: Literal["wide", "long"]
-    entries: tuple[Entry, ...]
-    rejected: tuple[RejectedRow, ...]
-    notices: tuple[str, ...]
-    rows_read: int
-
-
-def decode(raw: bytes, source: str) -> tuple[str, str]:
-    """Text and the encoding it was read with."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    head = raw[:400]
-    if b"\x00" in head:  # UTF-8 and CP949 text never holds NUL: UTF-16 without a BOM
-        odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
-        enc = "utf-16-le" if odd >= even else "utf-16-be"
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            pass
-    for enc in ("utf-8", "cp949"):
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise SubmissionError(f"{source}: cannot decode the file; save it as UTF-8, UTF-16 or "
-                          "CP949 (Korean Excel) CSV")
-
-
-def sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
-
-
-def _key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).strip().lower().split())
-
-
-def find_column(header: Sequence[str], names: Sequence[str]) -> int | None:
-    """The index of the first header cell that is one of ``names`` (compared after NFKC,
-    case folding and collapsing spaces; ``names`` are given in that form)."""
-    keys = [_key(h) for h in header]
-    for n in names:
-        if n in keys:
-            return keys.index(n)
-    return None
-
-
 def read_responses(path: Path | str, *, columns: Sequence[str],
                    students: Collection[str] | None = None,
                    id_column: str | None = None) -> Submissions:
     """Read a responses file. ``columns`` are the question columns (wide) or question ids
     (long) that can be graded; ``students`` the known ids (None: any id is accepted)."""
-    p = Path(path)
-    source = str(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise SubmissionError(f"cannot read responses file {p}: {e.strerror or e}") from None
-    text, encoding = decode(raw, source)
-    delimiter = sniff_delimiter(text)
+    csv_text = read_csv_text(path, "responses file", SubmissionError)
+    source, text = csv_text.source, csv_text.text
+    encoding, delimiter = csv_text.encoding, csv_text.delimiter
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     numbered = [(k, r) for k, r in enumerate(rows, start=1)]
     while numbered and not any(c.strip() for c in numbered[0][1]):
@@ -124,7 +46,7 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
     header_row, header = numbered[0]
     header = [h.replace("\ufeff", "").strip() for h in header]
     if id_column is not None:
-        i_id = find_column(header, (_key(id_column),))
+        i_id = find_column(header, (header_key(id_column),))
         if i_id is None:
             raise SubmissionError(f"{source}: row {header_row}: no column named {id_column!r}; "
                                   f"columns are {', '.join(header)}"
@@ -138,15 +60,15 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
                 f"columns are {', '.join(header) or 'none'}"
                 + did_you_mean(header[0] if header else "", ["student_id"]))
     i_q, i_a = find_column(header, LONG_QUESTION), find_column(header, LONG_ANSWER)
-    known = {_key(c): c for c in columns}
+    known = {header_key(c): c for c in columns}
     _check_unique(header, header_row, known, source)
     body = numbered[1:]
     notices: list[str] = [f"read {source} as {encoding}, delimiter "
                           f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}[delimiter]}"]
-    if id_column is None and _key(header[i_id]) != "student_id":
+    if id_column is None and header_key(header[i_id]) != "student_id":
         notices.append(f"took column {header[i_id]!r} as the student id (--id-column to "
                        "choose another)")
-    if i_q is not None and i_a is not None and not any(_key(h) in known for h in header):
+    if i_q is not None and i_a is not None and not any(header_key(h) in known for h in header):
         entries, rejected = _long(body, header, i_id, i_q, i_a, known, students, notices)
         layout: Literal["wide", "long"] = "long"
     else:
@@ -193,7 +115,7 @@ def _targets(header: Sequence[str], known: dict[str, str]) -> dict[int, tuple[st
     column, ("graded", column) for the instructor's points for it."""
     out: dict[int, tuple[str, str]] = {}
     for i, h in enumerate(header):
-        k = _key(h)
+        k = header_key(h)
         graded = _graded_of(k, known)
         if k in known:
             out[i] = ("answer", known[k])
@@ -326,11 +248,11 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
             continue
         raw = _raw(row)
         qid = row[i_q].strip()
-        if _key(qid) not in known:
+        if header_key(qid) not in known:
             rejected.append(RejectedRow(rownum, sid, f"unknown question {qid!r}"
                                         + did_you_mean(qid, known.values()), raw))
             continue
-        col = known[_key(qid)]
+        col = known[header_key(qid)]
         mine = answers.setdefault(sid, {})
         if col in mine:
             rejected.append(RejectedRow(rownum, sid, f"second answer to {col} for {sid} (the "

@@ -1,0 +1,55 @@
+"""overrides.csv: the instructor's points for single answers or whole answer groups."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from examgen.errors import OverrideError
+from examgen.io.csvfile import read_csv_text
+from examgen.model import Override
+
+
+def read_overrides(path: Path | str) -> list[Override]:
+    """overrides.csv: ``student_id,question_id,points,comment`` (question_id: a submission
+    column such as Q3b, or the question's id), optional ``group`` (grades every member of an
+    answer group) and ``row`` (which submission, by its row in the responses file, when a
+    student handed in more than one)."""
+    p = Path(path)
+    csv_text = read_csv_text(p, "overrides", OverrideError)
+    reader = csv.DictReader(io.StringIO(csv_text.text, newline=""), delimiter=csv_text.delimiter)
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    for need in ("question_id", "points"):
+        if need not in fields:
+            raise OverrideError(f"{p}: row 1: overrides need a {need!r} column "
+                                "(student_id,question_id,points,comment[,group])")
+    if "student_id" not in fields and "group" not in fields:
+        raise OverrideError(f"{p}: row 1: overrides need a 'student_id' column (or 'group' for "
+                            "answer groups from review.html)")
+    out, problems = [], []
+    for rownum, r in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
+        if not any(row.values()):
+            continue
+        try:
+            pts = float(row.get("points", ""))
+        except ValueError:
+            problems.append(f"{p}: row {rownum}: points {row.get('points')!r} is not a number")
+            continue
+        sid, group = row.get("student_id", ""), row.get("group", "")
+        if not sid and not group:
+            problems.append(f"{p}: row {rownum}: give a student_id or an answer group")
+            continue
+        submission = None
+        if row.get("row"):
+            if not row["row"].isdigit():
+                problems.append(f"{p}: row {rownum}: row {row['row']!r} is not a row number of "
+                                "the responses file")
+                continue
+            submission = int(row["row"])
+        out.append(Override(sid, row.get("question_id", ""), pts, row.get("comment", ""),
+                            rownum, "" if sid else group, str(p), submission))
+    if problems:
+        raise OverrideError("\n".join(problems))
+    return out

@@ -1,0 +1,63 @@
+"""Rosters (CSV): one row per student, with file:row errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from examgen.errors import SpecError, did_you_mean
+from examgen.io.csvfile import find_column, read_csv_text
+from examgen.io.responses import ID_NAMES, NAME_NAMES
+from examgen.model import Student
+from examgen.resources import example
+
+DEFAULT_ROSTER = example("roster.csv")
+
+
+def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
+    """Read a roster CSV with a student id column (``student_id``, ``학번``, ...) and optionally
+    a name column (``name``, ``이름``, ...): the header names the responses reader accepts.
+
+    Accepts UTF-8 (with or without BOM), UTF-16 and CP949 (Korean Excel). Duplicate or empty
+    ids are errors naming their rows.
+    """
+    p = Path(path) if path is not None else DEFAULT_ROSTER
+    csv_text = read_csv_text(p, "roster", SpecError)
+    rows = list(csv.reader(io.StringIO(csv_text.text), delimiter=csv_text.delimiter))
+    if not rows:
+        raise SpecError(f"{p}: roster is empty; expected a header with student_id")
+    i_id = find_column(rows[0], ID_NAMES)
+    if i_id is None:
+        raise SpecError(f"{p}: row 1: roster needs a student id column named one of "
+                        f"{', '.join(ID_NAMES)}; found {', '.join(rows[0]) or 'nothing'}"
+                        + did_you_mean(rows[0][0].strip().lower() if rows[0] else "",
+                                       ID_NAMES))
+    i_name = find_column(rows[0], NAME_NAMES)
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    students: list[Student] = []
+    for rownum, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        sid = row[i_id].strip() if i_id < len(row) else ""
+        if not sid:
+            problems.append(f"{p}: row {rownum}: empty student_id")
+            continue
+        if not re.match(r"^[\w.-]+$", sid):
+            problems.append(f"{p}: row {rownum}: student_id {sid!r} may only contain letters, "
+                            "digits, '-', '_' and '.' (it names files)")
+            continue
+        if sid in seen:
+            problems.append(f"{p}: row {rownum}: duplicate student_id {sid!r} (also in row "
+                            f"{seen[sid]})")
+            continue
+        seen[sid] = rownum
+        name = row[i_name].strip() if i_name is not None and i_name < len(row) else ""
+        students.append(Student(sid, name, rownum))
+    if problems:
+        raise SpecError("\n".join(problems))
+    if not students:
+        raise SpecError(f"{p}: roster has no students")
+    return tuple(students)

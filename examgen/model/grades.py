@@ -1,0 +1,196 @@
+"""Grading records: answer keys (what each submission column expects), submissions as read from a
+responses file, overrides, and the grades a run produces. Frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from examgen.model.question import Misconception, RubricConcept, Tolerance, Value, WrongConcept
+
+
+@dataclass(frozen=True)
+class PartKey:
+    """Everything needed to grade one column."""
+
+    column: str
+    question_id: str
+    kind: str
+    points: float
+    value: Value | None = None
+    tolerance: Tolerance | None = None
+    decimals: int | None = None
+    allowance: float = 0.0           # accepted beyond the tolerance: see rounding_allowance()
+    options: tuple[str, ...] = ()
+    correct: frozenset[str] = frozenset()
+    option_misconceptions: tuple[tuple[str, str], ...] = ()
+    expression: str | None = None
+    variables: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    rubric: tuple[RubricConcept, ...] = ()
+    wrong_answers: tuple[str, ...] = ()
+    wrong_concepts: tuple[WrongConcept, ...] = ()
+    prompt: str = ""                 # the question's text (short answers: its words earn nothing)
+    misconceptions: tuple[Misconception, ...] = ()
+    partial_credit: bool = True      # vectors element-wise, multiple choice per option
+    negative: float = 0.0            # share of the points taken off for a wrong choice
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    title: str
+    source: str
+    columns: tuple[str, ...]
+    shared: tuple[PartKey, ...] | None = None                      # the same for everyone
+    per_copy: dict[str, tuple[PartKey, ...]] = field(default_factory=dict)
+    copy_of: dict[str, str] = field(default_factory=dict)          # student -> copy
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def students(self) -> frozenset[str] | None:
+        return frozenset(self.copy_of) if self.shared is None else None
+
+    def parts_for(self, student_id: str) -> tuple[PartKey, ...]:
+        if self.shared is not None:
+            return self.shared
+        return self.per_copy[self.copy_of[student_id]]
+
+
+class Outcome(StrEnum):
+    CORRECT = "correct"
+    PARTIAL = "partial"                          # some credit (vector elements, rubric, choices)
+    INSUFFICIENT_PRECISION = "insufficient_precision"  # right value, too few digits
+    WRONG = "wrong"
+    FORMAT_ERROR = "format_error"                # could not be read: invalid is not wrong
+    BLANK = "blank"
+
+
+@dataclass(frozen=True)
+class AnswerGrade:
+    """One graded answer (one submission column of one student)."""
+
+    student_id: str
+    column: str                 # submission column, e.g. "Q3b" (or the key's question_id)
+    question_id: str            # bank template id (or the key's question_id)
+    response: str               # exactly what the student wrote
+    points: float
+    max_points: float
+    outcome: Outcome
+    feedback: str = ""
+    needs_review: bool = False
+    misconception: str | None = None   # id of the misconception the answer matches
+    normalized: str = ""        # canonical form of the answer, for grouping equal answers
+    group: str = ""             # answer group of a short answer (review.html, overrides)
+
+
+@dataclass(frozen=True)
+class StudentGrade:
+    student_id: str
+    name: str
+    rows: tuple[int, ...]       # input rows (1-based, header is row 1) this grade came from
+    answers: tuple[AnswerGrade, ...]
+    flags: tuple[str, ...] = ()  # e.g. "duplicate submission (rows 4 and 9)"
+
+    @property
+    def total(self) -> float:
+        return sum(a.points for a in self.answers)
+
+    @property
+    def max_total(self) -> float:
+        return sum(a.max_points for a in self.answers)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """An input row that could not be graded, and why."""
+
+    row: int | None
+    student_id: str
+    reason: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    """Similar short answers to one question, shown once in review.html; an override of the
+    group grades every member."""
+
+    group_id: str                        # e.g. "seed-quiz-05/G03"
+    question_id: str
+    members: tuple[tuple[str, str], ...]  # (student_id, column)
+    texts: tuple[str, ...]               # distinct answers, most common first
+    points: float                        # proposed points (the leading answer's)
+    max_points: float
+    matched: tuple[str, ...]
+    missing: tuple[str, ...]
+    wrong: tuple[str, ...]
+    needs_review: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    """Two students with near-identical free-text answers, not explained by the model answer,
+    on several questions."""
+
+    students: tuple[str, str]
+    questions: tuple[str, ...]
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GradeBatch:
+    """Everything one grading run produced."""
+
+    title: str
+    source: str                          # the responses file
+    columns: tuple[str, ...]             # question columns in exam order
+    max_points: tuple[float, ...]        # per column
+    students: tuple[StudentGrade, ...]
+    rejected: tuple[RejectedRow, ...] = ()
+    notices: tuple[str, ...] = ()        # e.g. "ignored columns: timestamp, email"
+    groups: tuple[AnswerGroup, ...] = ()             # short answers, similar ones together
+    suspicions: tuple[Suspicion, ...] = ()           # possible collusion
+    calibrated: tuple[tuple[str, int], ...] = ()     # (question, graded answers) few-shot fits
+
+
+# -- submissions and overrides ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    """One student's submission (one row in wide layout; all their rows in long layout)."""
+
+    student_id: str
+    name: str
+    rows: tuple[int, ...]
+    answers: tuple[tuple[str, str], ...]   # (column, text) for the known question columns
+    flags: tuple[str, ...] = ()
+    graded: tuple[tuple[str, float, int], ...] = ()   # (column, points, row) given by the
+                                                      # instructor in a graded column
+
+
+@dataclass(frozen=True)
+class Submissions:
+    source: str
+    encoding: str
+    delimiter: str
+    layout: Literal["wide", "long"]
+    entries: tuple[Entry, ...]
+    rejected: tuple[RejectedRow, ...]
+    notices: tuple[str, ...]
+    rows_read: int
+
+
+@dataclass(frozen=True)
+class Override:
+    student_id: str
+    question: str
+    points: float
+    comment: str
+    row: int
+    group: str = ""      # an answer group (review.html): the row grades every member
+    source: str = "overrides"   # the file the row is in: overrides.csv or the responses
+    submission: int | None = None   # the input row of the submission it grades, when a student
+                                    # handed in more than one
+    via_group: str = ""  # the group a row expanded from: it grades the member answers only
