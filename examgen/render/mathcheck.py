@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from examgen.errors import Problem
 from examgen.model import Template, Text, Variant
 from examgen.render.texmath import TexMathError
 from examgen.render.typmarkup import formulas, math
+from examgen.rng import derive_seed
 
 __all__ = ["bank_math_problems", "math_errors", "math_problems", "variant_formulas"]
 
@@ -67,20 +68,18 @@ def math_problems(v: Variant) -> list[str]:
 MATH_CHECK_SEEDS = 5
 
 
-def bank_math_problems(templates: Iterable[Template], seeds: int = MATH_CHECK_SEEDS
-                       ) -> list[Problem]:
-    """Draw ``seeds`` variants of every template and convert every formula they print; each
+def bank_math_problems(templates: Iterable[Template], draw: Callable[[Template, int], Variant],
+                       seeds: int = MATH_CHECK_SEEDS) -> list[Problem]:
+    """Draw ``seeds`` variants of every template with ``draw(template, seed)`` (the variant
+    maker, passed in: render does not import it) and convert every formula they print; each
     failing formula becomes a located problem (once per template, place and kind of failure,
     however many seeds show it)."""
-    from examgen.rng import derive_seed
-    from examgen.variants import make_variant
-
     problems: list[Problem] = []
     for t in templates:
         seen: set[tuple[str, str]] = set()
         for k in range(seeds):
             try:
-                v = make_variant(t, derive_seed("check", t.id, k))
+                v = draw(t, derive_seed("check", t.id, k))
             except Exception:  # noqa: BLE001 - drawing problems are check_rendering's to report
                 break
             for where, e in math_errors(v):
