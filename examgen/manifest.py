@@ -27,7 +27,9 @@ def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256:
         "bank_sha256": bank_sha256,
         "seed": spec.seed,
         "mode": spec.mode,
-        "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit},
+        # floor only when not the default 0, so manifests of exams without it stay as they were
+        "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit,
+                    **({} if spec.floor == 0.0 else {"floor": spec.floor})},
         "columns": list(asm.columns),
         "students": [{"student_id": s.student_id, "name": s.name,
                       "copy": (f"form-{form_of[s.student_id]}" if s.student_id in form_of

@@ -8,6 +8,8 @@ one key shared by all students, for exams made elsewhere. Pure: the files are re
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -67,6 +69,9 @@ def key_from_manifest(data: Any, source: str) -> AnswerKey:
             per_copy[copy["copy_id"]] = tuple(parts)
         copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
         names = {s["student_id"]: s.get("name", "") for s in data["students"]}
+        forms = {c["form"]: c["copy_id"] for c in data["copies"] if c.get("form")}
+        floor = settings.get("floor", 0.0)
+        floor = None if floor is None else float(floor)
         title = data["spec"]["title"]["ko"]
         columns = tuple(data["columns"])
     except (KeyError, TypeError, ValueError) as e:
@@ -77,7 +82,7 @@ def key_from_manifest(data: Any, source: str) -> AnswerKey:
         raise KeyFileError(f"{p}: the copies of {len(lost)} student(s) are missing (first: "
                         f"{lost[0]}, copy {copy_of[lost[0]]!r}); regenerate it with examgen "
                         "generate")
-    return AnswerKey(title, p, columns, None, per_copy, copy_of, names)
+    return AnswerKey(title, p, columns, None, per_copy, copy_of, names, forms, floor)
 
 
 def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
@@ -139,6 +144,7 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
         decimals=part.get("decimals"),
         allowance=rounding_allowance(part, variant.get("solution")),
         options=tuple(o["key"] for o in opts),
+        option_texts=tuple(_text_variants(o.get("text") or "") for o in opts),
         correct=frozenset(o["key"] for o in opts if o["correct"]),
         option_misconceptions=tuple((o["key"], o["misconception"]) for o in opts
                                     if o.get("misconception")),
@@ -149,9 +155,14 @@ def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
                                           Text(**w["why"]) if w.get("why") else None)
                              for w in part.get("wrong_concepts", [])),
         prompt=" ".join(_text_variants(prompt)) if part["kind"] == "short_answer" else "",
-        misconceptions=mis)
+        misconceptions=mis, display=str(part.get("display") or ""),
+        solution=tuple(t for t in _text_variants(variant.get("solution")
+                                                 or variant.get("explanation") or "") if t),
+        variant=json.dumps(variant["params"], sort_keys=True, ensure_ascii=False)
+        if variant.get("params") else "")
 
 
+MAX_POINTS = 1000.0   # one question; more is a typo (or "1e309")
 _TOLERANCE_FORMS = ("0.01 or ±0.01 (absolute), 1% (relative), 3sf (significant figures), "
                     "2dp (decimal places)")
 
@@ -170,14 +181,20 @@ def parse_tolerance(text: str) -> Tolerance:
         return Tolerance("rel", float(m.group(1)) / 100)
     m = re.fullmatch(r"(\d+)(sf|sig|s\.f\.)", t)
     if m:
+        if not 1 <= int(m.group(1)) <= 15:
+            raise ValueError(f"tolerance {text!r}: significant figures must be 1 to 15")
         return Tolerance("sigfigs", float(m.group(1)))
     m = re.fullmatch(r"(\d+)(dp|d\.p\.|decimals)", t)
     if m:
+        if not 0 <= int(m.group(1)) <= 15:
+            raise ValueError(f"tolerance {text!r}: decimal places must be 0 to 15")
         return Tolerance("decimals", float(m.group(1)))
     try:
         v = float(t)
     except ValueError:
         raise ValueError(f"tolerance {text!r} is not one of {_TOLERANCE_FORMS}") from None
+    if not math.isfinite(v):   # "inf", "1e999", "nan" would accept every answer (or none)
+        raise ValueError(f"tolerance {text!r} must be a finite number")
     if v < 0:
         raise ValueError(f"tolerance {text!r} must not be negative")
     return Tolerance("abs", v)
@@ -205,12 +222,17 @@ def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> An
             continue
         try:
             points = float(r.get("points", ""))
-            if points <= 0:
+            if not (math.isfinite(points) and 0 < points <= MAX_POINTS):
                 raise ValueError
         except ValueError:
-            problems.append(f"{where}: points must be a positive number, got {r.get('points')!r}")
+            problems.append(f"{where}: column points: expected a positive number up to "
+                            f"{MAX_POINTS:g}, got {r.get('points')!r}")
             continue
         answer = r.get("answer", "")
+        if not answer.strip():
+            problems.append(f"{where}: column answer: empty; every question needs its answer "
+                            "(a short answer its reference text)")
+            continue
         if qid in parts:  # several rows of a short-answer question: several references
             prev = parts[qid]
             if prev.kind != "short_answer" or kind != "short_answer":
@@ -246,7 +268,7 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
         got = P.parse_number(answer)
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
-        return replace(base, value=got.value, tolerance=tol or Tolerance("rel", 0.01),
+        return replace(base, value=got.value, tolerance=tol or printed_tolerance(got),
                        decimals=got.decimals)
     if kind in ("vector", "matrix"):
         got = P.parse_vector(answer) if kind == "vector" else P.parse_matrix(answer)
@@ -259,7 +281,8 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
         got = P.parse_choices(answer, n, kind == "multiple_choice")
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
-        return replace(base, options=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n]), correct=got.keys)
+        return replace(base, options=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n]), correct=got.keys,
+                       option_texts=_option_texts(r.get("choices", ""), n))
     if kind == "symbolic":
         from examgen.mathexpr import ExpressionError, parse_expression
 
@@ -281,6 +304,18 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
                               tuple(x.strip() for x in c[1:].split("|") if x.strip()))
                  for c in items if c.startswith("!") and c[1:].strip())
     return replace(base, references=(answer,), rubric=rubric, wrong_concepts=cues)
+
+
+def printed_tolerance(number: Any) -> Tolerance:
+    """A KEY.csv number's tolerance when none is given: exact for a whole number (``263168``);
+    a decimal accepts what rounds to it at its printed decimals (``0.532``: 0.5315 to 0.5325);
+    a number in scientific notation, what rounds to it at its significant figures. See
+    docs/grading-numbers.md."""
+    if number.decimals:
+        return Tolerance("decimals", float(number.decimals))
+    if number.decimals == 0:
+        return Tolerance("abs", 0.0)
+    return Tolerance("sigfigs", float(number.sigfigs or 1))
 
 
 def _share(text: str) -> float:
@@ -315,7 +350,19 @@ def _n_choices(text: str) -> int | None:
         return None
     if t.isdigit():
         return int(t)
+    if len(_option_texts(t, 26)) > 0:
+        return len(_option_texts(t, 26))
     return len([x for x in re.split(r"[;,\s]+", t) if x])
+
+
+def _option_texts(text: str, n: int) -> tuple[tuple[str, ...], ...]:
+    """The options' texts when a KEY.csv ``choices`` cell lists them (``0.532;0.621;...``, in
+    the order A, B, ...), so that answers written as option text (Google Forms) are read;
+    () when it gives a count or letters only."""
+    pieces = [p.strip() for p in text.split(";")]
+    if len(pieces) < 2 or not any(len(p) > 1 for p in pieces) or len(pieces) > n:
+        return ()
+    return tuple((p,) for p in pieces)
 
 
 def _max_key(answer: str) -> int:

@@ -26,6 +26,8 @@ from examgen.render.printer import (
     render_question_preview,
 )
 from examgen.render.richtext import formulas
+from examgen.render.richtext import inline as inline_math
+from examgen.render.richtext import rich as rich_text
 from examgen.render.typsource import TEMPLATES_DIR
 
 if TYPE_CHECKING:
@@ -33,8 +35,10 @@ if TYPE_CHECKING:
 
 __all__ = ["LABELS", "TEMPLATES_DIR", "CopyRenderer", "MathImage", "PdfWriter", "RenderedCopy",
            "bank_math_problems", "environment", "find_hangul_font", "find_hangul_font_dir",
-           "formulas", "math_problems", "pdf_writer", "preload", "readable_spellings",
-           "render_formula_svg", "render_question_preview", "typeset"]
+           "formulas", "inline_math", "math_problems", "pdf_writer", "preload",
+           "readable_spellings", "render_formula_svg", "render_question_preview", "rich_text",
+           "typeset"]
+
 
 def __getattr__(name: str) -> object:
     """:class:`~examgen.render.pdf.PdfWriter` on first use: WeasyPrint loads only then."""
