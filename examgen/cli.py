@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from examgen import __version__
-from examgen.errors import BankError, ExamgenError
+from examgen.errors import BankError, ExamgenError, UsageError
 from examgen.io import safe_file_name
 from examgen.model import Variant
 
@@ -206,6 +206,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
                       id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf,
                       sheet=args.sheet, feedback=args.feedback)
     b = run.batch
+    if args.lms is not None:
+        from examgen.jobs import write_gradebook
+
+        book = write_gradebook(args.lms, b, run.out_dir, args.assignment or b.title,
+                               args.roster)
+        print(f"gradebook for {args.lms}: {book}")
     review = sum(a.needs_review for s in b.students for a in s.answers)
     errors = sum(a.outcome.value == "format_error" for s in b.students for a in s.answers)
     mean = (sum(s.total / s.max_total for s in b.students if s.max_total) / len(b.students) * 100
@@ -228,6 +234,47 @@ def cmd_grade(args: argparse.Namespace) -> int:
                  if b.calibrated else "")
               + (f"; {len(b.suspicions)} possible collusion pair(s) in the report"
                  if b.suspicions else ""))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from examgen.export import Settings, check_file
+    from examgen.jobs import choose_templates, default_out, run_export
+
+    if args.check is not None:
+        report = check_file(args.check)
+        for p in report.problems:
+            print(p, file=sys.stderr)
+        verdict = "no problems" if report.ok else f"{len(report.problems)} problem(s)"
+        print(f"export check: {args.check}: {report.kind}, {report.questions} question(s), "
+              f"{verdict}")
+        return 0 if report.ok else 1
+    if args.format is None:
+        raise UsageError("say what to export (examgen export moodle|canvas|qti21 [SPEC] "
+                         "--variants N --out FILE) or give --check FILE")
+    from examgen.bank import load_bank
+
+    bank = load_bank(args.bank)
+    spec = None
+    if args.spec is not None:
+        from examgen.io import load_spec
+
+        spec = load_spec(args.spec)
+    lang = args.lang or (spec.language if spec is not None else "ko")
+    settings = Settings(lang=lang, math=args.math,
+                        negative=spec.negative if spec is not None else 0.0,
+                        partial_credit=spec.partial_credit if spec is not None else True)
+    seed = args.seed if args.seed is not None else (spec.seed if spec is not None else 0)
+    title = spec.title.get("en" if lang == "en" else "ko") if spec is not None \
+        else "examgen question bank"
+    name = spec.name if spec is not None else "bank" + (f"-{args.topic}" if args.topic else "")
+    out = args.out if args.out is not None else default_out(args.format, name)
+    run = run_export(args.format, choose_templates(bank, spec, args.topic),
+                     variants=args.variants, seed=seed, settings=settings, title=title, out=out)
+    for note in run.notes:
+        print(f"note: {note}")
+    print(f"exported {run.templates} template(s) x {args.variants} variant(s) = {run.variants} "
+          f"question(s) to {run.out} ({args.format}, checked: no problems)")
     return 0
 
 
@@ -305,12 +352,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overrides", type=Path, default=None,
                    help="overrides.csv (student_id,question_id,points,comment): manual grades")
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    p.add_argument("--lms", choices=("canvas", "moodle"), default=None,
+                   help="also write the LMS gradebook import file (canvas-gradebook.csv or "
+                        "moodle-grades.csv)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="roster CSV with email and sis_id columns for the gradebook file")
+    p.add_argument("--assignment", default=None,
+                   help="the gradebook column (default: the exam title)")
     p.add_argument("--feedback", action="store_true", help="also write feedback/<student_id>"
                    ".html: each student's answers, points, key, misconception and worked "
                    "solutions, to hand back")
     p.add_argument("--sheet", default=None, help="the sheet of an .xlsx responses workbook "
                    "(default: its first sheet)")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("export", help="export N variants per question to Moodle XML, a Canvas "
+                       "quiz zip or a QTI 2.1 package; or --check a file")
+    p.add_argument("--check", type=Path, default=None, metavar="FILE",
+                   help="validate an export (Moodle XML or a QTI zip) against the import rules")
+    fmt = p.add_subparsers(dest="format")
+    for name, what in (("moodle", "Moodle XML (question categories per template)"),
+                       ("canvas", "Canvas classic quiz, QTI 1.2 zip (a question group per "
+                                  "template)"),
+                       ("qti21", "IMS QTI 2.1 content package (a section per template)")):
+        f = with_bank(fmt.add_parser(name, help=what))
+        f.add_argument("spec", nargs="?", type=Path, default=None,
+                       help="exam spec YAML: export its questions (default: the whole bank)")
+        f.add_argument("--variants", type=_positive, default=10,
+                       help="variants per question (default 10)")
+        f.add_argument("--out", type=Path, default=None, help="output file (default: "
+                       f"output/<exam name>-{name}{'.xml' if name == 'moodle' else '.zip'})")
+        f.add_argument("--topic", default=None, help="only questions of this topic")
+        f.add_argument("--lang", choices=("ko", "en", "both"), default=None,
+                       help="language of the texts (default: the spec's, else ko)")
+        f.add_argument("--math", choices=("tex", "svg"), default="tex",
+                       help="math as TeX for the LMS's MathJax (default) or embedded SVG images")
+        f.add_argument("--seed", type=_seed, default=None,
+                       help="seed of the variants (default: the spec's, else 0)")
+    p.set_defaults(func=cmd_export)
 
     p = with_bank(sub.add_parser("practice", help="start the student practice web app "
                                  "(randomized problems with instant feedback)"))

@@ -27,9 +27,11 @@ def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256:
         "bank_sha256": bank_sha256,
         "seed": spec.seed,
         "mode": spec.mode,
-        # floor only when not the default 0, so manifests of exams without it stay as they were
+        # floor and the short-answer policy only when set, so manifests of exams without them
+        # stay as they were
         "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit,
-                    **({} if spec.floor == 0.0 else {"floor": spec.floor})},
+                    **({} if spec.floor == 0.0 else {"floor": spec.floor}),
+                    **({"short_answer": dict(spec.short_answer)} if spec.short_answer else {})},
         "columns": list(asm.columns),
         "students": [{"student_id": s.student_id, "name": s.name,
                       "copy": (f"form-{form_of[s.student_id]}" if s.student_id in form_of

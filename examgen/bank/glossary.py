@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from examgen.errors import GlossaryError
+from examgen.errors import GlossaryError, did_you_mean
 from examgen.resources import bank_dir
 from examgen.safeyaml import safe_load
 
@@ -86,12 +86,16 @@ def _trie_regex(spellings: list[str]) -> str:
 
 
 class Glossary:
-    """Canonicalises course terms in a text; immutable once built."""
+    """Canonicalises course terms in a text; immutable once built. ``contrasts``: groups of
+    confusable terms, each a tuple of sides (tuples of term tokens)."""
 
-    def __init__(self, terms: tuple[Term, ...]):
+    def __init__(self, terms: tuple[Term, ...],
+                 contrasts: tuple[tuple[tuple[str, ...], ...], ...] = ()):
         self.terms = terms
+        self.contrasts = contrasts
         self._token_of: dict[str, str] = {}
         self._cache: dict[str, str] = {}   # equal answers are common in a class
+        self._containing: dict[str, tuple[str, ...]] = {}
         spellings: list[str] = []
         for t in terms:
             for s in t.spellings:
@@ -129,6 +133,34 @@ class Glossary:
 
         return re.sub(r"\s+", " ", self._regex.sub(sub, t)).strip()
 
+    def containing(self, spelling: str) -> tuple[str, ...]:
+        """Tokens of the terms with a longer spelling that contains ``spelling`` (or, when it
+        is a term, one of its spellings) word for word: the keyword ``key`` is also said by
+        "query key value" and "key vector", which the glossary reads as one token each."""
+        hit = self._containing.get(spelling)
+        if hit is None:
+            hit = self._containing[spelling] = self._find_containing(spelling)
+        return hit
+
+    def _find_containing(self, spelling: str) -> tuple[str, ...]:
+        own = self.token_for(spelling)
+        mine = ([t for t in self.terms if t.token == own][0].spellings if own is not None
+                else (spelling,))
+        needles = [w for w in (tuple(p for p in _SEPARATORS.split(fold(x)) if p) for x in mine)
+                   if w]
+        out = []
+        for t in self.terms:
+            if t.token == own:
+                continue
+            for s in t.spellings:
+                words = tuple(p for p in _SEPARATORS.split(fold(s)) if p)
+                if any(len(words) > len(n) and any(words[i:i + len(n)] == n
+                                                   for i in range(len(words) - len(n) + 1))
+                       for n in needles):
+                    out.append(t.token)
+                    break
+        return tuple(out)
+
     def canonical_spelling(self, spelling: str) -> str:
         """A rubric spelling in canonical form (its term's token if it is a glossary term)."""
         tok = self.token_for(spelling)
@@ -147,6 +179,10 @@ def parse_glossary(text: str, source: str) -> Glossary:
         raise GlossaryError(f"{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("terms"), list):
         raise GlossaryError(f"{source}: expected a mapping with a 'terms' list")
+    unknown_top = set(doc) - {"terms", "contrasts"}
+    if unknown_top:
+        raise GlossaryError(f"{source}: unknown key(s) {sorted(unknown_top)}; expected terms, "
+                            "contrasts")
     terms: list[Term] = []
     owner: dict[str, str] = {}
     problems: list[str] = []
@@ -173,9 +209,34 @@ def parse_glossary(text: str, source: str) -> Glossary:
                 problems.append(f"{source}: term {raw['id']!r}: spelling {s!r} already belongs "
                                 f"to {owner[key]!r}")
         terms.append(Term(raw["id"], tuple(spellings)))
+    contrasts = _contrasts(doc.get("contrasts", []), {t.id for t in terms}, source, problems)
     if problems:
         raise GlossaryError("\n".join(problems))
-    return Glossary(tuple(terms))
+    return Glossary(tuple(terms), contrasts)
+
+
+def _contrasts(raw: Any, ids: set[str], source: str, problems: list[str]
+               ) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """``contrasts``: a list of groups, each a list of at least two sides (lists of term ids)."""
+    shape = "a list of groups such as [[forget-gate, input-gate], [reset-gate, update-gate]]"
+    if not isinstance(raw, list):
+        problems.append(f"{source}: contrasts must be {shape}")
+        return ()
+    out = []
+    for k, group in enumerate(raw, start=1):
+        if (not isinstance(group, list) or len(group) < 2
+                or not all(isinstance(side, list) and side and all(isinstance(i, str) for i in side)
+                           for side in group)):
+            problems.append(f"{source}: contrast group {k}: expected at least two sides, "
+                            f"each a list of term ids; got {group!r}")
+            continue
+        for side in group:
+            for i in side:
+                if i not in ids:
+                    problems.append(f"{source}: contrast group {k}: no term {i!r}"
+                                    + did_you_mean(i, sorted(ids)))
+        out.append(tuple(tuple("t_" + i.replace("-", "_") for i in side) for side in group))
+    return tuple(out)
 
 
 @lru_cache(maxsize=8)

@@ -6,21 +6,26 @@ written in :mod:`examgen.jobs`."""
 from examgen.grading.batch import grade_batch, grade_one
 from examgen.grading.key import key_from_manifest, key_from_rows, parse_tolerance, parts_from_variant
 from examgen.grading.keytable import answer_key_rows, answer_text, forms_rows
+from examgen.grading.morph import warm as warm_morphology
 from examgen.grading.overrides import apply_overrides
 from examgen.grading.parse import MAX_ANSWER_LENGTH
-from examgen.grading.score import Scored
+from examgen.grading.points import PointsPolicy, award
+from examgen.grading.score import PRECISION_CREDIT, Scored
 from examgen.grading.short import fit_short, grade_short_one
 from examgen.grading.text import NEAR_WRONG, ShortAnswerScorer, TextScore
 
 __all__ = [
     "MAX_ANSWER_LENGTH",
     "NEAR_WRONG",
+    "PRECISION_CREDIT",
+    "PointsPolicy",
     "Scored",
     "ShortAnswerScorer",
     "TextScore",
     "answer_key_rows",
     "answer_text",
     "apply_overrides",
+    "award",
     "fit_short",
     "forms_rows",
     "grade_batch",
@@ -30,4 +35,5 @@ __all__ = [
     "key_from_rows",
     "parse_tolerance",
     "parts_from_variant",
+    "warm_morphology",
 ]

@@ -1,7 +1,8 @@
 """Answer keys: what each submission column expects, from an exam manifest or a KEY.csv.
 
 A manifest (from ``examgen generate``) gives every student's own answers; a KEY.csv
-(``question_id,type,answer,points`` + optional ``tolerance,keywords,choices``) or KEY.yaml gives
+(``question_id,type,answer,points`` + optional ``tolerance,keywords,choices``, and for short
+answers ``question,step,review``) or KEY.yaml gives
 one key shared by all students, for exams made elsewhere. Pure: the files are read by
 :func:`examgen.manifest.read_manifest` and :func:`examgen.io.read_key_rows`.
 """
@@ -17,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from examgen.errors import KeyFileError, did_you_mean
+from examgen.grading.points import parse_review, parse_step
 from examgen.model import (
     AnswerKey,
     Misconception,
     PartKey,
+    PointsPolicy,
     RubricConcept,
     Text,
     Tolerance,
@@ -57,6 +60,9 @@ def key_from_manifest(data: Any, source: str) -> AnswerKey:
         settings = data.get("grading", {})
         negative = float(settings.get("negative", 0.0))
         partial = bool(settings.get("partial_credit", True))
+        short = settings.get("short_answer", {})
+        policy = PointsPolicy(float(short.get("step", PointsPolicy().step)),
+                              tuple(short.get("review", PointsPolicy().review)))
         per_copy = {}
         for copy in data["copies"]:
             parts = []
@@ -65,7 +71,7 @@ def key_from_manifest(data: Any, source: str) -> AnswerKey:
                     pk = _part_from_manifest(col, q["template_id"], part, q["variant"])
                     choice = pk.kind in ("single_choice", "multiple_choice")
                     parts.append(replace(pk, negative=negative if choice else 0.0,
-                                         partial_credit=partial))
+                                         partial_credit=partial, policy=policy))
             per_copy[copy["copy_id"]] = tuple(parts)
         copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
         names = {s["student_id"]: s.get("name", "") for s in data["students"]}
@@ -296,14 +302,20 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
     keywords = r.get("keywords", "").strip()
     items = [c.strip() for c in keywords.split(";") if c.strip()] if keywords else []
     concepts = [c for c in items if not c.startswith("!")]
-    rubric = tuple(RubricConcept(c.split("|")[0].strip(), 1 / len(concepts),
-                                 tuple(x.strip() for x in c.split("|") if x.strip()))
-                   for c in concepts)
+    # "~a|b" names an absent concept: earned where the answer says a/b is missing or removed
+    rubric = tuple(RubricConcept(c.lstrip("~").split("|")[0].strip(), 1 / len(concepts),
+                                 tuple(x.strip() for x in c.lstrip("~").split("|") if x.strip()),
+                                 absent=c.startswith("~"))
+                   for c in concepts if c.lstrip("~").strip())
+    step, review = r.get("step", "").strip(), r.get("review", "").strip()
+    policy = PointsPolicy(parse_step(step) if step else PointsPolicy().step,
+                          parse_review(review) if review else PointsPolicy().review)
     # "!a|b" names a wrong concept: mentioning it lowers the score
     cues = tuple(WrongConcept(c[1:].split("|")[0].strip(),
                               tuple(x.strip() for x in c[1:].split("|") if x.strip()))
                  for c in items if c.startswith("!") and c[1:].strip())
-    return replace(base, references=(answer,), rubric=rubric, wrong_concepts=cues)
+    return replace(base, references=(answer,), rubric=rubric, wrong_concepts=cues,
+                   prompt=r.get("question", "").strip(), policy=policy)
 
 
 def printed_tolerance(number: Any) -> Tolerance:

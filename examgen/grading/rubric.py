@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from examgen.bank import Glossary
+from examgen.grading.morph import stem_view
 from examgen.model import RubricConcept, WrongConcept
 
 # (matched at the end of the term: re.match(text, pos) anchors there)
@@ -23,7 +24,7 @@ from examgen.model import RubricConcept, WrongConcept
 # "A를 쓰지 않는다", "A로는 못 한다". Not 없-: "순환 연결을 없앴다" (removed) states a fact about A
 # rather than denying that A is the answer.
 _KO_AFTER = re.compile(r"[^.,;!?\n]{0,12}?(?:아니|아닌|않|못\s)"
-                       r"|[^.,;!?\n]{0,16}?[가-힣]\s+수\s*[는도]?\s*없")  # "…할 수는 없다"
+                       r"|[^.,;!?\n]{0,16}?[가-힣a-z0-9_]\s+수\s*[는도]?\s*없")  # "…할 수는 없다"
 # an English negation just before the term ("not the A", "rather than A", "without A")
 _EN_BEFORE = re.compile(r"(?:\bnot|\bno|\bnever|\bwithout|\brather than|\binstead of|n't)"
                         r"(?:\s+[\w'-]+){0,2}\s*$")
@@ -39,6 +40,7 @@ _EN_GONE_BEFORE = re.compile(r"(?:\bno|\bnot|\bnothing|\bnever|\bwithout|\bremov
                              r"\binstead of|n't)(?:\s+[\w'-]+){0,3}\s*$")
 _EN_GONE_AFTER = re.compile(r"\s*(?:is|are|was|were|has been|have been|gets|got)\s+"
                             r"(?:removed|eliminated|gone|dropped|absent|not\b)|-free\b|\s*free\b")
+_MATH = re.compile(r"[+×*/=^<>√·]")
 _SEP = re.compile(r"[\s\-_·]+")
 
 
@@ -49,6 +51,7 @@ class _Spelling:
 
 
 def _spelling(glossary: Glossary, text: str) -> _Spelling | None:
+    """The surface pattern of a keyword (through the glossary)."""
     canon = glossary.canonical_spelling(text)
     pieces = [p for p in _SEP.split(canon) if p]
     if not pieces:
@@ -56,7 +59,29 @@ def _spelling(glossary: Glossary, text: str) -> _Spelling | None:
     body = r"[\s\-_·]*".join(re.escape(p) for p in pieces)
     if re.fullmatch(r"[a-z0-9_]+", pieces[0][:1] + pieces[-1][-1:]):
         body = r"(?<![a-z0-9_])" + body + r"(?:e?s)?(?![a-z0-9_])"
+    # a longer term that contains the keyword says it too ("query key value" says "key")
+    extra = [r"(?<![a-z0-9_])" + re.escape(t) + r"(?![a-z0-9_])"
+             for t in glossary.containing(text)]
+    if extra:
+        body = "(?:" + "|".join([body, *extra]) + ")"
     return _Spelling(re.compile(body), bool(_NEGATION_WORDS.search(canon)))
+
+
+def _stem_spelling(glossary: Glossary, text: str) -> _Spelling | None:
+    """The pattern of a keyword's stems, matched against an answer's :func:`stem_view`:
+    "순환 구조가 없" finds "순환이 없다", ``saturat``/``saturates`` find "saturated". Korean
+    stems match the start of a word ("붙" in "붙이"); Latin ones whole words."""
+    if _MATH.search(text):      # "h + d_v" is matched as written
+        return None
+    canon = stem_view(glossary.canonical_spelling(text))
+    pieces = canon.split()
+    if not pieces:
+        return None
+    rx = []
+    for p in pieces:
+        tail = r"\w*" if re.match(r"[가-힣]", p) else r"(?![\w])"
+        rx.append(r"(?<![\w])" + re.escape(p) + tail)
+    return _Spelling(re.compile(r"\s+".join(rx)), bool(_NEGATION_WORDS.search(canon)))
 
 
 def _negated(text: str, start: int, end: int) -> bool:
@@ -74,7 +99,39 @@ def _said_gone(text: str, start: int, end: int) -> bool:
                 or _EN_GONE_BEFORE.search(text[max(0, start - 40):start]))
 
 
-def _first_hit(text: str, spellings: Sequence[_Spelling], absent: bool = False) -> int | None:
+@dataclass(frozen=True)
+class _Views:
+    surface: tuple[_Spelling, ...]     # on the canonical text
+    stems: tuple[_Spelling, ...]       # on its stem view
+
+
+@dataclass(frozen=True)
+class _Text:
+    surface: str
+    stems: str
+
+
+def _first_hit(text: _Text, views: _Views, absent: bool = False) -> int | None:
+    """:func:`_first_hit_in` the canonical text, else in its stem view (positions there are
+    not comparable with surface ones: ``order`` stages use :func:`_stage_positions`)."""
+    hit = _first_hit_in(text.surface, views.surface, absent)
+    if hit is not None and hit >= 0:
+        return hit
+    stem = _first_hit_in(text.stems, views.stems, absent)
+    return stem if stem is not None and stem >= 0 else (hit if hit is not None else stem)
+
+
+def _stage_positions(text: _Text, stages: Sequence[_Views]) -> list[int] | None:
+    """First positions of every stage, all in one view (surface first), or None."""
+    for body, pick in ((text.surface, lambda v: v.surface), (text.stems, lambda v: v.stems)):
+        found = [_first_hit_in(body, pick(s)) for s in stages]
+        pos = [f for f in found if f is not None and f >= 0]
+        if len(pos) == len(stages):
+            return pos
+    return None
+
+
+def _first_hit_in(text: str, spellings: Sequence[_Spelling], absent: bool = False) -> int | None:
     """Position of the first affirmed occurrence of any spelling (for an ``absent`` concept:
     of a spelling that says "no ...", or of one said to be missing or removed); -1 when the
     only occurrences are negated (or bare mentions), None when there is none."""
@@ -97,6 +154,19 @@ def _first_hit(text: str, spellings: Sequence[_Spelling], absent: bool = False) 
     return best
 
 
+def mentions(canonical: str, token: str) -> bool:
+    """Whether a canonical text names a glossary token, not only in a negation."""
+    pattern = re.compile(r"(?<![a-z0-9_])" + re.escape(token) + r"(?![a-z0-9_])")
+    hit = _first_hit_in(canonical, (_Spelling(pattern, False),))
+    return hit is not None and hit >= 0
+
+
+def negated_mention(canonical: str, token: str) -> bool:
+    """Whether a canonical text names a glossary token inside a negation."""
+    pattern = re.compile(r"(?<![a-z0-9_])" + re.escape(token) + r"(?![a-z0-9_])")
+    return any(_negated(canonical, m.start(), m.end()) for m in pattern.finditer(canonical))
+
+
 @dataclass(frozen=True)
 class RubricHits:
     matched: tuple[str, ...]
@@ -115,8 +185,10 @@ class RubricMatcher:
         self.rubric = tuple(rubric)
         self.wrong_concepts = tuple(wrong_concepts)
 
-        def compile_all(words: Sequence[str]) -> tuple[_Spelling, ...]:
-            return tuple(s for s in (_spelling(glossary, w) for w in words) if s is not None)
+        def compile_all(words: Sequence[str]) -> _Views:
+            return _Views(
+                tuple(s for s in (_spelling(glossary, w) for w in words) if s is not None),
+                tuple(s for s in (_stem_spelling(glossary, w) for w in words) if s is not None))
 
         self._concepts = [(c, compile_all(c.synonyms), [compile_all([st]) for st in c.order])
                           for c in self.rubric]
@@ -130,12 +202,12 @@ class RubricMatcher:
 
     def hits(self, answer: str, canonical: str | None = None) -> RubricHits:
         text = canonical if canonical is not None else self.glossary.canonical(answer)
+        text = _Text(text, stem_view(text))
         matched, negated, wrong = [], [], []
         for c, spellings, stages in self._concepts:
             if stages:
-                found = [_first_hit(text, s) for s in stages]
-                pos = [f for f in found if f is not None and f >= 0]
-                if len(pos) == len(stages):
+                pos = _stage_positions(text, stages)
+                if pos is not None:
                     if pos == sorted(pos):
                         matched.append(c.concept)
                     elif pos == sorted(pos, reverse=True):

@@ -9,18 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from examgen.grading.groups import EXPLAINED, GROUP_THRESHOLD, collusion, greedy_groups, near_identical
+from examgen.grading.points import award
 from examgen.grading.score import Scored, blank
 from examgen.grading.text import ShortAnswerScorer, TextScore
 from examgen.model import AnswerGroup, Outcome, PartKey, Suspicion
-
-FULL, ZERO = 0.8, 0.2   # short-answer score at or above FULL earns all points, at or below ZERO none
 
 
 def fit_short(part: PartKey, answers: list[str], graded: dict[str, float] | None = None
               ) -> ShortAnswerScorer:
     """``part``'s short-answer scorer fitted on its model answers and the class's distinct
     ``answers`` (the one rule for a batch and for a single answer)."""
-    return ShortAnswerScorer(part.rubric, part.wrong_answers, part.wrong_concepts).fit(
+    return ShortAnswerScorer(part.rubric, part.wrong_answers, part.wrong_concepts,
+                             low=part.policy.review[0], high=part.policy.review[1]).fit(
         list(part.references) or [""], answers, question=part.prompt, graded=graded)
 
 
@@ -33,7 +33,7 @@ def grade_short_one(part: PartKey, text: str
         return _BLANK, None, None
     scorer = fit_short(part, [text])
     ts = scorer.score_many([text])[0]
-    return _points(ts, part.points), scorer, ts
+    return _points(ts, part), scorer, ts
 
 
 
@@ -81,7 +81,7 @@ def _score_question(part: PartKey, unique: list[str], counts: list[int],
     for t, c in zip(unique, tight, strict=True):
         examples[c] = examples[c] or t
     return _Question(
-        {t: _points(ts, part.points) for t, ts in zip(unique, text_scores, strict=True)},
+        {t: _points(ts, part) for t, ts in zip(unique, text_scores, strict=True)},
         {t: (ts.matched, ts.missing, ts.wrong) for t, ts in zip(unique, text_scores, strict=True)},
         dict(zip(unique, label, strict=True)),
         {t: -1 if max(ts.similarity, ts.cosine) >= EXPLAINED else c
@@ -210,13 +210,14 @@ def _short_result(scores: dict[tuple[int, int], Scored],
 
 
 
-def _points(ts: TextScore, points: float) -> Scored:
-    if ts.score >= FULL:
-        pts, outcome = points, Outcome.CORRECT
-    elif ts.score <= ZERO:
-        pts, outcome = 0.0, Outcome.WRONG
+def _points(ts: TextScore, part: PartKey) -> Scored:
+    """The points policy (:mod:`examgen.grading.points`): the score on the part's grid, full
+    points only with every rubric concept; the review band flags the answer."""
+    got = award(ts.score, part.points, part.policy, complete=ts.complete)
+    if got.points >= part.points:
+        outcome = Outcome.CORRECT
     else:
-        pts = round(points * ts.score * 2) / 2
-        outcome = Outcome.PARTIAL if pts > 0 else Outcome.WRONG
-    return Scored(pts, outcome, f"score {ts.score:.2f}: {ts.explanation}",
-                  needs_review=ts.needs_review)
+        outcome = Outcome.PARTIAL if got.points > 0 else Outcome.WRONG
+    note = "; full points need every rubric concept" if got.capped else ""
+    return Scored(got.points, outcome, f"score {ts.score:.2f}: {ts.explanation}{note}",
+                  needs_review=ts.needs_review or got.review)

@@ -10,7 +10,8 @@ Features of one question's answers are computed together (like a grader reading 
 - ``word_prf``: like ``char_prf`` over word unigrams, stemmed, with words of the question
   removed (restating the question earns nothing);
 - ``coverage``: share of the reference's content words that the answer uses;
-- ``length``: log(1 + words).
+- ``length``: log(1 + words) of the answer minus that of the reference answers (on average):
+  how much shorter or longer than the model answer it is.
 
 :class:`AdditiveModel` is a sum of piecewise-linear functions, one per feature (hinges at fixed
 knots, fitted with ridge regression): explainable feature by feature, cheap, and fitted on
@@ -30,14 +31,12 @@ from typing import Any
 
 import numpy as np
 
+from examgen.grading.morph import stem_en, stem_view
+
 FEATURES = ("char", "char_prf", "char_knn", "word_prf", "coverage", "length")
 MODEL_FILE = Path(__file__).with_name("similarity_model.json")
 
 _WORD = re.compile(r"[a-z0-9_]+|[가-힣]+")
-# Korean endings stripped before comparing words (longest first)
-_ENDINGS = ("은 는 이 가 을 를 의 에 에서 에게 으로 로 와 과 도 만 이다 입니다 다 하는 하고 하여 해서 "
-            "한다 된다 되는 되어 하며 이며 이고 으며 라는 이라는 라고 이라고 보다 까지 부터 처럼")
-_PARTICLES = tuple(sorted(_ENDINGS.split(" "), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -48,23 +47,28 @@ def _stop_words() -> frozenset[str]:
 
 
 def words(text: str) -> list[str]:
-    """Content words of folded/canonical text: English stop words dropped and Latin words cut to
-    6 letters (a crude stem); Korean words lose a trailing particle; glossary tokens stay whole."""
-    out = []
-    stop = _stop_words()
-    for w in _WORD.findall(text):
-        if w.startswith("t_"):
-            out.append(w)
-        elif w[0].isascii():
-            if w not in stop and (len(w) > 1 or w.isdigit()):
-                out.append(w[:6])
-        else:
-            for p in _PARTICLES:
-                if w.endswith(p) and len(w) > len(p):
-                    w = w[: -len(p)]
-                    break
-            out.append(w)
-    return out
+    """Content words of folded/canonical text as stems (:func:`~examgen.grading.morph.stem_view`:
+    Korean through Kiwi, English suffixes stripped); English stop words dropped; glossary
+    tokens stay whole."""
+    stop = _stop_stems()
+    return [w if w.startswith("t_") or not w[0].isascii() else w[:6]
+            for w in _WORD.findall(stem_view(text))
+            if w.startswith("t_") or (w not in stop and (len(w) > 1 or w.isdigit()))]
+
+
+@lru_cache(maxsize=1)
+def _stop_stems() -> frozenset[str]:
+    return frozenset(_stop_words() | {stem_en(w) for w in _stop_words()})
+
+
+def _without(text: str, drop: set[str]) -> str:
+    """``text`` without the words whose content stems are all in ``drop`` (restating the
+    question earns nothing)."""
+    if not drop:
+        return text
+    kept = [w for w in text.split() if not (set(words(w)) and set(words(w)) <= drop)]
+    # nothing but the question's words and stop words left: nothing was said
+    return " ".join(kept) if any(words(w) for w in kept) else ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,9 @@ def fit_features(references: Sequence[str], answers: Sequence[str], question: st
     if n == 0:
         return {f: np.zeros(0) for f in FEATURES}, None
     qwords = set(words(question))
+    ref_stems = set().union(*(set(words(r)) for r in refs))
+    # the question's own words (not the reference's) are no evidence: dropped from the answers
+    answers = [_without(a, qwords - ref_stems) for a in answers]
     corpus = list(refs) + list(answers)
     # each text's content words, once: for the word TF-IDF and for coverage
     content = [[w for w in words(t) if w not in qwords] for t in corpus]
@@ -126,7 +133,8 @@ def fit_features(references: Sequence[str], answers: Sequence[str], question: st
         *(set(words(x)) for x in refs))
     out["coverage"] = np.array([len(ref_words & set(c)) / max(1, len(ref_words))
                                 for c in content[nr:]])
-    out["length"] = np.log1p([len(t.split()) for t in answers])
+    ref_len = float(np.mean(np.log1p([len(r.split()) for r in refs])))
+    out["length"] = np.log1p([len(t.split()) for t in answers]) - ref_len
     return {f: out[f] for f in FEATURES}, space
 
 
@@ -192,7 +200,9 @@ class AdditiveModel:
 
 
 def fit_additive(x: np.ndarray, y: np.ndarray, names: Sequence[str] = FEATURES, *,
-                 n_knots: int = 4, alpha: float = 3.0, top: float | None = None) -> AdditiveModel:
+                 n_knots: int = 4, alpha: float = 3.0, top: float | None = None,
+                 sample_weight: np.ndarray | None = None,
+                 through_zero: bool = False) -> AdditiveModel:
     """Fit an :class:`AdditiveModel` (knots at quantiles of each feature; ridge on standardised
     hinge columns, folded back into plain coefficients)."""
     from sklearn.linear_model import Ridge
@@ -204,10 +214,13 @@ def fit_additive(x: np.ndarray, y: np.ndarray, names: Sequence[str] = FEATURES, 
     blocks = [proto._basis(j, x[:, j]) for j in range(x.shape[1])]
     b = np.hstack(blocks)
     mu, sd = b.mean(axis=0), b.std(axis=0)
+    if through_zero:    # no intercept: an answer like nothing scores nothing (no floor)
+        mu = np.zeros_like(mu)
     sd = np.where(sd > 1e-12, sd, 1.0)
-    ridge = Ridge(alpha=alpha).fit((b - mu) / sd, y)
+    ridge = Ridge(alpha=alpha, fit_intercept=not through_zero).fit(
+        (b - mu) / sd, y, sample_weight=sample_weight)
     w = ridge.coef_ / sd
-    intercept = float(ridge.intercept_ - (mu * w).sum())
+    intercept = float(ridge.intercept_ - (mu * w).sum()) if not through_zero else 0.0
     coef, k = [], 0
     for blk in blocks:
         coef.append(tuple(float(v) for v in w[k:k + blk.shape[1]]))

@@ -22,11 +22,12 @@ a wrong-concept cue, closeness to a known wrong answer that still scores high), 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from examgen.bank import Glossary, load_glossary
+from examgen.grading.contrast import ContrastCheck
 from examgen.grading.rubric import RubricHits, RubricMatcher
 from examgen.grading.similarity import (
     AdditiveModel,
@@ -43,6 +44,8 @@ RESTATES = 0.6          # cosine to the question above which an answer may only 
 NEAR_WRONG = 0.6        # cosine to a known wrong answer (clearly above any reference): capped
 DISAGREE = 0.5          # rubric coverage and similarity this far apart: a person should look
 WRONG_CUE_PENALTY = 0.25
+WEAK_SCORE, WEAK_COSINE = 0.75, 0.5   # without a rubric: a score below WEAK_SCORE resting on
+                                      # wording this far from the model answer is reviewed
 FEW_SHOT_MIN = 3        # graded answers needed before a question is calibrated on them
 SHIFT_PRIOR = 5         # pseudo-count of "no shift" (5 graded answers: half the mean error)
 FEW_SHOT_POWER = 2      # similarity^power weighs a graded answer's residual
@@ -61,6 +64,7 @@ class TextScore:
     wrong: tuple[str, ...] = ()
     negated: tuple[str, ...] = ()
     cosine: float = 0.0   # TF-IDF cosine to the closest reference answer
+    complete: bool = True  # every rubric concept found and no wrong concept named
 
 
 class ShortAnswerScorer:
@@ -96,6 +100,7 @@ class ShortAnswerScorer:
         texts = list(dict.fromkeys([canon(a) for a in answers if a.strip()]
                                    + list(self.graded_)))
         self.matcher_ = RubricMatcher(self.rubric, self.wrong_concepts, self.glossary_)
+        self.contrast_ = ContrastCheck(self.glossary_, self.references_)
         self._learn(texts)
         return self
 
@@ -191,6 +196,9 @@ class ShortAnswerScorer:
         """``cosine``: to the closest reference, in the same space as ``wrong_sim`` and
         ``question_sim``."""
         hits: RubricHits = self.matcher_.hits(canon, canonical=canon)
+        swapped = self.contrast_.cues(canon)    # a confusable term in place of the reference's
+        if swapped:
+            hits = replace(hits, wrong=hits.wrong + swapped)
         value = sim
         notes, review = [], False
         if self.rubric:
@@ -215,6 +223,15 @@ class ShortAnswerScorer:
         if hits.negated:
             notes.append(f"negated: {', '.join(hits.negated)}")
             review = True
+        # without a rubric: the answer denies a term of the model answer ("쿼리·키·값이 아니라")
+        denied = () if self.rubric else self.contrast_.denied(canon)
+        if denied:
+            notes.append(f"denies a term of the model answer: {', '.join(denied)}")
+            review = True
+        if (not self.rubric and 0.5 <= value < WEAK_SCORE and cosine < WEAK_COSINE
+                and not review):
+            notes.append("little wording in common with the model answer")
+            review = True
         if question_sim >= RESTATES and question_sim > cosine + 0.15:
             notes.append(f"mostly restates the question ({question_sim:.2f})")
             review = True
@@ -234,4 +251,5 @@ class ShortAnswerScorer:
                 + ("; calibrated on graded answers" if self.few_shot_ else "")
                 + "".join(f"; {n}" for n in notes))
         return TextScore(value, confidence, hits.matched, hits.missing, sim, expl, review,
-                         hits.wrong, hits.negated, cosine)
+                         hits.wrong, hits.negated, cosine,
+                         not hits.missing and not hits.wrong)

@@ -14,6 +14,8 @@ from examgen.io.responses import ID_NAMES, NAME_NAMES
 from examgen.model import Student
 from examgen.resources import example
 
+EMAIL_NAMES = ("email", "e-mail", "이메일", "email address")   # optional, for gradebook files
+SIS_NAMES = ("sis_id", "sis id", "sis user id")
 DEFAULT_ROSTER = example("roster.csv")
 MAX_ID = 64   # characters of a student id
 
@@ -37,6 +39,8 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
                         + did_you_mean(rows[0][0].strip().lower() if rows[0] else "",
                                        ID_NAMES))
     i_name = find_column(rows[0], NAME_NAMES)
+    i_email = find_column(rows[0], EMAIL_NAMES)
+    i_sis = find_column(rows[0], SIS_NAMES)
     problems: list[str] = []
     seen: dict[str, int] = {}
     students: list[Student] = []
@@ -61,8 +65,9 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
                             "digits as ASCII, invisible characters removed)")
             continue
         seen[sid] = rownum
-        name = row[i_name].strip() if i_name is not None and i_name < len(row) else ""
-        students.append(Student(sid, name, rownum))
+        name, email, sis = (row[i].strip() if i is not None and i < len(row) else ""
+                            for i in (i_name, i_email, i_sis))
+        students.append(Student(sid, name, rownum, email, sis))
     if problems:
         raise SpecError("\n".join(problems))
     if not students:

@@ -11,7 +11,16 @@ import yaml
 
 from examgen.errors import SpecError, did_you_mean
 from examgen.io.yamlloc import LocDict, LocList, load_located
-from examgen.model import Difficulty, ExamSpec, Pick, QuestionType, Section, Text, WorkSpace
+from examgen.model import (
+    Difficulty,
+    ExamSpec,
+    Pick,
+    PointsPolicy,
+    QuestionType,
+    Section,
+    Text,
+    WorkSpace,
+)
 from examgen.resources import example
 from examgen.safeyaml import yaml_problem
 
@@ -20,7 +29,7 @@ DEFAULT_SPEC = example("midterm.yaml")
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
                        "mode", "forms", "shuffle", "sections", "name", "grading",
                        "work_space"})
-GRADING_KEYS = frozenset({"negative", "partial_credit", "floor"})
+GRADING_KEYS = frozenset({"negative", "partial_credit", "floor", "short_answer"})
 SECTION_KEYS = frozenset({"title", "questions", "work_space"})
 _LENGTH = re.compile(r"\d+(?:\.\d+)?(?:mm|cm|pt|in|em)")
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
@@ -118,6 +127,9 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                   "choices: ...}")
     negative, partial, floor = _grading(c, doc)
     work_space = _work_space(c, doc)
+    gd = doc.get("grading")
+    short = (_short_answer_policy(c, gd) if isinstance(gd, LocDict) and "short_answer" in gd
+             else ())
     sections = _sections(c, doc)
     _check_repeated_ids(c, sections)
     exam_name = doc.get("name") or p.stem
@@ -131,8 +143,29 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                     seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
                     shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
                     sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
-                    negative=negative, partial_credit=partial, floor=floor,
+                    negative=negative, partial_credit=partial, floor=floor, short_answer=short,
                     work_space=work_space)
+
+
+def _short_answer_policy(c, gd) -> tuple[tuple[str, object], ...]:  # type: ignore[no-untyped-def]
+    """``grading: {short_answer: {step: 0.5, review: [0.4, 0.6]}}``: the points grid and the
+    review band of short answers (:mod:`examgen.grading.points`)."""
+    sa = gd["short_answer"]
+    where = gd.line_of("short_answer")
+    if not isinstance(sa, dict) or set(sa) - {"step", "review"}:
+        c.err(where, "grading short_answer must be a mapping {step: 0.5, review: [0.4, 0.6]}")
+        return ()
+    step, review = sa.get("step", 0.5), sa.get("review", [0.4, 0.6])
+    try:
+        if isinstance(step, bool) or not isinstance(review, list) or len(review) != 2 or any(
+                isinstance(v, bool) or not isinstance(v, (int, float)) for v in review):
+            raise ValueError(f"got step {step!r}, review {review!r}")
+        PointsPolicy(step, (float(review[0]), float(review[1])))   # checks both
+    except (TypeError, ValueError) as e:
+        c.err(where, f"grading short_answer: step must be a positive number of points and "
+              f"review two scores 0 <= low <= high <= 1 ({e})")
+        return ()
+    return tuple((k, sa[k]) for k in ("step", "review") if k in sa)
 
 
 def _grading(c: _SpecChecker, doc: LocDict) -> tuple[float, bool, float | None]:

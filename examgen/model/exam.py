@@ -63,6 +63,8 @@ class ExamSpec:
     negative: float = 0.0        # share of a choice question's points taken off when wrong
     partial_credit: bool = True  # element-wise / per-option partial credit
     floor: float | None = 0.0    # the lowest total a student can get; None: no floor
+    # short answers' points policy as written in the spec (step, review); () = the defaults
+    short_answer: tuple[tuple[str, object], ...] = ()
     work_space: WorkSpace = ()   # for every section (a section's own setting comes first)
 
 
@@ -87,6 +89,8 @@ class Student:
     student_id: str
     name: str
     row: int
+    email: str = ""       # optional roster columns, for LMS gradebook files
+    sis_id: str = ""
 
 
 @dataclass(frozen=True)

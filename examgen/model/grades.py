@@ -9,6 +9,31 @@ from typing import Literal
 
 from examgen.model.question import Misconception, RubricConcept, Tolerance, Value, WrongConcept
 
+DEFAULT_STEP = 0.5
+DEFAULT_REVIEW = (0.4, 0.6)
+
+
+def check_policy(step: float, review: tuple[float, float]) -> None:
+    """Raise ValueError naming what is wrong with a points grid step or a review band."""
+    if isinstance(step, bool) or not isinstance(step, int | float) or not 0 < step < float("inf"):
+        raise ValueError(f"step must be a positive number of points such as 0.5, got {step!r}")
+    low, high = review
+    if not (0 <= low <= high <= 1):
+        raise ValueError(f"review band must be two scores 0 <= low <= high <= 1, got {review!r}")
+
+
+@dataclass(frozen=True)
+class PointsPolicy:
+    """How a short answer's score (0..1) becomes points: ``step`` is the points grid (0.5: half
+    points); ``review`` the score band (low, high) within which an answer is flagged for review
+    (:mod:`examgen.grading.points`)."""
+
+    step: float = DEFAULT_STEP
+    review: tuple[float, float] = DEFAULT_REVIEW
+
+    def __post_init__(self) -> None:
+        check_policy(self.step, self.review)
+
 
 @dataclass(frozen=True)
 class PartKey:
@@ -39,6 +64,7 @@ class PartKey:
     display: str = ""                # the answer as the key prints it
     solution: tuple[str, ...] = ()   # the worked solution (or explanation), in each language
     variant: str = ""                # the variant's parameters (JSON; "" for a fixed question)
+    policy: PointsPolicy = PointsPolicy()   # short answers: points grid and review band
 
 
 @dataclass(frozen=True)

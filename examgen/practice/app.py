@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from examgen.bank import Bank, load_bank
 from examgen.errors import ExamgenError
-from examgen.grading import MAX_ANSWER_LENGTH
+from examgen.grading import MAX_ANSWER_LENGTH, warm_morphology
 from examgen.io import normalize_id
 from examgen.model import Template, Variant
 from examgen.practice import drill
@@ -285,6 +285,8 @@ def create_app(db_path: Path | str, bank: Bank | None = None, *,
                   roster)
     if pr.prefetcher is not None:
         pr.prefetcher.warm_idle([(t.id, 0, "ko") for t in pr.bank.templates])
+        # the Korean analyser takes seconds to load: at start-up, not in a student's request
+        warm_morphology()
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(SECRET_KEY=secret, MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
                       MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES, SESSION_COOKIE_HTTPONLY=True,
