@@ -1,6 +1,6 @@
-"""Benchmark of math typesetting (LaTeX -> SVG with ziamath) as exam rendering uses it.
+"""Benchmark of math typesetting (LaTeX -> SVG with ziamath, as the practice app uses it).
 
-Collects every formula typeset while rendering the exam and key HTML of N copies of
+Collects every formula the exam and key of N copies print of
 bench/exam-4page.yaml, then typesets them all from a cold cache, in the same run with plain
 ziamath (the baseline) and with examgen's speed-ups (examgen/render/ziamath_fast.py),
 alternating a few rounds. Prints CPU time per copy (a process typesets each distinct formula
@@ -26,30 +26,21 @@ from examgen.bank import load_bank  # noqa: E402
 from examgen.io import load_spec  # noqa: E402
 from examgen.model import Student  # noqa: E402
 from examgen.render import mathsvg, ziamath_fast  # noqa: E402
-from examgen.render.html import TEMPLATES_DIR, render_html  # noqa: E402
+from examgen.render.mathcheck import variant_formulas  # noqa: E402
 
 Formula = tuple[str, bool]
 
 
 def collect(students: int) -> list[Formula]:
-    """The distinct formulas (tex, display) the exam and key HTML of the copies typeset."""
+    """The distinct formulas (tex, display) the exam and key of the copies print."""
     spec = load_spec(REPO / "bench" / "exam-4page.yaml")
     asm = assemble(spec, load_bank(),
                    [Student(f"2026{k:04d}", f"학생{k}", k + 1) for k in range(students)])
     seen: dict[Formula, None] = {}
-    original = mathsvg._typeset
-
-    def record(tex: str, display: bool) -> mathsvg.MathImage:
-        seen[(tex, display)] = None
-        return original(tex, display)
-
-    mathsvg._typeset = record  # type: ignore[assignment]
-    try:
-        for copy in asm.copies:
-            for kind in ("exam", "key"):
-                render_html(kind, copy, spec, str(TEMPLATES_DIR))
-    finally:
-        mathsvg._typeset = original  # type: ignore[assignment]
+    for copy in asm.copies:
+        for q in copy.questions:
+            seen.update(((" ".join(tex.split()), False), None)
+                        for _, tex in variant_formulas(q.variant))
     return list(seen)
 
 
@@ -68,7 +59,7 @@ def typeset_all(formulas: list[Formula], fast: bool) -> tuple[float, dict[Formul
     finally:
         ziamath_fast.install = install  # type: ignore[assignment]
         install()
-    return cpu, {f: (image.svg, dict(image.glyphs)) for f, image in images.items()}
+    return cpu, {f: image.svg for f, image in images.items()}
 
 
 def main() -> int:

@@ -124,6 +124,8 @@ def cmd_bank_preview(args: argparse.Namespace) -> int:
 def cmd_bank_check(args: argparse.Namespace) -> int:
     from examgen.bank import GLOSSARY_FILE, check_rendering, load_glossary
     from examgen.errors import GlossaryError
+    from examgen.render import bank_math_problems
+    from examgen.variants import make_variant
 
     try:
         bank = _bank(args)
@@ -132,6 +134,7 @@ def cmd_bank_check(args: argparse.Namespace) -> int:
         print(f"bank check: {len(e.problems)} problem(s)", file=sys.stderr)
         return 1
     problems: list[object] = list(check_rendering(bank))
+    problems += bank_math_problems(bank.templates, make_variant)  # every formula prints
     glossary = Path(bank.root) / GLOSSARY_FILE
     terms = 0
     if glossary.exists():

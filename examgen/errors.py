@@ -131,7 +131,21 @@ class FontError(ExamgenError):
 
 
 class MathError(ExamgenError):
-    """A formula ziamath cannot typeset."""
+    """A formula that cannot be typeset (by ziamath for web pages, or converted for print)."""
+
+
+class TexMathError(MathError):
+    """A formula outside the LaTeX subset printed exams understand (see
+    :mod:`examgen.render.texmath`); ``detail`` says what and where in it, ``formula`` which."""
+
+    def __init__(self, detail: str, formula: str = ""):
+        self.detail = detail
+        self.formula = formula
+        super().__init__(f"formula ${formula}$: {detail}" if formula else detail)
+
+
+class RenderError(ExamgenError):
+    """The Typst compiler rejected a document (a bug in a template, not in user text)."""
 
 
 class StoreError(ExamgenError):

@@ -21,8 +21,8 @@ from examgen.errors import SubmissionError, did_you_mean
 from examgen.io.csvfile import find_column, header_key, read_csv_text
 from examgen.io.forms import find_form_column, parse_form
 from examgen.io.headers import header_number, map_headers, mapping_notice
-from examgen.io.xlsx import is_xlsx, read_xlsx_rows
 from examgen.io.names import normalize_id
+from examgen.io.xlsx import is_xlsx, read_xlsx_rows
 from examgen.model import Entry, RejectedRow, Submissions
 
 ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")

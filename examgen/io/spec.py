@@ -11,16 +11,27 @@ import yaml
 
 from examgen.errors import SpecError, did_you_mean
 from examgen.io.yamlloc import LocDict, LocList, load_located
-from examgen.model import Difficulty, ExamSpec, Pick, PointsPolicy, QuestionType, Section, Text
+from examgen.model import (
+    Difficulty,
+    ExamSpec,
+    Pick,
+    PointsPolicy,
+    QuestionType,
+    Section,
+    Text,
+    WorkSpace,
+)
 from examgen.resources import example
 from examgen.safeyaml import yaml_problem
 
 DEFAULT_SPEC = example("midterm.yaml")
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
-                       "mode", "forms", "shuffle", "sections", "name", "grading"})
+                       "mode", "forms", "shuffle", "sections", "name", "grading",
+                       "work_space"})
 GRADING_KEYS = frozenset({"negative", "partial_credit", "floor", "short_answer"})
-SECTION_KEYS = frozenset({"title", "questions"})
+SECTION_KEYS = frozenset({"title", "questions", "work_space"})
+_LENGTH = re.compile(r"\d+(?:\.\d+)?(?:mm|cm|pt|in|em)")
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
 
@@ -115,6 +126,7 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
             c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
                   "choices: ...}")
     negative, partial, floor = _grading(c, doc)
+    work_space = _work_space(c, doc)
     gd = doc.get("grading")
     short = (_short_answer_policy(c, gd) if isinstance(gd, LocDict) and "short_answer" in gd
              else ())
@@ -131,7 +143,8 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:
                     seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
                     shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
                     sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
-                    negative=negative, partial_credit=partial, floor=floor, short_answer=short)
+                    negative=negative, partial_credit=partial, floor=floor, short_answer=short,
+                    work_space=work_space)
 
 
 def _short_answer_policy(c, gd) -> tuple[tuple[str, object], ...]:  # type: ignore[no-untyped-def]
@@ -202,7 +215,29 @@ def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:
             c.err(sd.line_of("questions"), f"section {k + 1} needs a non-empty questions list")
             continue
         picks = [_pick(c, q, ql.line_of(j)) for j, q in enumerate(ql)]
-        out.append(Section(title, tuple(p for p in picks if p is not None), sd.line))
+        out.append(Section(title, tuple(p for p in picks if p is not None), sd.line,
+                           _work_space(c, sd)))
+    return tuple(out)
+
+
+def _work_space(c: _SpecChecker, d: LocDict) -> WorkSpace:
+    """``work_space: 3cm`` (every question type) or ``work_space: {numeric: 3cm, ...}``."""
+    if "work_space" not in d:
+        return ()
+    v = d["work_space"]
+    line = d.line_of("work_space")
+    items = v.items() if isinstance(v, LocDict) else [("*", v)]
+    out = []
+    for qtype, length in items:
+        if qtype != "*" and qtype not in {t.value for t in QuestionType}:
+            c.err(line, f"work_space: unknown question type {qtype!r}; expected one of "
+                  + ", ".join(t.value for t in QuestionType)
+                  + did_you_mean(str(qtype), [t.value for t in QuestionType]))
+        elif not isinstance(length, str) or not _LENGTH.fullmatch(length.strip()):
+            c.err(line, f"work_space must be a length such as 3cm or 25mm (or a mapping from "
+                  f"question type to length), got {length!r}")
+        else:
+            out.append((str(qtype), length.strip()))
     return tuple(out)
 
 

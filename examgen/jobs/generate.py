@@ -16,6 +16,7 @@ import functools
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -28,7 +29,7 @@ from typing import Any
 
 from examgen.assemble import assemble, student_copies
 from examgen.bank import Bank
-from examgen.errors import OutputError
+from examgen.errors import ExamgenError, OutputError
 from examgen.grading import answer_key_rows, forms_rows, key_from_manifest
 from examgen.jobs.outswap import commit
 from examgen.jobs.pools import collector_tuned, tune_collector
@@ -64,18 +65,18 @@ def bank_sha256(bank: Bank) -> str:
     return h.hexdigest()
 
 
-def _init_worker(templates_dir: str, font_family: str) -> None:
+def _init_worker(templates_dir: str, font: tuple[str, str]) -> None:
     global _WORKER
     from examgen.render import CopyRenderer
 
-    _WORKER = CopyRenderer(templates_dir, font_family)
+    _WORKER = CopyRenderer(templates_dir, font)
 
 
-def _init_pool_worker(templates_dir: str, font_family: str) -> None:
+def _init_pool_worker(templates_dir: str, font: tuple[str, str]) -> None:
     """A pool worker renders until the pool ends (or its parent is killed): its collector is
     tuned for good."""
     die_with_parent()
-    _init_worker(templates_dir, font_family)
+    _init_worker(templates_dir, font)
     tune_collector()
 
 
@@ -137,12 +138,13 @@ def generate(spec: ExamSpec, bank: Bank, students: Sequence[Student], out: Path,
     """Build every copy and write the output folder atomically; with ``only``, rewrite just
     those students' exam and key PDFs in an existing output folder (named ``roster`` in
     messages), leaving its manifest and every other file as they are."""
-    from examgen.render import find_hangul_font
+    from examgen.render import find_hangul_font_dir
 
     start = time.perf_counter()
     asm = assemble(spec, bank, students)
     copies = asm.copies if only is None else student_copies(asm, only, roster)
-    font = find_hangul_font()  # fail before any work when Korean cannot be printed
+    font = find_hangul_font_dir()  # fail before any work when Korean cannot be printed
+    check_copies_math(copies)
     out = Path(out).resolve()
     render = functools.partial(_render_copies, spec=spec, font=font, workers=workers,
                                progress=progress)
@@ -161,7 +163,24 @@ Pages = dict[str, tuple[int, int]]   # copy id -> (exam pages, key pages)
 Render = Callable[[Sequence[ExamCopy], Path], tuple[Pages, int]]
 
 
-def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec, font: str,
+def check_copies_math(copies: Sequence[ExamCopy]) -> None:
+    """Every formula of every copy converts to Typst math, or one error naming each question
+    and formula that does not (nothing is rendered then, and no raw LaTeX is printed)."""
+    from examgen.render import math_problems
+
+    found: dict[tuple[str, int], list[str]] = {}
+    for q in (q for c in copies for q in c.questions):
+        if (q.template_id, q.variant_seed) not in found:
+            found[q.template_id, q.variant_seed] = math_problems(q.variant)
+    bad = sorted({f'question "{tid}": {msg}' for (tid, _), msgs in found.items()
+                  for msg in msgs})
+    if bad:
+        raise ExamgenError("formulas that cannot be printed (run examgen bank check):\n"
+                           + "\n".join(bad))
+
+
+def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec,
+                   font: tuple[str, str],
                    workers: int | None, progress: Callable[[int, int], None] | None
                    ) -> tuple[Pages, int]:
     """Render ``copies`` into ``folder``/exams and ``folder``/keys; their page counts and the
@@ -179,8 +198,11 @@ def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec, 
             stack.enter_context(collector_tuned())
             results: Any = map(_render_job, jobs)
         else:
+            # forkserver, not fork: a process forked from one that has run the Typst compiler
+            # (a caller that printed something first) hangs in the compiler's thread pool
             pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=n_workers, initializer=_init_pool_worker,
+                max_workers=n_workers, mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_init_pool_worker,
                 initargs=(str(TEMPLATES_DIR), font)))
             results = pool.map(_render_job, jobs, chunksize=1)
         for k, (cid, e, kp) in enumerate(results, start=1):

@@ -4,12 +4,14 @@
 from examgen.model.exam import (
     Assembly,
     ExamCopy,
+    ExamHeader,
     ExamQuestion,
     ExamSection,
     ExamSpec,
     Pick,
     Section,
     Student,
+    WorkSpace,
 )
 from examgen.model.grades import (
     AnswerGrade,
@@ -66,6 +68,7 @@ __all__ = [
     "ExpressionMisconception",
     "Entry",
     "ExamCopy",
+    "ExamHeader",
     "ExamQuestion",
     "ExamSection",
     "ExamSpec",
@@ -86,6 +89,7 @@ __all__ = [
     "RubricConcept",
     "Section",
     "Student",
+    "WorkSpace",
     "StudentGrade",
     "Submissions",
     "Suspicion",

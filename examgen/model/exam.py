@@ -30,11 +30,17 @@ class Pick:
         return ", ".join(p for p in parts if p) or "any question"
 
 
+# room to leave for working below questions: (question type, or "*" for every type, a length
+# such as "3cm")
+WorkSpace = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Section:
     title: Text
     picks: tuple[Pick, ...]
     line: int
+    work_space: WorkSpace = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,23 @@ class ExamSpec:
     floor: float | None = 0.0    # the lowest total a student can get; None: no floor
     # short answers' points policy as written in the spec (step, review); () = the defaults
     short_answer: tuple[tuple[str, object], ...] = ()
+    work_space: WorkSpace = ()   # for every section (a section's own setting comes first)
+
+
+@dataclass(frozen=True)
+class ExamHeader:
+    """What a printed document needs besides its questions (an :class:`ExamSpec` has all of
+    it; a practice sheet or a one-question preview makes just this)."""
+
+    title: Text
+    course: Text
+    date: str
+    duration: int                # minutes; 0: no time limit shown
+    instructions: Text | None
+    language: Literal["ko", "en", "both"]
+    negative: float = 0.0
+    sections: tuple[Section, ...] = ()
+    work_space: WorkSpace = ()
 
 
 @dataclass(frozen=True)

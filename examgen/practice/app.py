@@ -97,7 +97,7 @@ class Practice:
     def __init__(self, bank: Bank, store: Store, templates_dir: str, prefetch: bool,
                  roster: PracticeRoster | None = None):
         self.bank, self.store, self.roster = bank, store, roster
-        self.env = environment(templates_dir, linked=False)   # a browser shows these
+        self.env = environment(templates_dir)
         self.templates_dir = templates_dir
         self.variant: Callable[[str, int], Variant] = lru_cache(maxsize=VARIANT_CACHE)(self._variant)
         self._graded: Callable[[str, int, tuple[tuple[str, str], ...]], drill.Result] = \

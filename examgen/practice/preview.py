@@ -20,5 +20,5 @@ def preview_pdf(template: Template, seed: int, lang: str,
     variant = make_variant(template, seed)
     copy, spec = sheet_copy([(template.id, seed, variant)], f"{template.id} · seed {seed}",
                             "en" if lang == "en" else "ko")
-    spec = dataclasses.replace(spec, name="bank-preview", title=TITLE, language=lang)
+    spec = dataclasses.replace(spec, title=TITLE, language=lang)
     return render_sheet_copy(renderer or CopyRenderer(), copy, spec)

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Sequence
 
-from examgen.model import ExamCopy, ExamQuestion, ExamSection, ExamSpec, Student, Text, Variant
+from examgen.model import ExamCopy, ExamHeader, ExamQuestion, ExamSection, Student, Text, Variant
 from examgen.render import CopyRenderer
 
 TITLE = Text("시퀀스 모델 연습지", "Sequence models practice sheet")
@@ -18,16 +17,12 @@ INSTRUCTIONS = Text("문제를 먼저 풀고, 뒤쪽의 정답 및 풀이로 확
 
 
 def sheet_copy(draws: Sequence[tuple[str, int, Variant]], student: str,
-               lang: str) -> tuple[ExamCopy, ExamSpec]:
-    """The copy and spec the exam renderer needs for the drawn (template id, seed, variant)s."""
+               lang: str) -> tuple[ExamCopy, ExamHeader]:
+    """The copy and header the exam renderer needs for the drawn (template id, seed, variant)s."""
     questions = tuple(ExamQuestion(i, f"Q{i}", tid, seed, v)
                       for i, (tid, seed, v) in enumerate(draws, start=1))
-    digest = hashlib.sha256(repr([(t, s) for t, s, _ in draws]).encode()).hexdigest()
-    spec = ExamSpec(
-        name="practice-sheet", title=TITLE, course=COURSE, date="", duration=0,  # no time limit
-        instructions=INSTRUCTIONS, language="en" if lang == "en" else "ko", seed=draws[0][1],
-        mode="per-student", forms=1, shuffle_questions=False, shuffle_choices=True,
-        sections=(), path="<practice>", sha256=digest)
+    spec = ExamHeader(title=TITLE, course=COURSE, date="", duration=0,  # no time limit
+                      instructions=INSTRUCTIONS, language="en" if lang == "en" else "ko")
     # a nickname is a name, not a student id
     copy = ExamCopy(student, Student("", student, 0), None, (ExamSection(SECTION, questions),))
     return copy, spec

@@ -1,37 +1,43 @@
-"""Rendering exam copies: HTML from Jinja2 templates, math as SVG, PDF with WeasyPrint.
+"""Printing exam copies: Typst source from Jinja2 templates, math converted from the bank's
+LaTeX, PDF from the Typst compiler; HTML pages for the practice app (math as SVG); WeasyPrint
+only for the HTML grading report.
 
 Public surface (the face other packages import): :class:`CopyRenderer` renders one copy's exam
-and key PDFs; it is created once per process (it holds the font configuration, stylesheet and
-caches). :func:`pdf_writer` makes PDFs of other HTML (the grading report); the practice app uses
-the page environment, the label table and the math typesetter.
+and key PDFs; it is created once per process (it holds the compiler, its fonts and caches).
+:func:`render_question_preview` prints one variant alone (a bank author's preview) and
+:func:`render_formula_svg` one formula as SVG. :func:`bank_math_problems` and
+:func:`math_problems` say which formulas cannot be printed. :func:`pdf_writer` makes PDFs of
+other HTML (the grading report); the practice app uses the page environment, the label table
+and the math typesetter.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from examgen.model import ExamCopy, ExamSpec
-from examgen.render.fonts import find_hangul_font
-from examgen.render.html import (
-    LABELS,
-    TEMPLATES_DIR,
-    environment,
-    readable_spellings,
-    render_css,
-    render_html,
-)
+from examgen.render.fonts import find_hangul_font, find_hangul_font_dir
+from examgen.render.html import LABELS, environment, readable_spellings
+from examgen.render.mathcheck import bank_math_problems, math_problems
 from examgen.render.mathsvg import MathImage, preload, typeset
+from examgen.render.printer import (
+    CopyRenderer,
+    RenderedCopy,
+    render_formula_svg,
+    render_question_preview,
+)
 from examgen.render.richtext import formulas
 from examgen.render.richtext import inline as inline_math
 from examgen.render.richtext import rich as rich_text
+from examgen.render.typsource import TEMPLATES_DIR
 
 if TYPE_CHECKING:
     from examgen.render.pdf import PdfWriter
 
-__all__ = ["LABELS", "TEMPLATES_DIR", "CopyRenderer", "MathImage", "PdfWriter", "RenderedCopy", "environment",
-           "find_hangul_font", "formulas", "inline_math", "pdf_writer", "preload",
-           "readable_spellings", "render_css", "render_html", "rich_text", "typeset"]
+__all__ = ["LABELS", "TEMPLATES_DIR", "CopyRenderer", "MathImage", "PdfWriter", "RenderedCopy",
+           "bank_math_problems", "environment", "find_hangul_font", "find_hangul_font_dir",
+           "formulas", "inline_math", "math_problems", "pdf_writer", "preload",
+           "readable_spellings", "render_formula_svg", "render_question_preview", "rich_text",
+           "typeset"]
 
 
 def __getattr__(name: str) -> object:
@@ -48,29 +54,3 @@ def pdf_writer(css: str) -> PdfWriter:
     from examgen.render.pdf import PdfWriter
 
     return PdfWriter(css)
-
-
-@dataclass(frozen=True)
-class RenderedCopy:
-    copy_id: str
-    exam: bytes
-    key: bytes
-    exam_pages: int
-    key_pages: int
-
-
-class CopyRenderer:
-    def __init__(self, templates_dir: str = str(TEMPLATES_DIR), font_family: str | None = None):
-        from examgen.render.pdf import PdfWriter  # WeasyPrint loads only when rendering
-
-        self.templates_dir = templates_dir
-        self.font_family = font_family or find_hangul_font()
-        self.writer = PdfWriter(render_css(self.font_family, templates_dir))
-
-    def html(self, kind: str, copy: ExamCopy, spec: ExamSpec) -> str:
-        return render_html(kind, copy, spec, self.templates_dir)  # type: ignore[arg-type]
-
-    def render(self, copy: ExamCopy, spec: ExamSpec) -> RenderedCopy:
-        exam = self.writer.write(self.html("exam", copy, spec))
-        key = self.writer.write(self.html("key", copy, spec))
-        return RenderedCopy(copy.copy_id, exam.data, key.data, exam.pages, key.pages)

@@ -50,3 +50,38 @@ def find_hangul_font() -> str:
         return ascii_names[0]
     raise FontError(f"no font with Korean (Hangul) glyphs was found through fontconfig; "
                     f"{INSTALL_HINT}")
+
+
+def hangul_font_files(fc_list: str | None = None) -> dict[str, list[str]]:
+    """Font files fontconfig says cover Korean, by family."""
+    exe = fc_list or shutil.which("fc-list")
+    if exe is None:
+        raise FontError("fontconfig's fc-list was not found, so no Korean font can be "
+                        f"located; install fontconfig and a Korean font ({INSTALL_HINT})")
+    try:
+        out = subprocess.run([exe, ":lang=ko", "file", "family"], capture_output=True,
+                             text=True, timeout=30, check=False).stdout
+    except OSError as e:
+        raise FontError(f"running {exe} failed: {e}") from None
+    files: dict[str, list[str]] = {}
+    for line in sorted(out.splitlines()):
+        path, _, names = line.partition(": ")
+        for name in names.split(","):
+            if name.strip():
+                files.setdefault(name.strip(), []).append(path.strip())
+    return files
+
+
+@lru_cache(maxsize=1)
+def find_hangul_font_dir() -> tuple[str, str]:
+    """(family, folder holding its files) of the Korean font to print with, for the Typst
+    compiler, which is given that folder only (no system font scan, so output does not depend
+    on what else is installed); :class:`FontError` naming the package when there is none."""
+    import os
+
+    files = hangul_font_files()
+    for name in [*PREFERRED, *sorted(f for f in files if f.isascii())]:
+        if name in files:
+            return name, os.path.dirname(files[name][0])
+    raise FontError(f"no font with Korean (Hangul) glyphs was found through fontconfig; "
+                    f"{INSTALL_HINT}")

@@ -1,27 +1,22 @@
-"""Exam copies -> HTML documents (exam and answer key) from the Jinja2 templates in
-``templates/``, rendered in a sandbox with autoescape and StrictUndefined.
-
-The documents are for :class:`examgen.render.pdf.PdfWriter`: formulas are ``examgen-math:``
-links it resolves (short HTML, see :mod:`examgen.render.mathsvg`), not data URIs.
+"""The Jinja2 environment of HTML pages with bank text (the practice app's pages, which import
+the shared partials of ``templates/_macros.html.j2``): sandboxed, autoescaped, StrictUndefined,
+formulas as self-contained SVG images; and the UI labels those pages share.
+Printed exams and keys are Typst documents (:mod:`examgen.render.typsource`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Literal
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from examgen.model import ExamCopy, ExamSpec, Text
+from examgen.model import Text
 from examgen.render.mathsvg import typeset
 from examgen.render.richtext import inline, rich
-from examgen.resources import templates_dir
+from examgen.render.typsource import TEMPLATES_DIR, readable_spellings
 
-TEMPLATES_DIR = templates_dir()
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+__all__ = ["LABELS", "TEMPLATES_DIR", "environment", "readable_spellings"]
 
 LABELS: dict[str, dict[str, str]] = {
     "ko": {"student_id": "학번", "name": "이름", "date": "일시", "duration": "시간",
@@ -59,15 +54,6 @@ def _pts(x: float) -> str:
 SPELLINGS_SHOWN = 3   # per script (Hangul, other) in a key; the bank lists every one
 
 
-def readable_spellings(synonyms: Sequence[str]) -> tuple[list[str], list[str]]:
-    """A concept's spellings worth showing a reader, those with Hangul and the others. Spellings
-    in LaTeX source (``h \\times d_v``) only help match typed answers and are left out: a
-    Korean font draws their backslash as a won sign."""
-    usable = [s for s in synonyms if "\\" not in s]
-    return ([s for s in usable if _HANGUL.search(s)],
-            [s for s in usable if not _HANGUL.search(s)])
-
-
 def _spellings(synonyms: list[str]) -> list[str]:
     """A few spellings of a rubric concept to print in a key, Korean then others, ending in
     "…" when there are more: enough to say what the concept is (the bank's full list is for
@@ -78,41 +64,12 @@ def _spellings(synonyms: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def environment(templates_dir: str = str(TEMPLATES_DIR), linked: bool = True
-                ) -> SandboxedEnvironment:
-    """The templates' environment. ``linked``: formulas as short ``examgen-math:`` links that
-    only the PDF writer resolves (exams, keys); otherwise self-contained SVG images (pages a
-    browser shows, such as the practice app's)."""
+def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
+    """The templates' environment: formulas as self-contained SVG images."""
     env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update({
         "tr": _tr, "pts": _pts, "spellings": _spellings,
-        "rich": lambda text, steps=False: rich(text, steps, linked=linked),
-        "inline": lambda text: inline(text, linked=linked),
-        "math": lambda tex: typeset(tex).img(alt=tex, linked=linked),
+        "rich": rich, "inline": inline, "math": lambda tex: typeset(tex).img(alt=tex),
     })
     return env
-
-
-def render_css(font_family: str, templates_dir: str = str(TEMPLATES_DIR)) -> str:
-    return environment(templates_dir).get_template("exam.css.j2").render(font_family=font_family)
-
-
-Kind = Literal["exam", "key"]
-
-
-def render_html(kind: Kind, copy: ExamCopy, spec: ExamSpec,
-                templates_dir: str = str(TEMPLATES_DIR), **extra: Any) -> str:
-    """The exam or answer-key HTML of one copy."""
-    lang = spec.language
-    langs = ["ko", "en"] if lang == "both" else [lang]
-    ui = LABELS["en" if lang == "en" else "ko"]
-    if copy.student is not None and copy.student.student_id:
-        footer_id = f"{ui['student_id']} {copy.student.student_id}"
-    elif copy.student is not None:   # a practice sheet: a nickname, no student id
-        footer_id = f"{ui['name']} {copy.student.name}"
-    else:
-        footer_id = f"{ui['form']} {copy.form}"
-    template = environment(templates_dir).get_template(f"{kind}.html.j2")
-    return template.render(kind=kind, copy=copy, spec=spec, lang=langs[0], langs=langs,
-                           ui=ui, footer_id=footer_id, **extra)

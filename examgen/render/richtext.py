@@ -28,30 +28,26 @@ def _plain(text: str) -> str:
     return "".join(out).replace("\\$", "$")
 
 
-def inline(text: str, linked: bool = False) -> Markup:
-    """One run of text with inline math and `code`; ``linked`` gives formulas the short
-    ``examgen-math:`` source only the PDF writer resolves (see :mod:`examgen.render.mathsvg`)."""
+def inline(text: str) -> Markup:
+    """One run of text with inline math and `code`."""
     out: list[str] = []
     pos = 0
     for m in _MATH.finditer(text):
         out.append(_plain(text[pos:m.start()]))
         tex = " ".join(m.group(1).split())
-        out.append(str(typeset(tex).img(alt=tex, linked=linked)))
+        out.append(str(typeset(tex).img(alt=tex)))
         pos = m.end()
     out.append(_plain(text[pos:]))
     return Markup("".join(out))
 
 
-def rich(text: str, steps: bool = False, linked: bool = False) -> Markup:
+def rich(text: str, steps: bool = False) -> Markup:
     """Paragraphs of text with math; ``steps`` keeps single line breaks."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     html = []
     for para in paragraphs:
         lines = [line.strip() for line in para.splitlines() if line.strip()]
-        if steps:
-            body = Markup("<br>").join(inline(x, linked) for x in lines)
-        else:
-            body = inline(" ".join(lines), linked)
+        body = Markup("<br>").join(inline(x) for x in lines) if steps else inline(" ".join(lines))
         html.append(f"<p>{body}</p>")
     return Markup("".join(html))
 

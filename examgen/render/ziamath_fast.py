@@ -19,8 +19,7 @@ ziamath repeats work that does not change its results:
   remembered by position (the same digit often sits at the same place in many formulas).
 
 :func:`install` patches ziamath in place once per process. tests/unit/render checks that the
-SVG and the recorded glyph placements of every formula are the same with and without it, and
-bench/typeset.py measures it.
+SVG of every formula is the same with and without it, and bench/typeset.py measures it.
 """
 
 from __future__ import annotations

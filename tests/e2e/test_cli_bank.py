@@ -228,3 +228,36 @@ def test_preview_errors(tmp_path: Path) -> None:
     r = run("bank", "preview", "transformer-ffn-param-count", "--out", str(tmp_path / "x.png"))
     assert r.returncode != 0 and "--out must name a .pdf file" in r.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_check_reports_formulas_that_cannot_be_printed(tmp_path: Path) -> None:
+    """An unbalanced brace and an unknown macro are reported with file, line and question;
+    both passed bank check before the print engine converted formulas."""
+    (tmp_path / "m.yaml").write_text(textwrap.dedent("""\
+        topic: m
+        questions:
+          - id: m-frac
+            type: numeric
+            difficulty: easy
+            points: 1
+            family: grad_scale
+            params: {lam: {real: [0.5, 0.9], step: 0.1}, T: {int: [2, 9]}}
+            answer: factor
+            tolerance: {rel: 0.01}
+            prompt: "$\\\\frac{ {{ lam }} $ 를 구하시오."
+            solution: "{{ factor }}"
+          - id: m-macro
+            type: single_choice
+            difficulty: easy
+            points: 1
+            prompt: "$\\\\softmax(x)$ 의 합은?"
+            choices: [{ko: "1", correct: true}, {ko: "0"}, {ko: "2"}]
+    """), encoding="utf-8")
+    r = run("bank", "check", "--bank", str(tmp_path), cwd=tmp_path)
+    assert r.returncode == 1, r.stdout
+    lines = r.stderr.splitlines()
+    assert any(line.startswith('m.yaml:3: question "m-frac": prompt: formula $\\frac{')
+               and "unbalanced braces" in line for line in lines), r.stderr
+    assert any(line.startswith('m.yaml:13: question "m-macro": prompt: formula $\\softmax(x)$')
+               and "unknown macro '\\softmax'" in line for line in lines), r.stderr
+    assert lines[-1] == "bank check: 2 problem(s)"

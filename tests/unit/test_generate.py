@@ -144,3 +144,33 @@ def test_rendering_tunes_the_collector_and_restores_it() -> None:
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_a_pool_after_typst_ran_in_the_process(tmp_path: Path) -> None:
+    """A forked worker of a process that has run the Typst compiler hangs in the compiler's
+    thread pool; generate's pool starts its workers from a fork server instead."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "run.py"
+    script.write_text(textwrap.dedent(f"""\
+        from pathlib import Path
+        from examgen.assemble import assemble
+        from examgen.bank import load_bank
+        from examgen.io import load_spec
+        from examgen.jobs import generate
+        from examgen.model import Student
+        from examgen.render import CopyRenderer
+
+        if __name__ == "__main__":
+            spec, bank = load_spec(), load_bank()
+            students = [Student("s1", "가", 1), Student("s2", "나", 2)]
+            CopyRenderer().render(assemble(spec, bank, students).copies[0], spec)
+            res = generate(spec, bank, students, Path({str(tmp_path / "out")!r}), workers=2)
+            print("ok", res.copies, res.workers)
+    """), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ok 2 2"

@@ -100,3 +100,25 @@ def test_roster_without_an_id_column_lists_the_accepted_names(tmp_path: Path) ->
         load_roster(path)
     assert str(e.value) == (f"{path}: row 1: roster needs a student id column named one of "
                             f"{', '.join(ID_NAMES)}; found 번호, 이름")
+
+
+def test_work_space_is_a_length_by_question_type(tmp_path: Path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text(textwrap.dedent("""\
+        title: t
+        work_space: {numeric: 3cm, short_answr: 2cm}
+        sections:
+          - title: a
+            work_space: lots
+            questions: [transformer-pe-single-value]
+    """), encoding="utf-8")
+    with pytest.raises(SpecError) as e:
+        load_spec(p)
+    msg = str(e.value)
+    assert "s.yaml:2: work_space: unknown question type 'short_answr'" in msg
+    assert "(did you mean 'short_answer'?)" in msg
+    assert "s.yaml:5: work_space must be a length such as 3cm" in msg and "'lots'" in msg
+    p.write_text(p.read_text().replace("short_answr", "short_answer").replace("lots", "1.5cm"))
+    spec = load_spec(p)
+    assert spec.work_space == (("numeric", "3cm"), ("short_answer", "2cm"))
+    assert spec.sections[0].work_space == (("*", "1.5cm"),)

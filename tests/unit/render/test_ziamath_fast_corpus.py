@@ -19,33 +19,23 @@ Result = tuple[str, dict[str, object]]
 
 @cache
 def corpus() -> tuple[Formula, ...]:
-    """Every formula typeset while rendering the exam and key HTML of a few copies of the
-    4-page benchmark exam, plus the hand-picked ones."""
+    """Every formula a few copies of the 4-page benchmark exam print (the practice app shows
+    the same formulas as SVG), plus the hand-picked ones."""
     from pathlib import Path
 
     from examgen.assemble import assemble
     from examgen.bank import load_bank
     from examgen.io import load_spec
     from examgen.model import Student
-    from examgen.render.html import TEMPLATES_DIR, render_html
+    from examgen.render.mathcheck import variant_formulas
 
     spec = load_spec(Path(__file__).resolve().parents[3] / "bench" / "exam-4page.yaml")
     students = [Student(f"2026{k:04d}", f"학생{k}", k + 1) for k in range(2)]
     seen: dict[Formula, None] = {(tex, display): None for tex in FORMULAS
                                  for display in (False, True)}
-    original = mathsvg._typeset
-
-    def collect(tex: str, display: bool) -> mathsvg.MathImage:
-        seen[(tex, display)] = None
-        return original(tex, display)
-
-    try:
-        mathsvg._typeset = collect  # type: ignore[assignment]
-        for copy in assemble(spec, load_bank(), students).copies:
-            for kind in ("exam", "key"):
-                render_html(kind, copy, spec, str(TEMPLATES_DIR))
-    finally:
-        mathsvg._typeset = original  # type: ignore[assignment]
+    for copy in assemble(spec, load_bank(), students).copies:
+        for q in copy.questions:
+            seen.update(((tex, False), None) for _, tex in variant_formulas(q.variant))
     return tuple(seen)
 
 
@@ -65,7 +55,7 @@ def typeset_all(formulas: tuple[Formula, ...]) -> dict[Formula, Result]:
     mathsvg._typeset.cache_clear()
     ziamath_fast._PATHS.clear()
     try:
-        return {f: (image.svg, dict(image.glyphs))
+        return {f: image.svg
                 for f in formulas for image in [mathsvg._typeset(*f)]}
     finally:
         mathsvg._typeset.cache_clear()

@@ -1,0 +1,125 @@
+"""Text from the bank, a spec, a roster or a student -> Typst markup that prints it literally.
+
+:class:`Typ` marks a string as Typst source made here (trusted); everything else a template
+prints goes through :func:`escape`, which backslash-escapes every ASCII punctuation character
+(Typst reads ``#`` as code, ``$`` as math, ``//`` as a comment, ``<``/``@`` as labels and
+references, ``[``/``]`` as content, ``*``/``_`` as emphasis), so no text can run code or read a
+file. Bank text additionally has ``$...$`` math (converted by :mod:`examgen.render.texmath`),
+`` `code` `` spans and paragraphs (blank lines; in worked solutions every line is a step).
+
+Korean words (eojeol) are kept whole: Typst, like UAX #14, may break Hangul between any two
+syllables and 0.15 has no keep-all switch (typst/typst#1164), so each space-separated word
+holding Hangul is set in an unbreakable box together with any formula or punctuation glued to
+it (``$h_t$의``). The boxes cost about a quarter of the compile time (bench/generate.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from examgen.render.texmath import tex_to_typst
+
+__all__ = ["Typ", "escape", "inline", "math", "rich", "formulas"]
+
+_MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.S)
+_CODE = re.compile(r"`([^`]+)`")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")   # every ASCII punctuation character
+_SPACE = re.compile(r"\s+")
+
+
+class Typ(str):
+    """Typst source made by this module or a template: printed as it is."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:   # Jinja's autoescape passes it through as it is
+        return str(self)
+
+
+def escape(text: object) -> Typ:
+    """Markup printing ``text`` literally (whitespace runs become one space)."""
+    if isinstance(text, Typ):
+        return text
+    return Typ(_PUNCT.sub(r"\\\1", _SPACE.sub(" ", str(text))))
+
+
+def _string(text: str) -> str:
+    """A Typst string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@lru_cache(maxsize=65536)
+def math(tex: str) -> Typ:
+    """An inline formula from the bank's LaTeX (raises :class:`TexMathError`)."""
+    return Typ("$" + tex_to_typst(" ".join(tex.split())) + "$")
+
+
+def _pieces(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, source) pieces of one line: "text", "math" or "code"."""
+    pos = 0
+    for m in _MATH.finditer(text):
+        yield from _text_code(text[pos:m.start()])
+        yield "math", m.group(1)
+        pos = m.end()
+    yield from _text_code(text[pos:])
+
+
+def _text_code(text: str) -> Iterator[tuple[str, str]]:
+    pos = 0
+    for m in _CODE.finditer(text):
+        yield "text", text[pos:m.start()].replace("\\$", "$")
+        yield "code", m.group(1)
+        pos = m.end()
+    yield "text", text[pos:].replace("\\$", "$")
+
+
+def inline(text: str) -> Typ:
+    """One run of bank text (no paragraph breaks) with math and code, Korean words kept whole."""
+    words: list[list[str]] = [[]]       # markup of each word; a space separates words
+    breakable: list[bool] = [False]     # whether a line could break inside the word
+    hangul: list[int] = [0]
+    for kind, src in _pieces(" ".join(text.split())):
+        if kind in ("math", "code"):
+            words[-1].append(math(src) if kind == "math" else f"#raw({_string(src)})")
+            breakable[-1] = True        # between a formula and a particle (``$h_t$의``)
+            continue
+        for k, chunk in enumerate(src.split(" ")):
+            if k:
+                words.append([])
+                breakable.append(False)
+                hangul.append(0)
+            if chunk:
+                words[-1].append(escape(chunk))
+                hangul[-1] += len(_HANGUL.findall(chunk))
+                breakable[-1] = breakable[-1] or bool(_ALNUM.search(chunk))
+    out = []
+    for parts, mixed, syllables in zip(words, breakable, hangul, strict=True):
+        body = "".join(parts)
+        # a box costs the compiler time: only words a line could end inside get one (two
+        # Hangul syllables, or Hangul next to a formula, code, a Latin letter or a digit)
+        whole = syllables >= 2 or (syllables == 1 and mixed)
+        if body:
+            out.append(f"#box[{body}]" if whole else body)
+    return Typ(" ".join(out))
+
+
+def rich(text: str, steps: bool = False) -> Typ:
+    """Paragraphs of bank text; ``steps`` keeps each line of a paragraph on a line of its own."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    out = []
+    for para in paragraphs:
+        lines = [line.strip() for line in para.splitlines() if line.strip()]
+        if steps:
+            out.append(" \\\n".join(inline(x) for x in lines))
+        else:
+            out.append(inline(" ".join(lines)))
+    return Typ("\n\n".join(out))
+
+
+def formulas(text: str) -> list[str]:
+    """Every formula in ``text``."""
+    return [" ".join(m.group(1).split()) for m in _MATH.finditer(text)]

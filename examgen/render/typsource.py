@@ -1,0 +1,168 @@
+"""Exam copies -> Typst source (exam, answer key) from ``templates/copy.typ.j2``.
+
+Jinja2 runs sandboxed with StrictUndefined; its autoescape is on, with a ``finalize`` that
+escapes every value a template prints for Typst markup (:func:`examgen.render.typmarkup.escape`)
+unless a filter or a macro made it (a :class:`~examgen.render.typmarkup.Typ` or Jinja's
+``Markup``, both passed through), so no HTML escaping happens and no value is printed raw.
+The page style and macros live in ``templates/preamble.typ``, which each document imports.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Literal
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from examgen.model import ExamCopy, ExamHeader, ExamSpec, Text
+from examgen.render.typmarkup import Typ, escape, inline, math, rich
+from examgen.resources import templates_dir
+
+TEMPLATES_DIR = templates_dir()
+PREAMBLE = "preamble.typ"
+Kind = Literal["exam", "key"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "ko": {"student_id": "학번", "name": "이름", "date": "일시", "duration": "시간",
+           "total": "총점", "form_label": "유형", "answer": "답",
+           "key": "정답 및 풀이", "solution": "풀이", "explanation": "해설",
+           "tolerance": "허용 오차", "wrong": "흔한 오답", "rubric": "채점 기준 (핵심 개념)",
+           "reference": "모범 답안", "choose_all": "해당하는 것을 모두 고르시오.",
+           "expression": "식", "known_wrong": "알려진 오답", "weight": "비중",
+           "absent": "; 답에서 이것이 없다고 해야 함"},
+    "en": {"student_id": "Student ID", "name": "Name", "date": "Date", "duration": "Time",
+           "total": "Total", "form_label": "Form", "answer": "Answer", "key": "Answer key",
+           "solution": "Solution", "explanation": "Explanation", "tolerance": "tolerance",
+           "wrong": "Common wrong answers", "rubric": "Rubric (key concepts)",
+           "reference": "Model answer", "choose_all": "Mark every correct option.",
+           "expression": "Expression", "known_wrong": "Known wrong answers",
+           "weight": "weight", "absent": "; the answer must say this is absent"},
+}
+SPELLINGS_SHOWN = 3   # per script (Hangul, other) in a key; the bank lists every one
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?)(mm|cm|pt|in|em)")
+
+
+def _tr(text: Text | str | None, lang: str) -> str:
+    if text is None:
+        return ""
+    return text if isinstance(text, str) else text.get(lang)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _pts(x: float, lang: str) -> str:
+    return f"{x:g} pts" if lang == "en" else f"{x:g}점"
+
+
+def _minutes(x: int, lang: str) -> str:
+    return f"{x} min" if lang == "en" else f"{x}분"
+
+
+def _form(code: str, lang: str) -> str:
+    return f"Form {code}" if lang == "en" else f"{code}형"
+
+
+def _string(text: str) -> Typ:
+    """The inside of a Typst string literal."""
+    return Typ(text.replace("\\", "\\\\").replace('"', '\\"'))
+
+
+def _typ_length(length: str) -> Typ:
+    m = _LENGTH.fullmatch(length)
+    if m is None:   # the spec loader validated it; never print anything else as code
+        raise ValueError(f"not a length: {length!r}")
+    return Typ(length)
+
+
+def readable_spellings(synonyms: Any) -> tuple[list[str], list[str]]:
+    """A concept's spellings worth showing a reader, those with Hangul and the others; LaTeX
+    spellings (``h \\times d_v``) only help match typed answers and are left out."""
+    usable = [s for s in synonyms if "\\" not in s]
+    return ([s for s in usable if _HANGUL.search(s)],
+            [s for s in usable if not _HANGUL.search(s)])
+
+
+def _spellings(synonyms: Any, lang: str) -> list[str]:
+    """A few spellings of a rubric concept, in the key's language first, ending in "…" when
+    there are more."""
+    korean, other = readable_spellings(synonyms)
+    if lang == "en":
+        shown = other[:SPELLINGS_SHOWN] or korean[:SPELLINGS_SHOWN]
+    else:
+        shown = korean[:SPELLINGS_SHOWN] + other[:SPELLINGS_SHOWN]
+    return shown + (["…"] if len(shown) < len(korean) + len(other) else [])
+
+
+def _finalize(value: Any) -> Any:
+    return value if hasattr(value, "__html__") else escape(value)
+
+
+@lru_cache(maxsize=4)
+def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True,
+                               lstrip_blocks=True, finalize=_finalize)
+    env.filters.update({
+        "tr": _tr, "pts": _pts, "num": _num, "minutes": _minutes, "form": _form,
+        "spellings": _spellings, "string": _string, "typ_length": _typ_length,
+        "rich": lambda text, steps=False: rich(text, steps), "inline": inline, "math": math,
+    })
+    return env
+
+
+NEGATIVE_NOTE = Text("객관식 문제를 틀리면 그 문제 배점의 {pct}%를 감점한다 (예: {pts}점 문제는 −{cost}점). "
+                     "답하지 않은 문제는 감점하지 않는다.",
+                     "A wrong answer to a choice question costs {pct}% of its points (a {pts}-point "
+                     "question: −{cost}). Unanswered questions cost nothing.")
+
+
+def _negative_note(header: ExamHeader | ExamSpec, copy: ExamCopy) -> Text | None:
+    if header.negative <= 0:
+        return None
+    choice = [q.points for q in copy.questions
+              if q.variant.type.value in ("single_choice", "multiple_choice")]
+    pts = choice[0] if choice else 1.0
+    fill = {"pct": f"{header.negative * 100:g}", "pts": f"{pts:g}",
+            "cost": f"{pts * header.negative:g}"}
+    return Text(NEGATIVE_NOTE.ko.format(**fill), (NEGATIVE_NOTE.en or "").format(**fill))
+
+
+def render_source(kind: Kind, copy: ExamCopy, spec: ExamHeader | ExamSpec,
+                  templates_dir: str = str(TEMPLATES_DIR),
+                  work_space: Any = None) -> str:
+    """The Typst source of one copy's exam or answer key (``spec``: an exam spec, or just an
+    :class:`~examgen.model.ExamHeader`); ``work_space(section index, question type)`` gives the
+    room to leave for working (a Typst length such as ``"3cm"``, or None)."""
+    lang = spec.language
+    langs = ["ko", "en"] if lang == "both" else [lang]
+    ui = LABELS["en" if lang == "en" else "ko"]
+    if copy.student is not None and copy.student.student_id:
+        footer = f"{ui['student_id']} {copy.student.student_id}"
+    elif copy.student is not None:   # a practice sheet: a nickname, no student id
+        footer = f"{ui['name']} {copy.student.name}"
+    else:
+        footer = ""
+    if copy.form:
+        footer += (" · " if footer else "") + _form(copy.form, langs[0])
+    template = environment(templates_dir).get_template("copy.typ.j2")
+    return template.render(
+        kind=kind, copy=copy, spec=spec, lang=langs[0], langs=langs,
+        doc_lang="en" if lang == "en" else "ko", ui=ui, labels=LABELS, footer=footer,
+        negative_note=_negative_note(spec, copy), work_for=_work_for(work_space))
+
+
+def _work_for(work_space: Any) -> Any:
+    """For a question (section index, its type): room to leave for working by part kind (the
+    part's own kind first, then the question's type), as a Typst length or None."""
+    def for_question(section: int, qtype: str) -> Any:
+        def for_part(kind: str) -> Any:
+            if work_space is None:
+                return None
+            return work_space(section, kind) or work_space(section, qtype)
+        return for_part
+    return for_question
