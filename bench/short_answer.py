@@ -50,6 +50,8 @@ KO_SET = REPO / "tests" / "data" / "short_answers_ko.csv"
 TARGET_REF, TARGET_FEW = 0.60, 0.70
 N_KNOTS, ALPHA = 3, 3.0
 
+glossary = load_glossary()   # the bundled bank's, as examgen grade reads it by default
+
 
 def load_mohler(path: Path) -> dict[str, list[dict[str, str]]]:
     by_q: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -100,7 +102,8 @@ def mohler(by_q: dict[str, list[dict[str, str]]], shots: int, repeats: int
         refs = [rows[0]["reference_answer"]]
         answers = [r["student_answer"] for r in rows]
         gold = np.array([float(r["score_avg"]) for r in rows])
-        scorer = ShortAnswerScorer(model=model).fit(refs, answers, question=rows[0]["question"])
+        scorer = ShortAnswerScorer(model=model, glossary=glossary).fit(
+            refs, answers, question=rows[0]["question"])
         ref_p += [5 * s.score for s in scorer.score_many(answers)]
         ref_y += list(gold)
         n_scored += len(answers)
@@ -110,8 +113,8 @@ def mohler(by_q: dict[str, list[dict[str, str]]], shots: int, repeats: int
             graded = {answers[i]: gold[i] / 5 for i in pick}
             rest = [i for i in range(len(rows)) if i not in set(pick.tolist())
                     and answers[i] not in graded]
-            few = ShortAnswerScorer(model=model).fit(refs, answers, question=rows[0]["question"],
-                                                     graded=graded)
+            few = ShortAnswerScorer(model=model, glossary=glossary).fit(
+                refs, answers, question=rows[0]["question"], graded=graded)
             few_p += [5 * s.score for s in few.score_many([answers[i] for i in rest])]
             few_y += list(gold[rest])
             n_scored += len(rest)
@@ -134,7 +137,7 @@ def korean_set(path: Path = KO_SET) -> dict[str, float]:
         t = bank.get(qid)
         refs = [x for ref in t.references for x in (ref.ko, ref.en) if x]
         scorer = ShortAnswerScorer(t.rubric, [w.text for w in t.wrong_answers],
-                                   t.wrong_concepts).fit(
+                                   t.wrong_concepts, glossary=glossary).fit(
             refs, [r["answer"] for r in items], question=f"{t.prompt.ko} {t.prompt.en or ''}")
         for r, s in zip(items, scorer.score_many([r["answer"] for r in items]), strict=True):
             pred.append(s.score)

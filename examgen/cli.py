@@ -198,7 +198,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from examgen.jobs import grade_files
 
     run = grade_files(args.responses, manifest=args.manifest, key=args.key, out=args.out,
-                      id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf)
+                      id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf,
+                      bank=args.bank)
     b = run.batch
     review = sum(a.needs_review for s in b.students for a in s.answers)
     errors = sum(a.outcome.value == "format_error" for s in b.students for a in s.answers)
@@ -280,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("grade", help="grade a CSV of responses against a manifest or a key")
+    p.add_argument("--bank", type=Path, default=None,
+                   help="the question bank the exam was made from, whose glossary short answers "
+                        "are read with (default: the bundled question_bank/)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--manifest", type=Path, help="manifest.json written by examgen generate")
     src.add_argument("--key", type=Path, help="KEY.csv (question_id,type,answer,points,...) or "

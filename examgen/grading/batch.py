@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
+from examgen.bank import Glossary
 from examgen.grading.overrides import _allowed, _expand_groups, apply_overrides
 from examgen.grading.score import Scored, blank, score
 from examgen.grading.short import ShortItem, ShortResult, grade_short_one, score_short, start_short
@@ -26,8 +27,10 @@ from examgen.model import (
 )
 
 
-def grade_batch(key: AnswerKey, subs: Submissions,
-                overrides: Sequence[Override] = ()) -> GradeBatch:
+def grade_batch(key: AnswerKey, subs: Submissions, overrides: Sequence[Override] = (), *,
+                glossary: Glossary) -> GradeBatch:
+    """Grade every submission against the key; short answers are read through the
+    ``glossary`` of the bank the exam was made from."""
     pending: list[tuple[Entry, list[tuple[PartKey, str]]]] = []
     short: dict[str, list[ShortItem]] = {}
     # points the instructor put in the responses' graded column(s) act as overrides; one
@@ -53,12 +56,13 @@ def grade_batch(key: AnswerKey, subs: Submissions,
                     ShortItem(e_index, p_index, entry.student_id, part, text))
     first: ShortResult | None = None
     if any(o.group for o in overrides):   # the groups come from scoring without the overrides
-        first = score_short(short)
+        first = score_short(short, glossary=glossary)
         overrides = _expand_groups(overrides, first.groups)
     graded = _graded_answers(short, overrides)
     # large classes: in worker processes, meanwhile; a question with no graded answers scores
     # as in the first pass
-    wait_short = start_short(short, graded, first.ungraded if first is not None else None)
+    wait_short = start_short(short, graded, first.ungraded if first is not None else None,
+                             glossary=glossary)
     answers = _grade_others(pending)            # the other answers are graded here
     result = wait_short()
     for items in short.values():
@@ -107,10 +111,10 @@ def _answer_grade(student_id: str, part: PartKey, text: str, s: Scored, group: s
                        group)
 
 
-def grade_one(part: PartKey, text: str) -> Scored:
+def grade_one(part: PartKey, text: str, *, glossary: Glossary) -> Scored:
     """One answer to one part, scored exactly as in a batch (short answers included)."""
     if part.kind == "short_answer":
-        return grade_short_one(part, text)[0]
+        return grade_short_one(part, text, glossary=glossary)[0]
     return score(part, text)
 
 

@@ -28,11 +28,9 @@ def _expand_groups(overrides: Sequence[Override], groups: Sequence[AnswerGroup]
     return out
 
 
-
 def _allowed(points: float, max_points: float) -> bool:
     """Points an instructor may give: up to the maximum, or as much taken off."""
     return -max_points <= points <= max_points
-
 
 
 def _regraded(a: AnswerGrade, o: Override) -> AnswerGrade:
@@ -51,7 +49,6 @@ def _regraded(a: AnswerGrade, o: Override) -> AnswerGrade:
                             f"(was {a.points:g}: {a.feedback})")
 
 
-
 def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
                  ) -> tuple[list[int], str | None]:
     """Which of a student's submissions (indices into ``students``) an override grades, or why
@@ -67,7 +64,6 @@ def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
         return [], (f"{o.source} row {o.row}: {o.student_id} handed in {len(mine)} submissions "
                     f"(rows {rows}); add a 'row' column saying which one this grade is for")
     return mine, None
-
 
 
 def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:

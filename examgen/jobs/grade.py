@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from examgen.bank import bank_glossary
 from examgen.errors import ExamgenError
 from examgen.grading import grade_batch, key_from_manifest, key_from_rows
 from examgen.io import atomic_write_bytes, csv_text, read_key_rows, read_overrides, read_responses
@@ -41,7 +42,12 @@ def load_key(manifest: Path | None, key: Path | None) -> AnswerKey:
 
 def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | None = None,
                 out: Path | None = None, id_column: str | None = None,
-                overrides: Path | None = None, pdf: bool = True) -> GradeRun:
+                overrides: Path | None = None, pdf: bool = True,
+                bank: Path | None = None) -> GradeRun:
+    """Grade the responses file against a manifest or a key file and write every output.
+    Short answers are read through the glossary of ``bank``, the question bank the exam was
+    made from (default: the bundled one)."""
+    glossary = bank_glossary(bank)   # a broken glossary fails before any work
     with collector_paused():
         answer_key = load_key(manifest, key)
         subs = read_responses(responses, columns=answer_key.columns,
@@ -49,7 +55,7 @@ def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | No
         ov = read_overrides(overrides) if overrides is not None else []
         # a large class's PDF process starts now: it loads WeasyPrint and the font meanwhile
         with typesetter(fork=pdf and len(subs.entries) >= PDF_FORK_MIN) as typeset:
-            batch = grade_batch(answer_key, subs, ov)
+            batch = grade_batch(answer_key, subs, ov, glossary=glossary)
             out_dir = out if out is not None else responses.parent
             files = write_outputs(batch, out_dir, pdf=pdf, typeset=typeset)
     return GradeRun(batch, out_dir, files)
