@@ -22,6 +22,7 @@ from examgen.model import (
     GradeBatch,
     Override,
     PartKey,
+    QuestionType,
     StudentGrade,
     Submissions,
 )
@@ -51,7 +52,7 @@ def grade_batch(key: AnswerKey, subs: Submissions, overrides: Sequence[Override]
         parts = [(p, given.get(p.column, "")) for p in key.parts_for(entry.student_id)]
         pending.append((entry, parts))
         for p_index, (part, text) in enumerate(parts):
-            if part.kind == "short_answer":
+            if part.kind == QuestionType.SHORT_ANSWER:
                 short.setdefault(part.question_id, []).append(
                     ShortItem(e_index, p_index, entry.student_id, part, text))
     first: ShortResult | None = None
@@ -93,7 +94,7 @@ def _grade_others(pending: Sequence[tuple[Entry, Sequence[tuple[PartKey, str]]]]
     for entry, parts in pending:
         row: list[AnswerGrade | None] = []
         for part, text in parts:
-            if part.kind == "short_answer":
+            if part.kind == QuestionType.SHORT_ANSWER:
                 row.append(None)
                 continue
             s = memo.get((id(part), text))
@@ -113,7 +114,7 @@ def _answer_grade(student_id: str, part: PartKey, text: str, s: Scored, group: s
 
 def grade_one(part: PartKey, text: str, *, glossary: Glossary) -> Scored:
     """One answer to one part, scored exactly as in a batch (short answers included)."""
-    if part.kind == "short_answer":
+    if part.kind == QuestionType.SHORT_ANSWER:
         return grade_short_one(part, text, glossary=glossary)[0]
     return score(part, text)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from examgen import formatting as F
 from examgen.grading import parse as P
-from examgen.model import Outcome, PartKey, Tolerance
+from examgen.model import Outcome, PartKey, QuestionType, Tolerance
 
 PRECISION_CREDIT = 0.5   # share of the points for a right value written with too few digits
 
@@ -127,13 +127,13 @@ def score(part: PartKey, text: str) -> Scored:
     if blank(text):
         return Scored(0.0, Outcome.BLANK, "no answer")
     kind = part.kind
-    if kind == "numeric":
+    if kind == QuestionType.NUMERIC:
         return _score_number(part, text)
-    if kind in ("vector", "matrix"):
+    if kind in (QuestionType.VECTOR, QuestionType.MATRIX):
         return _score_array(part, text)
-    if kind in ("single_choice", "multiple_choice"):
+    if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         return _score_choice(part, text)
-    if kind == "symbolic":
+    if kind == QuestionType.SYMBOLIC:
         return _score_symbolic(part, text)
     raise ValueError(f"score() does not grade {kind} answers")
 
@@ -239,7 +239,7 @@ def _grade_number(part: PartKey, got: P.Number, text: str) -> Scored:
 
 def _score_array(part: PartKey, text: str) -> Scored:
     expected = np.asarray(part.value, dtype=float)
-    if part.kind == "vector":
+    if part.kind == QuestionType.VECTOR:
         got = _vector(text, expected.shape[0])
         values = None if isinstance(got, P.FormatError) else np.asarray(got.values)
     else:
@@ -269,7 +269,7 @@ def _score_array(part: PartKey, text: str) -> Scored:
 
 
 def _score_choice(part: PartKey, text: str) -> Scored:
-    multiple = part.kind == "multiple_choice"
+    multiple = part.kind == QuestionType.MULTIPLE_CHOICE
     got = _choices(text, len(part.options), multiple)
     if isinstance(got, P.FormatError):
         return format_error(got, text)

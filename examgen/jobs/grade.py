@@ -36,7 +36,7 @@ def load_key(manifest: Path | None, key: Path | None) -> AnswerKey:
         raise ExamgenError("give exactly one of --manifest DIR/manifest.json (an exam made by "
                            "examgen generate) or --key KEY.csv (an exam made elsewhere)")
     if manifest is not None:
-        return key_from_manifest(read_manifest(manifest), str(manifest))
+        return key_from_manifest(read_manifest(manifest))
     return key_from_rows(*read_key_rows(key))  # type: ignore[arg-type]
 
 

@@ -24,6 +24,7 @@ from examgen.model.grades import (
     StudentGrade,
     Submissions,
     Suspicion,
+    spellings,
 )
 from examgen.model.question import (
     ARRAY_TYPES,
@@ -93,4 +94,5 @@ __all__ = [
     "VariantPart",
     "WrongAnswer",
     "WrongConcept",
+    "spellings",
 ]

@@ -22,7 +22,7 @@ from examgen.grading import (
     grade_short_one,
     parts_from_variant,
 )
-from examgen.model import Difficulty, Outcome, Template, Text, Variant, VariantPart, WrongAnswer
+from examgen.model import Difficulty, Outcome, QuestionType, Template, Text, Variant, VariantPart, WrongAnswer
 from examgen.practice.store import TemplateStats, weak_spots
 from examgen.rng import derive_seed, make_rng
 
@@ -168,7 +168,7 @@ def grade_variant(variant: Variant, answers: Mapping[str, str], glossary: Glossa
     results = []
     for part, key in zip(variant.parts, parts_from_variant(variant), strict=True):
         text = answers.get(key.column, "")
-        if key.kind == "short_answer":
+        if key.kind == QuestionType.SHORT_ANSWER:
             scored, scorer, ts = grade_short_one(key, text, glossary=glossary)
             short = short_detail(scorer, ts, part, text) if key.references else None
         else:
