@@ -176,7 +176,7 @@ class _Parser:
             return sympy.Pow(base, exponent)
         return base
 
-    def atom(self) -> sympy.Expr:
+    def atom(self) -> sympy.Expr:  # noqa: C901 - not split yet (issue 12)
         t = self.peek()
         if t is None:
             raise self.error("expression ends too early")

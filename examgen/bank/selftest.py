@@ -59,7 +59,7 @@ def _finite(v: object) -> bool:
     return bool(np.all(np.isfinite(np.asarray(v, dtype=np.float64))))
 
 
-def inspect_variant(t: Template, v: Variant, res: StressResult) -> None:
+def inspect_variant(t: Template, v: Variant, res: StressResult) -> None:  # noqa: C901
     """Record every degenerate property of one variant."""
     seed = f"seed {v.seed}"
     for p in v.parts:

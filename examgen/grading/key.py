@@ -134,7 +134,7 @@ def parse_tolerance(text: str) -> Tolerance:
     return Tolerance("abs", v)
 
 
-def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> AnswerKey:
+def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> AnswerKey:  # noqa: C901
     """A key shared by every student from the rows of a KEY.csv or KEY.yaml (as
     :func:`examgen.io.read_key_rows` read them from the file ``source``)."""
     from examgen.grading import parse as P

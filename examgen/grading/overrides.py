@@ -66,7 +66,7 @@ def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
     return mine, None
 
 
-def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:
+def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:  # noqa: C901
     """The batch with the instructor's points replacing the computed ones (every total and
     statistic is recomputed from the answers)."""
     by_student: dict[str, list[int]] = {}

@@ -153,7 +153,7 @@ def _row_student(rownum: int, row: Sequence[str], header: Sequence[str], i_id: i
     return sid, None
 
 
-def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int, i_id: int,
+def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int, i_id: int,  # noqa: C901
           known: dict[str, str], students: Collection[str] | None,
           notices: list[str]) -> tuple[list[Entry], list[RejectedRow]]:
     rejected: list[RejectedRow] = []
