@@ -3,7 +3,7 @@
 Importing this package registers every family in :data:`REGISTRY`.
 """
 
-from examgen.families import attention, gradients, positional, recurrent  # noqa: F401
+from examgen.families import attention, gradients, positional, recurrent, sequence  # noqa: F401
 from examgen.families.base import REGISTRY, Family, MisconceptionDef
 from examgen.families.refs import ANSWER_REF, answer_kind, parse_answer_ref
 
