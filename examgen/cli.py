@@ -12,6 +12,7 @@ from typing import Any
 
 from examgen import __version__
 from examgen.errors import BankError, ExamgenError
+from examgen.io import safe_file_name
 from examgen.model import Variant
 
 
@@ -176,7 +177,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)
     roster = args.roster if args.roster is not None else DEFAULT_ROSTER
     students = load_roster(roster)
-    out = args.out if args.out is not None else Path("output") / spec.name
+    # the spec's name is text from a file: "..", "a/b" or 300 characters never leave output/
+    out = args.out if args.out is not None else Path("output") / safe_file_name(spec.name)
     res = generate(spec, bank, students, out, workers=args.workers, only=args.student,
                    roster=str(roster), progress=progress_bar(), combined=args.combined)
     if args.student:
@@ -199,7 +201,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     run = grade_files(args.responses, manifest=args.manifest, key=args.key, out=args.out,
                       id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf,
-                      bank=args.bank)
+                      sheet=args.sheet, feedback=args.feedback, bank=args.bank)
     b = run.batch
     review = sum(a.needs_review for s in b.students for a in s.answers)
     errors = sum(a.outcome.value == "format_error" for s in b.students for a in s.answers)
@@ -207,8 +209,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
             if b.students else 0.0)
     for notice in b.notices:
         print(f"note: {notice}")
+    flagged = sum(bool(s.flags) for s in b.students)
     print(f"graded {len(b.students)} submission(s) ({len(b.rejected)} rejected row(s), "
-          f"{errors} unreadable answer(s), {review} answer(s) to review); mean {mean:.1f}%")
+          f"{len(b.absent)} absent, {flagged} flagged, {errors} unreadable answer(s), "
+          f"{review} answer(s) to review); mean {mean:.1f}%")
+    if args.feedback:
+        print(f"feedback: {len(b.students)} page(s) in {run.out_dir / 'feedback'}")
     print(f"report: {run.out_dir / 'report.html'}" + ("" if args.no_pdf else
           f" and {run.out_dir / 'report.pdf'}") + f"; grades: {run.out_dir / 'grades.csv'}")
     if b.groups:
@@ -225,7 +231,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_practice(args: argparse.Namespace) -> int:
     from examgen.practice import serve
 
-    serve(args.host, args.port, args.db, bank=args.bank)
+    serve(args.host, args.port, args.db, bank=args.bank, roster=args.roster)
     return 0
 
 
@@ -289,8 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--key", type=Path, help="KEY.csv (question_id,type,answer,points,...) or "
                      "KEY.yaml for exams made elsewhere")
     p.add_argument("--responses", type=Path, required=True,
-                   help="responses CSV (wide: student_id + a column per question; or long: "
-                        "student_id,question_id,answer)")
+                   help="responses CSV or .xlsx (wide: student_id + a column per question, "
+                        "named Q1, 1번, 문항 1, a Google Forms question text, 8(a), ...; or "
+                        "long: student_id,question_id,answer)")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default: next to the responses file)")
     p.add_argument("--id-column", default=None, help="the student id column when it is not "
@@ -298,6 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overrides", type=Path, default=None,
                    help="overrides.csv (student_id,question_id,points,comment): manual grades")
     p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
+    p.add_argument("--feedback", action="store_true", help="also write feedback/<student_id>"
+                   ".html: each student's answers, points, key, misconception and worked "
+                   "solutions, to hand back")
+    p.add_argument("--sheet", default=None, help="the sheet of an .xlsx responses workbook "
+                   "(default: its first sheet)")
     p.set_defaults(func=cmd_grade)
 
     p = with_bank(sub.add_parser("practice", help="start the student practice web app "
@@ -308,7 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
     p.add_argument("--db", type=Path, default=Path("output") / "practice.sqlite3",
                    help="SQLite database of attempts (default output/practice.sqlite3; created "
-                        "when missing)")
+                        "when missing; a database examgen did not create is refused)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="CSV with columns student_id,pin: only these students may sign in, each "
+                        "with their PIN")
     p.set_defaults(func=cmd_practice)
 
     p = with_bank(bank_sub.add_parser("stress", help="draw many variants and report "

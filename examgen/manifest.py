@@ -10,7 +10,7 @@ examgen 0.1 (files written before the field existed have that layout too)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,9 @@ def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256:
         "bank_sha256": bank_sha256,
         "seed": spec.seed,
         "mode": spec.mode,
-        "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit},
+        # floor only when not the default 0, so manifests of exams without it stay as they were
+        "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit,
+                    **({} if spec.floor == 0.0 else {"floor": spec.floor})},
         "columns": list(asm.columns),
         "students": [{"student_id": s.student_id, "name": s.name,
                       "copy": (f"form-{form_of[s.student_id]}" if s.student_id in form_of
@@ -71,7 +73,7 @@ def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256:
 
 def variant_to_dict(v: Variant) -> dict[str, Any]:
     """A variant as JSON-ready data (the manifest's ``variant`` entries, ``bank show --json``)."""
-    return _jsonable({
+    return jsonable({
         "template_id": v.template_id, "topic": v.topic, "type": v.type.value,
         "difficulty": v.difficulty.value, "seed": v.seed, "points": v.points,
         "params": dict(v.params), "prompt": v.prompt,
@@ -109,13 +111,13 @@ def _part_dict(p: VariantPart) -> dict[str, Any]:
     return d
 
 
-def _jsonable(x: Any) -> Any:
+def jsonable(x: Any) -> Any:
     if isinstance(x, Text):
         return x.to_dict()
     if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
+        return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
+        return [jsonable(v) for v in x]
     if hasattr(x, "item"):  # numpy scalar
         return x.item()
     return x
@@ -147,6 +149,8 @@ class Manifest:
     names: dict[str, str]             # student id -> name
     negative: float
     partial_credit: bool
+    forms: dict[str, str] = field(default_factory=dict)   # form code -> copy id
+    floor: float | None = 0.0         # lowest total (None: totals may go below zero)
 
 
 def read_manifest(path: Path | str) -> Manifest:
@@ -177,12 +181,16 @@ def parse_manifest(data: Any, source: str) -> Manifest:
             for q in c["questions"])) for c in data["copies"])
         copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
         names = {s["student_id"]: s.get("name", "") for s in data["students"]}
+        forms = {c["form"]: c["copy_id"] for c in data["copies"] if c.get("form")}
+        floor = settings.get("floor", 0.0)
+        floor = None if floor is None else float(floor)
         title = data["spec"]["title"]["ko"]
         columns = tuple(data["columns"])
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise KeyFileError(f"{source}: manifest is missing or has a malformed field ({e!r}); "
                            "regenerate it with examgen generate") from None
-    return Manifest(source, version, title, columns, copies, copy_of, names, negative, partial)
+    return Manifest(source, version, title, columns, copies, copy_of, names, negative, partial,
+                    forms, floor)
 
 
 def variant_from_dict(d: dict[str, Any]) -> Variant:

@@ -15,6 +15,7 @@ Grammar:  expr   := term (('+'|'-') term)*
 
 from __future__ import annotations
 
+import cmath
 import math
 import re
 import unicodedata
@@ -25,7 +26,10 @@ import sympy
 MAX_LENGTH = 500
 MAX_DEPTH = 60
 MAX_EXPONENT = 64
-MAX_DIGITS = 300
+MAX_DIGITS = 300        # digits of any number, written or computed
+MAX_VALUE = 1e300            # a constant function call ("exp(800)") beyond this is refused
+MAX_LITERAL_EXPONENT = 300   # "1e300" is the largest scientific literal read: sympy turns "1e99999999"
+                             # into an exact 10**99999999 before anything else can look at it
 
 FUNCTIONS = {
     "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
@@ -167,14 +171,47 @@ class _Parser:
         t = self.peek()
         if self.take("^"):
             exponent = self.unary()
-            if exponent.is_number and abs(complex(exponent)) > MAX_EXPONENT:
-                raise self.error(f"exponent larger than {MAX_EXPONENT}", t)
-            if base.is_number and exponent.is_number and base != 0:
-                digits = abs(complex(exponent)) * abs(math.log10(abs(complex(base.evalf()))))
-                if digits > MAX_DIGITS:
-                    raise self.error(f"number with more than {MAX_DIGITS} digits", t)
+            try:
+                self.check_power(base, exponent, t)
+            except ExpressionError:
+                raise
+            except (ArithmeticError, ValueError, TypeError):  # the size check itself overflowed
+                raise self.error(f"number with more than {MAX_DIGITS} digits", t) from None
             return sympy.Pow(base, exponent)
         return base
+
+    def number(self, t: _Tok) -> sympy.Expr:
+        """A numeric literal, refused before sympy sees it when it has too many digits or a
+        scientific exponent beyond :data:`MAX_LITERAL_EXPONENT`."""
+        mantissa, _, exponent = t.value.lower().partition("e")
+        if len(mantissa.replace(".", "").lstrip("0")) > MAX_DIGITS:
+            raise self.error(f"number with more than {MAX_DIGITS} digits", t)
+        if not exponent:
+            return sympy.Rational(t.value)
+        if len(exponent.lstrip("+-").lstrip("0")) > 4 or abs(int(exponent)) > MAX_LITERAL_EXPONENT:
+            raise self.error(f"exponent of a number beyond ±{MAX_LITERAL_EXPONENT}", t)
+        return sympy.Float(t.value)
+
+    def check_power(self, base: sympy.Expr, exponent: sympy.Expr, t: _Tok | None) -> None:
+        """Refuse a power whose exponent or result is too large before sympy computes it."""
+        if exponent.is_number and abs(approx(exponent)) > MAX_EXPONENT:
+            raise self.error(f"exponent larger than {MAX_EXPONENT}", t)
+        if base.is_number and exponent.is_number and base != 0:
+            size = abs(approx(base))
+            digits = abs(approx(exponent)) * abs(math.log10(size)) if size else 0.0
+            if digits > MAX_DIGITS:
+                raise self.error(f"number with more than {MAX_DIGITS} digits", t)
+
+    def check_value(self, name: str, arg: sympy.Expr, t: _Tok) -> None:
+        """Refuse a function of a constant whose value overflows a float ("exp(exp(exp(10)))"):
+        sympy would compute it exactly, without bound."""
+        try:
+            x = approx(arg)
+            value = abs(_CHECK[name](x)) if name in _CHECK else abs(x)
+        except (ArithmeticError, ValueError):
+            value = math.inf
+        if not math.isfinite(value) or value > MAX_VALUE:
+            raise self.error(f"the value of {name}(…) is not a finite number (too large)", t)
 
     def atom(self) -> sympy.Expr:  # noqa: C901 - not split yet (issue 12)
         t = self.peek()
@@ -182,7 +219,7 @@ class _Parser:
             raise self.error("expression ends too early")
         if t.kind == "num":
             self.i += 1
-            return sympy.Rational(t.value) if "e" not in t.value.lower() else sympy.Float(t.value)
+            return self.number(t)
         if t.kind == "op" and t.value == "(":
             self.i += 1
             e = self.expr()
@@ -200,6 +237,8 @@ class _Parser:
                 arg = self.expr()
                 if not self.take(")"):
                     raise self.error("missing ')'", self.peek())
+                if arg.is_number:
+                    self.check_value(name, arg, t)
                 return FUNCTIONS[name](arg)
             if name in CONSTANTS:
                 return CONSTANTS[name]
@@ -210,12 +249,60 @@ class _Parser:
         raise self.error(f"unexpected {t.value!r}", t)
 
 
+_COMPLEX_FUNCS = {
+    sympy.exp: cmath.exp, sympy.log: cmath.log, sympy.sin: cmath.sin, sympy.cos: cmath.cos,
+    sympy.tan: cmath.tan, sympy.tanh: cmath.tanh, sympy.Abs: abs,
+}
+
+
+def _sigma(x: complex) -> complex:
+    # sigma(-1000) is about 0: computed the way that cannot overflow
+    return 1 / (1 + cmath.exp(-x)) if x.real >= 0 else cmath.exp(x) / (1 + cmath.exp(x))
+
+
+_CHECK = {"exp": cmath.exp, "sigma": _sigma, "sigmoid": _sigma, "sin": cmath.sin,
+          "cos": cmath.cos, "tan": cmath.tan, "tanh": cmath.tanh}
+
+
+def approx(e: sympy.Basic) -> complex:
+    """The value of a constant sympy tree in complex floating point. sympy's ``evalf`` is not
+    used: nested exponentials ("exp(exp(exp(10)))") make it run for minutes, floats overflow at
+    once (``OverflowError``)."""
+    if e.is_Rational:
+        return complex(int(e.p) / int(e.q))  # type: ignore[attr-defined]
+    if e.is_Float:
+        return complex(float(e))  # type: ignore[arg-type]
+    if e is sympy.pi:
+        return complex(math.pi)
+    if e is sympy.E:
+        return complex(math.e)
+    if e is sympy.I:
+        return 1j
+    args = [approx(a) for a in e.args]
+    if e.is_Add:
+        return sum(args, 0j)
+    if e.is_Mul:
+        return math.prod(args, start=1 + 0j)
+    if e.is_Pow:
+        return complex(args[0] ** args[1])
+    fn = _COMPLEX_FUNCS.get(type(e))  # type: ignore[call-overload]
+    if fn is None or len(args) != 1:
+        raise ValueError(f"cannot evaluate {type(e).__name__}")
+    return complex(fn(args[0]))
+
+
 def parse_expression(text: str, variables: frozenset[str] | None = None) -> sympy.Expr:
     """Parse ``text`` into a sympy expression; ``variables`` (when given) are the only names
     allowed besides functions and constants."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_LENGTH} characters", MAX_LENGTH, text)
-    return _Parser(text, variables).parse()
+    try:
+        return _Parser(text, variables).parse()
+    except ExpressionError:
+        raise
+    except (ArithmeticError, RecursionError, ValueError, TypeError, MemoryError):
+        # the checks above bound what sympy computes; anything that still escapes is refused
+        raise ExpressionError("expression too large to compute", 0, text) from None
 
 
 def equivalent(a: sympy.Expr, b: sympy.Expr, *, samples: int = 5) -> bool:

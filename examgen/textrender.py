@@ -23,7 +23,17 @@ _env.filters.update({
     "num": F.fmt_num, "vec": F.latex_vec, "colvec": F.latex_colvec, "mat": F.latex_mat,
     "sci": F.fmt_sci, "sig": F.fmt_sig, "value": F.latex_value, "plain": F.fmt_value,
 })
-_env.globals.update({"range": range, "len": len, "abs": abs, "round": round, "min": min,
+MAX_RANGE = 1000   # items of one range() in a bank template: loops stay small, no memory bomb
+
+
+def _bounded_range(*args: int) -> range:
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise OverflowError(f"range() of {len(r):,} items in a template; at most {MAX_RANGE:,}")
+    return r
+
+
+_env.globals.update({"range": _bounded_range, "len": len, "abs": abs, "round": round, "min": min,
                      "max": max, "sqrt": np.sqrt, "exp": np.exp, "log": np.log})
 
 

@@ -17,6 +17,7 @@ from examgen.io import LocDict, LocList
 from examgen.model import ParamSpec, Text, Tolerance
 from examgen.textrender import compile_text
 
+MAX_GRID = 100_000   # values of one int/real parameter (its grid is built in memory)
 
 class Checker:
     """Collects problems for one file while converting its questions."""
@@ -160,6 +161,9 @@ class Checker:
             self.err(kline, f"{what}: {kind} must be [low, high], got {bounds!r}")
             return None
         lo, hi = float(bounds[0]), float(bounds[1])
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            self.err(kline, f"{what}: {kind} bounds must be finite numbers, got {bounds!r}")
+            return None
         if lo > hi:
             self.err(kline, f"{what}: low {bounds[0]} is above high {bounds[1]}")
             return None
@@ -173,7 +177,12 @@ class Checker:
         if kind == "int" and (lo != int(lo) or hi != int(hi) or step != int(step)):
             self.err(kline, f"{what}: int bounds and step must be whole numbers")
             return None
-        n = math.floor((hi - lo) / step + 1e-9) + 1
+        span = (hi - lo) / step
+        if not math.isfinite(span) or span + 1 > MAX_GRID:   # the grid is built in memory
+            self.err(kline, f"{what}: [{bounds[0]}, {bounds[1]}] in steps of {d.get('step', 1)} "
+                     f"gives more than {MAX_GRID:,} values; use a larger step or narrower bounds")
+            return None
+        n = math.floor(span + 1e-9) + 1
         grid = [round(lo + k * step, 10) for k in range(n)]
         if not [g for g in grid if g not in exclude]:
             self.err(kline, f"{what}: every value is excluded")

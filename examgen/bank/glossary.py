@@ -21,6 +21,7 @@ import yaml
 
 from examgen.errors import GlossaryError
 from examgen.resources import bank_dir
+from examgen.safeyaml import safe_load
 
 GLOSSARY_FILE = "glossary.yaml"
 DEFAULT_GLOSSARY = bank_dir() / GLOSSARY_FILE
@@ -139,7 +140,7 @@ EMPTY = Glossary(())
 
 def parse_glossary(text: str, source: str) -> Glossary:  # noqa: C901 - not split yet (issue 12)
     try:
-        doc = yaml.safe_load(text)
+        doc = safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source

@@ -24,6 +24,7 @@ from examgen.model import (
     Template,
 )
 from examgen.resources import bank_dir
+from examgen.safeyaml import yaml_problem
 
 DEFAULT_BANK = bank_dir()
 
@@ -67,9 +68,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[list[Template], l
     try:
         doc = load_located(text)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(e, "problem", None) or str(e)
+        line, problem = yaml_problem(e)
         return [], [Problem(name, line, None, f"not valid YAML: {problem}")]
     d = c.mapping(doc, 1, "a bank file")
     if d is None:

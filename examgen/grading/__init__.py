@@ -5,6 +5,7 @@ written in :mod:`examgen.jobs`."""
 
 from examgen.grading.batch import grade_batch, grade_one
 from examgen.grading.key import key_from_manifest, key_from_rows, parse_tolerance, parts_from_variant
+from examgen.grading.keytable import answer_key_rows, answer_text, forms_rows
 from examgen.grading.overrides import apply_overrides
 from examgen.grading.parse import MAX_ANSWER_LENGTH
 from examgen.grading.score import Scored
@@ -17,8 +18,11 @@ __all__ = [
     "Scored",
     "ShortAnswerScorer",
     "TextScore",
+    "answer_key_rows",
+    "answer_text",
     "apply_overrides",
     "fit_short",
+    "forms_rows",
     "grade_batch",
     "grade_one",
     "grade_short_one",

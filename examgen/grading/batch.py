@@ -12,12 +12,14 @@ from typing import cast
 
 from examgen.bank import Glossary
 from examgen.grading.overrides import _allowed, _expand_groups, apply_overrides
-from examgen.grading.score import Scored, blank, score
+from examgen.grading.roster import RosterFindings, check_roster
+from examgen.grading.score import MAX_TEXT, Scored, blank, score
 from examgen.grading.short import ShortItem, ShortResult, grade_short_one, score_short, start_short
 from examgen.grading.text import FEW_SHOT_MIN
 from examgen.model import (
     AnswerGrade,
     AnswerKey,
+    ChosenOption,
     Entry,
     GradeBatch,
     Override,
@@ -38,7 +40,8 @@ def grade_batch(key: AnswerKey, subs: Submissions, overrides: Sequence[Override]
     # outside the question's range is reported and left out, the answer is still scored
     inline, notices = [], list(subs.notices)
     for e in subs.entries:
-        most = {p.column: p.points for p in key.parts_for(e.student_id)} if e.graded else {}
+        most = ({p.column: p.points for p in key.parts_for(e.student_id, e.form)}
+                if e.graded else {})
         for col, pts, row in e.graded:
             if _allowed(pts, most.get(col, 0.0)):
                 inline.append(Override(e.student_id, col, pts, "graded column", row,
@@ -49,10 +52,11 @@ def grade_batch(key: AnswerKey, subs: Submissions, overrides: Sequence[Override]
     overrides = [*inline, *overrides]
     for e_index, entry in enumerate(subs.entries):
         given = dict(entry.answers)
-        parts = [(p, given.get(p.column, "")) for p in key.parts_for(entry.student_id)]
+        parts = [(p, given.get(p.column, "")) for p in key.parts_for(entry.student_id,
+                                                                       entry.form)]
         pending.append((entry, parts))
         for p_index, (part, text) in enumerate(parts):
-            if part.kind == QuestionType.SHORT_ANSWER:
+            if part.kind == QuestionType.SHORT_ANSWER and len(text) <= MAX_TEXT:  # else: format error
                 short.setdefault(part.question_id, []).append(
                     ShortItem(e_index, p_index, entry.student_id, part, text))
     first: ShortResult | None = None
@@ -71,18 +75,31 @@ def grade_batch(key: AnswerKey, subs: Submissions, overrides: Sequence[Override]
             at = (it.entry, it.part_index)
             answers[it.entry][it.part_index] = _answer_grade(
                 it.student_id, it.part, it.text, result.scores[at], result.group_of.get(at, ""))
-    students = []
-    for (entry, _), graded_parts in zip(pending, answers, strict=True):
-        name = key.names.get(entry.student_id) or entry.name   # the roster's name wins
-        students.append(StudentGrade(entry.student_id, name, entry.rows,
-                                     cast(tuple[AnswerGrade, ...], tuple(graded_parts)),
-                                     entry.flags))   # every short answer's place is filled
+    students, found = _students(key, pending, answers)
     batch = GradeBatch(key.title, subs.source, key.columns,
                        tuple(p.points for p in _column_parts(key)), tuple(students),
                        subs.rejected, tuple(notices), result.groups, result.suspicions,
                        tuple(sorted((q, len(g)) for q, g in graded.items()
-                                    if len(g) >= FEW_SHOT_MIN)))
+                                    if len(g) >= FEW_SHOT_MIN)), found.absent)
     return apply_overrides(batch, overrides) if overrides else batch
+
+
+def _students(key: AnswerKey, pending: Sequence[tuple[Entry, Sequence[tuple[PartKey, str]]]],
+              answers: Sequence[Sequence[AnswerGrade | None]]
+              ) -> tuple[list[StudentGrade], RosterFindings]:
+    """Each submission's grade, with the roster's findings (names, id typos, blank rows) as
+    flags, the form it was graded against and the floor under its total."""
+    found = check_roster([(e.student_id, e.name, e.rows, [t for _, t in parts])
+                          for e, parts in pending], key.names, blank)
+    students = []
+    for (entry, _), graded_parts, more in zip(pending, answers, found.flags, strict=True):
+        name = key.names.get(entry.student_id) or entry.name   # the roster's name wins
+        # every short answer's place is filled by now
+        students.append(StudentGrade(entry.student_id, name, entry.rows,
+                                     cast(tuple[AnswerGrade, ...], tuple(graded_parts)),
+                                     (*entry.flags, *more),
+                                     key.form_of(entry.student_id, entry.form), key.floor))
+    return students, found
 
 
 def _grade_others(pending: Sequence[tuple[Entry, Sequence[tuple[PartKey, str]]]]
@@ -94,7 +111,7 @@ def _grade_others(pending: Sequence[tuple[Entry, Sequence[tuple[PartKey, str]]]]
     for entry, parts in pending:
         row: list[AnswerGrade | None] = []
         for part, text in parts:
-            if part.kind == QuestionType.SHORT_ANSWER:
+            if part.kind == QuestionType.SHORT_ANSWER and len(text) <= MAX_TEXT:
                 row.append(None)
                 continue
             s = memo.get((id(part), text))
@@ -109,12 +126,28 @@ def _answer_grade(student_id: str, part: PartKey, text: str, s: Scored, group: s
                   ) -> AnswerGrade:
     return AnswerGrade(student_id, part.column, part.question_id, text, s.points, part.points,
                        s.outcome, s.feedback, s.needs_review, s.misconception, s.normalized,
-                       group)
+                       group, _chosen(part, s), part.variant)
+
+
+def _chosen(part: PartKey, s: Scored) -> tuple[ChosenOption, ...]:
+    """The options a choice answer picked, by their text and misconception (for the report's
+    distractor analysis, which must not count letters: they are shuffled per copy)."""
+    if part.kind not in ("single_choice", "multiple_choice") or not s.normalized:
+        return ()
+    texts = dict(zip(part.options, part.option_texts, strict=False))
+    mis = dict(part.option_misconceptions)
+    about = {m.id: m.description.get("ko") for m in part.misconceptions}
+    out = []
+    for key in s.normalized.split(";"):
+        mid = mis.get(key)
+        out.append(ChosenOption((texts.get(key) or (key,))[0], key in part.correct, mid,
+                                about.get(mid, "") if mid else ""))
+    return tuple(out)
 
 
 def grade_one(part: PartKey, text: str, *, glossary: Glossary) -> Scored:
     """One answer to one part, scored exactly as in a batch (short answers included)."""
-    if part.kind == QuestionType.SHORT_ANSWER:
+    if part.kind == QuestionType.SHORT_ANSWER and len(text) <= MAX_TEXT:
         return grade_short_one(part, text, glossary=glossary)[0]
     return score(part, text)
 

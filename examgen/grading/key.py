@@ -8,6 +8,8 @@ one key shared by all students, for exams made elsewhere. Pure: the files are re
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from examgen.errors import KeyFileError, did_you_mean
-from examgen.manifest import Manifest
+from examgen.manifest import Manifest, jsonable
 from examgen.model import (
     CHOICE_TYPES,
     VALUE_TYPES,
@@ -58,13 +60,16 @@ def key_from_manifest(manifest: Manifest) -> AnswerKey:
                            f"{lost[0]}, copy {copy_of[lost[0]]!r}); regenerate it with examgen "
                            "generate")
     return AnswerKey(manifest.title, p, manifest.columns, None, per_copy, dict(copy_of),
-                     dict(manifest.names))
+                     dict(manifest.names), dict(manifest.forms), manifest.floor)
 
 
 def part_key(column: str, question_id: str, part: VariantPart, variant: Variant) -> PartKey:
     """One part's key, with the rounding allowance its worked solution calls for."""
+    params = (json.dumps(jsonable(dict(variant.params)), sort_keys=True, ensure_ascii=False)
+              if variant.params else "")
     return PartKey.from_variant_part(column, question_id, part, variant,
-                                     allowance=rounding_allowance(part, variant.solution))
+                                     allowance=rounding_allowance(part, variant.solution),
+                                     params=params)
 
 
 def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
@@ -103,11 +108,12 @@ def rounding_allowance(part: VariantPart, solution: Text | None) -> float:
     return ROUNDING_STEPS * 0.5 * 10.0 ** -decimals
 
 
+MAX_POINTS = 1000.0   # one question; more is a typo (or "1e309")
 _TOLERANCE_FORMS = ("0.01 or ±0.01 (absolute), 1% (relative), 3sf (significant figures), "
                     "2dp (decimal places)")
 
 
-def parse_tolerance(text: str) -> Tolerance:
+def parse_tolerance(text: str) -> Tolerance:  # noqa: C901 - not split yet (issue 12)
     """``0.01`` (or ``±0.01``, ``+-0.01``) absolute, ``1%`` relative, ``3sf`` significant figures,
     ``2dp`` decimals."""
     t = text.strip().lower().replace(" ", "")
@@ -121,14 +127,20 @@ def parse_tolerance(text: str) -> Tolerance:
         return Tolerance("rel", float(m.group(1)) / 100)
     m = re.fullmatch(r"(\d+)(sf|sig|s\.f\.)", t)
     if m:
+        if not 1 <= int(m.group(1)) <= 15:
+            raise ValueError(f"tolerance {text!r}: significant figures must be 1 to 15")
         return Tolerance("sigfigs", float(m.group(1)))
     m = re.fullmatch(r"(\d+)(dp|d\.p\.|decimals)", t)
     if m:
+        if not 0 <= int(m.group(1)) <= 15:
+            raise ValueError(f"tolerance {text!r}: decimal places must be 0 to 15")
         return Tolerance("decimals", float(m.group(1)))
     try:
         v = float(t)
     except ValueError:
         raise ValueError(f"tolerance {text!r} is not one of {_TOLERANCE_FORMS}") from None
+    if not math.isfinite(v):   # "inf", "1e999", "nan" would accept every answer (or none)
+        raise ValueError(f"tolerance {text!r} must be a finite number")
     if v < 0:
         raise ValueError(f"tolerance {text!r} must not be negative")
     return Tolerance("abs", v)
@@ -156,12 +168,17 @@ def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> An
             continue
         try:
             points = float(r.get("points", ""))
-            if points <= 0:
+            if not (math.isfinite(points) and 0 < points <= MAX_POINTS):
                 raise ValueError
         except ValueError:
-            problems.append(f"{where}: points must be a positive number, got {r.get('points')!r}")
+            problems.append(f"{where}: column points: expected a positive number up to "
+                            f"{MAX_POINTS:g}, got {r.get('points')!r}")
             continue
         answer = r.get("answer", "")
+        if not answer.strip():
+            problems.append(f"{where}: column answer: empty; every question needs its answer "
+                            "(a short answer its reference text)")
+            continue
         if qid in parts:  # several rows of a short-answer question: several references
             prev = parts[qid]
             if prev.kind != QuestionType.SHORT_ANSWER or kind != QuestionType.SHORT_ANSWER:
@@ -197,7 +214,7 @@ def _key_part(qid: str, kind: QuestionType, answer: str, points: float, r: dict[
         got = P.parse_number(answer)
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
-        return replace(base, value=got.value, tolerance=tol or Tolerance("rel", 0.01),
+        return replace(base, value=got.value, tolerance=tol or printed_tolerance(got),
                        decimals=got.decimals)
     if kind in (QuestionType.VECTOR, QuestionType.MATRIX):
         got = P.parse_vector(answer) if kind == QuestionType.VECTOR else P.parse_matrix(answer)
@@ -210,7 +227,8 @@ def _key_part(qid: str, kind: QuestionType, answer: str, points: float, r: dict[
         got = P.parse_choices(answer, n, kind == QuestionType.MULTIPLE_CHOICE)
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
-        return replace(base, options=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n]), correct=got.keys)
+        return replace(base, options=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n]), correct=got.keys,
+                       option_texts=_option_texts(r.get("choices", ""), n))
     if kind == QuestionType.SYMBOLIC:
         from examgen.mathexpr import ExpressionError, parse_expression
 
@@ -232,6 +250,18 @@ def _key_part(qid: str, kind: QuestionType, answer: str, points: float, r: dict[
                               tuple(x.strip() for x in c[1:].split("|") if x.strip()))
                  for c in items if c.startswith("!") and c[1:].strip())
     return replace(base, references=(answer,), rubric=rubric, wrong_concepts=cues)
+
+
+def printed_tolerance(number: Any) -> Tolerance:
+    """A KEY.csv number's tolerance when none is given: exact for a whole number (``263168``);
+    a decimal accepts what rounds to it at its printed decimals (``0.532``: 0.5315 to 0.5325);
+    a number in scientific notation, what rounds to it at its significant figures. See
+    docs/grading-numbers.md."""
+    if number.decimals:
+        return Tolerance("decimals", float(number.decimals))
+    if number.decimals == 0:
+        return Tolerance("abs", 0.0)
+    return Tolerance("sigfigs", float(number.sigfigs or 1))
 
 
 def _share(text: str) -> float:
@@ -266,7 +296,19 @@ def _n_choices(text: str) -> int | None:
         return None
     if t.isdigit():
         return int(t)
+    if len(_option_texts(t, 26)) > 0:
+        return len(_option_texts(t, 26))
     return len([x for x in re.split(r"[;,\s]+", t) if x])
+
+
+def _option_texts(text: str, n: int) -> tuple[tuple[str, ...], ...]:
+    """The options' texts when a KEY.csv ``choices`` cell lists them (``0.532;0.621;...``, in
+    the order A, B, ...), so that answers written as option text (Google Forms) are read;
+    () when it gives a count or letters only."""
+    pieces = [p.strip() for p in text.split(";")]
+    if len(pieces) < 2 or not any(len(p) > 1 for p in pieces) or len(pieces) > n:
+        return ()
+    return tuple((p,) for p in pieces)
 
 
 def _max_key(answer: str) -> int:

@@ -18,8 +18,11 @@ import numpy as np
 
 from examgen import formatting as F
 from examgen.grading import parse as P
-from examgen.model import Outcome, PartKey, QuestionType, Tolerance
+from examgen.grading.options import match_option_text
+from examgen.model import Outcome, PartKey, Tolerance
+from examgen.symcheck import BUDGET_S, Verdict, check_equivalent
 
+MAX_TEXT = 10_000         # characters of any answer (a short answer's essay included)
 PRECISION_CREDIT = 0.5   # share of the points for a right value written with too few digits
 
 
@@ -109,11 +112,37 @@ def blank(text: str) -> bool:
     return P.is_blank(text)
 
 
-@lru_cache(maxsize=20_000)
-def _equivalent(expr: Any, expected_text: str, variables: frozenset[str]) -> bool:
-    from examgen.mathexpr import equivalent, parse_expression
+_UNCHECKED = {
+    Verdict.TOO_COSTLY: f"the expression is too costly to compare (over {BUDGET_S:g} s); "
+                        "write it in a simpler form",
+    Verdict.BUSY: "the expression could not be compared now (the checker is busy); try again",
+    Verdict.FAILED: "the expression cannot be compared (a value too large or not finite)",
+}
 
-    return equivalent(expr, parse_expression(expected_text, variables))
+
+class _Busy(Exception):
+    """Raised through the cache so that "busy" (not an answer) is never cached."""
+
+
+def _equivalent(expr: Any, expected_text: str, variables: frozenset[str]) -> Verdict:
+    try:
+        return _equivalent_cached(expr, expected_text, variables)
+    except _Busy:
+        return Verdict.BUSY
+
+
+@lru_cache(maxsize=20_000)
+def _equivalent_cached(expr: Any, expected_text: str, variables: frozenset[str]) -> Verdict:
+    from examgen.mathexpr import ExpressionError, parse_expression
+
+    try:
+        expected = parse_expression(expected_text, variables)
+    except ExpressionError:
+        return Verdict.FAILED
+    verdict = check_equivalent(expr, expected)
+    if verdict is Verdict.BUSY:
+        raise _Busy
+    return verdict
 
 
 def format_error(err: P.FormatError, text: str) -> Scored:
@@ -123,17 +152,22 @@ def format_error(err: P.FormatError, text: str) -> Scored:
 
 
 def score(part: PartKey, text: str) -> Scored:
-    """Score ``text`` for ``part`` (short answers are scored by grading.text, not here)."""
+    """Score ``text`` for ``part`` (short answers are scored by grading.text, not here, up to
+    :data:`MAX_TEXT` characters; a longer answer of any kind is a format error here)."""
+    if len(text) > MAX_TEXT:
+        return format_error(P.FormatError(f"answer longer than {MAX_TEXT:,} characters (it is "
+                                          f"{len(text):,}); nothing of it was graded",
+                                          MAX_TEXT), text)
     if blank(text):
         return Scored(0.0, Outcome.BLANK, "no answer")
     kind = part.kind
-    if kind == QuestionType.NUMERIC:
+    if kind == "numeric":
         return _score_number(part, text)
-    if kind in (QuestionType.VECTOR, QuestionType.MATRIX):
+    if kind in ("vector", "matrix"):
         return _score_array(part, text)
-    if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+    if kind in ("single_choice", "multiple_choice"):
         return _score_choice(part, text)
-    if kind == QuestionType.SYMBOLIC:
+    if kind == "symbolic":
         return _score_symbolic(part, text)
     raise ValueError(f"score() does not grade {kind} answers")
 
@@ -239,7 +273,7 @@ def _grade_number(part: PartKey, got: P.Number, text: str) -> Scored:
 
 def _score_array(part: PartKey, text: str) -> Scored:
     expected = np.asarray(part.value, dtype=float)
-    if part.kind == QuestionType.VECTOR:
+    if part.kind == "vector":
         got = _vector(text, expected.shape[0])
         values = None if isinstance(got, P.FormatError) else np.asarray(got.values)
     else:
@@ -269,14 +303,23 @@ def _score_array(part: PartKey, text: str) -> Scored:
 
 
 def _score_choice(part: PartKey, text: str) -> Scored:
-    multiple = part.kind == QuestionType.MULTIPLE_CHOICE
+    multiple = part.kind == "multiple_choice"
     got = _choices(text, len(part.options), multiple)
+    if isinstance(got, P.FormatError) and part.option_texts:
+        by_text = match_option_text(text, tuple(zip(part.options, part.option_texts,
+                                                    strict=True)), multiple)
+        if by_text is not None:
+            got = P.Choices(by_text, (f"read the option text as {', '.join(sorted(by_text))}",))
+        elif len(text.strip()) > 3:   # long enough to be meant as an option's text
+            got = P.FormatError(got.message + "; nor is it the text of an option on this copy",
+                                got.position)
     if isinstance(got, P.FormatError):
         return format_error(got, text)
     chosen = got.keys
     norm = ";".join(sorted(chosen))
     if chosen == part.correct:
-        return Scored(part.points, Outcome.CORRECT, "correct", normalized=norm)
+        return Scored(part.points, Outcome.CORRECT, "; ".join(("correct", *got.notes)),
+                      normalized=norm)
     mis = dict(part.option_misconceptions)
     if not multiple:
         (key,) = tuple(chosen)
@@ -304,7 +347,10 @@ def _score_symbolic(part: PartKey, text: str) -> Scored:
     if isinstance(got, P.FormatError):
         return format_error(got, text)
     norm = str(got.expr)
-    if _equivalent(got.expr, part.expression or "0", frozenset(part.variables)):
+    verdict = _equivalent(got.expr, part.expression or "0", frozenset(part.variables))
+    if verdict in _UNCHECKED:
+        return format_error(P.FormatError(_UNCHECKED[verdict], None), text)
+    if verdict is Verdict.EQUAL:
         return Scored(part.points, Outcome.CORRECT, "correct (equivalent expression)",
                       normalized=norm)
     return Scored(0.0, Outcome.WRONG, "not equivalent to the expected expression",

@@ -7,6 +7,7 @@ from examgen.io.atomic import atomic_write_bytes
 from examgen.io.csvfile import CsvText, decode, find_column, header_key, read_csv_text, sniff_delimiter
 from examgen.io.csvout import EOL, CsvCells, csv_rows_text, csv_safe, csv_text
 from examgen.io.keyfile import read_key_rows
+from examgen.io.names import normalize_id, safe_file_name
 from examgen.io.overrides import read_overrides
 from examgen.io.responses import ID_NAMES, NAME_NAMES, read_responses
 from examgen.io.roster import DEFAULT_ROSTER, load_roster
@@ -14,6 +15,8 @@ from examgen.io.spec import DEFAULT_SPEC, load_spec
 from examgen.io.yamlloc import LocDict, LocList, load_located
 
 __all__ = [
+    "normalize_id",
+    "safe_file_name",
     "DEFAULT_ROSTER",
     "DEFAULT_SPEC",
     "EOL",

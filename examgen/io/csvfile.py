@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from examgen.errors import ExamgenError, SubmissionError
+from examgen.io.csvlimits import CsvLimitError, check_table, decode_strict
+from examgen.io.names import normalize_id
 
 
 @dataclass(frozen=True)
@@ -38,26 +40,14 @@ def read_csv_text(path: Path | str, what: str, error: type[ExamgenError]) -> Csv
 
 
 def decode(raw: bytes, source: str) -> tuple[str, str]:
-    """Text and the encoding it was read with."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    head = raw[:400]
-    if b"\x00" in head:  # UTF-8 and CP949 text never holds NUL: UTF-16 without a BOM
-        odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
-        enc = "utf-16-le" if odd >= even else "utf-16-be"
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            pass
-    for enc in ("utf-8", "cp949"):
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise SubmissionError(f"{source}: cannot decode the file; save it as UTF-8, UTF-16 or "
-                          "CP949 (Korean Excel) CSV")
+    """Text and the encoding it was read with, decoded strictly and within the bounds of
+    :mod:`examgen.io.csvlimits` (a file that breaks them is refused naming the line)."""
+    try:
+        text, encoding = decode_strict(raw, source)
+        check_table(text, sniff_delimiter(text), source)
+    except CsvLimitError as e:
+        raise SubmissionError(str(e)) from None
+    return text, encoding
 
 
 def sniff_delimiter(text: str) -> str:
@@ -68,7 +58,9 @@ def sniff_delimiter(text: str) -> str:
 
 
 def header_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).strip().lower().split())
+    """A header cell in the one spelling of :func:`examgen.io.names.normalize_id` (after NFKC),
+    case-folded."""
+    return " ".join(normalize_id(unicodedata.normalize("NFKC", name)).lower().split())
 
 
 def find_column(header: Sequence[str], names: Sequence[str]) -> int | None:

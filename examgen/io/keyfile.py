@@ -11,6 +11,7 @@ import yaml
 
 from examgen.errors import KeyFileError, did_you_mean
 from examgen.io.csvfile import read_csv_text
+from examgen.safeyaml import safe_load, yaml_problem
 
 
 def read_key_rows(path: Path | str) -> tuple[str, list[tuple[int, dict[str, str]]]]:
@@ -33,16 +34,25 @@ def read_key_rows(path: Path | str) -> tuple[str, list[tuple[int, dict[str, str]
                 raise KeyFileError(f"{p}: row 1: key needs a {need!r} column; columns are "
                                 f"{', '.join(reader.fieldnames or [])}"
                                 + did_you_mean(need, fields))
-        rows = [(k, {(a or "").strip().lower(): (b or "") for a, b in r.items()})
-                for k, r in enumerate(reader, start=2)]
+        rows = []
+        for k, r in enumerate(reader, start=2):
+            cells = (len(r) - (None in r) + len(r.get(None) or ())
+                     - sum(v is None for v in r.values()))
+            if cells != len(fields):   # a ragged row would shift its cells into other columns
+                raise KeyFileError(f"{p}: row {k}: expected {len(fields)} cells (one per column "
+                                   f"of the header), found {cells}")
+            rows.append((k, {(a or "").strip().lower(): (b or "") for a, b in r.items()}))
     return str(p), rows
 
 
 def _yaml_rows(p: Path, raw: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
-        doc = yaml.safe_load(raw.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError) as e:
-        raise KeyFileError(f"{p}: not valid YAML: {e}") from None
+        doc = safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise KeyFileError(f"{p}: not UTF-8 text; save the key as UTF-8") from None
+    except yaml.YAMLError as e:
+        line, problem = yaml_problem(e)
+        raise KeyFileError(f"{p}:{line or 1}: not valid YAML: {problem}") from None
     items = doc.get("questions") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise KeyFileError(f"{p}: a YAML key is a list of questions (question_id, type, answer, "

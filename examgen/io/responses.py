@@ -12,31 +12,35 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from examgen.errors import SubmissionError, did_you_mean
 from examgen.io.csvfile import find_column, header_key, read_csv_text
+from examgen.io.forms import find_form_column, parse_form
+from examgen.io.headers import header_number, map_headers, mapping_notice
+from examgen.io.names import normalize_id
+from examgen.io.xlsx import is_xlsx, read_xlsx_rows
 from examgen.model import Entry, RejectedRow, Submissions
 
 ID_NAMES = ("student_id", "studentid", "student id", "학번", "id", "student")
 NAME_NAMES = ("name", "이름", "성명", "student name")
 LONG_QUESTION = ("question_id", "question", "문항")
 LONG_ANSWER = ("answer", "response", "답", "답안")
-MAX_CELL = 10_000
 
 
 def read_responses(path: Path | str, *, columns: Sequence[str],
                    students: Collection[str] | None = None,
-                   id_column: str | None = None) -> Submissions:
-    """Read a responses file. ``columns`` are the question columns (wide) or question ids
-    (long) that can be graded; ``students`` the known ids (None: any id is accepted)."""
-    csv_text = read_csv_text(path, "responses file", SubmissionError)
-    source, text = csv_text.source, csv_text.text
-    encoding, delimiter = csv_text.encoding, csv_text.delimiter
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+                   id_column: str | None = None, sheet: str | None = None,
+                   forms: Sequence[str] = ()) -> Submissions:
+    """Read a responses file (CSV text, or an .xlsx workbook: its first sheet or ``sheet``).
+    ``columns`` are the question columns (wide) or question ids (long) that can be graded;
+    ``students`` the known ids (None: any id is accepted); ``forms`` the form codes of a
+    forms-mode exam, whose rows may name their form in a ``form`` column (a row that does is
+    graded against that form, even when its id is not on the roster)."""
+    source, encoding, delimiter, read_as, rows = _rows(Path(path), sheet)
     numbered = [(k, r) for k, r in enumerate(rows, start=1)]
     while numbered and not any(c.strip() for c in numbered[0][1]):
         numbered.pop(0)
@@ -63,8 +67,7 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
     known = {header_key(c): c for c in columns}
     _check_unique(header, header_row, known, source)
     body = numbered[1:]
-    notices: list[str] = [f"read {source} as {encoding}, delimiter "
-                          f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}[delimiter]}"]
+    notices: list[str] = [read_as]
     if id_column is None and header_key(header[i_id]) != "student_id":
         notices.append(f"took column {header[i_id]!r} as the student id (--id-column to "
                        "choose another)")
@@ -72,7 +75,8 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
         entries, rejected = _long(body, header, i_id, i_q, i_a, known, students, notices)
         layout: Literal["wide", "long"] = "long"
     else:
-        entries, rejected = _wide(body, header, header_row, i_id, known, students, notices)
+        entries, rejected = _wide(body, header, header_row, i_id, known, students, notices,
+                                  source, forms)
         layout = "wide"
     refused = [r for r in rejected if r.row != header_row]
     if not entries and refused:
@@ -84,6 +88,27 @@ def read_responses(path: Path | str, *, columns: Sequence[str],
             f"{refused[0].row}: {refused[0].reason}){hint}")
     return Submissions(source, encoding, delimiter, layout, tuple(entries), tuple(rejected),
                        tuple(notices), len(body))
+
+
+def _rows(p: Path, sheet: str | None) -> tuple[str, str, str, str, list[list[str]]]:
+    """The file's rows as text: (source, encoding, delimiter, how it was read, rows)."""
+    try:
+        with p.open("rb") as f:
+            head = f.read(4)
+    except OSError:
+        head = b""   # read_csv_text says why the file cannot be read
+    if is_xlsx(p, head):
+        sheet_name, rows = read_xlsx_rows(p, sheet)
+        return str(p), "xlsx", "", f"read {p} as an Excel workbook, sheet {sheet_name!r}", rows
+    if sheet is not None:
+        raise SubmissionError(f"{p}: --sheet {sheet!r} applies to .xlsx workbooks; this file "
+                              "is text (CSV)")
+    csv_text = read_csv_text(p, "responses file", SubmissionError)
+    delimiter = csv_text.delimiter
+    rows = list(csv.reader(io.StringIO(csv_text.text, newline=""), delimiter=delimiter))
+    how = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    return (csv_text.source, csv_text.encoding, delimiter,
+            f"read {csv_text.source} as {csv_text.encoding}, delimiter {how}", rows)
 
 
 def _column_name(index: int) -> str:
@@ -112,22 +137,25 @@ def _check_unique(header: Sequence[str], header_row: int, known: dict[str, str],
 
 def _targets(header: Sequence[str], known: dict[str, str]) -> dict[int, tuple[str, str]]:
     """What each header cell that is read holds, by index: ("answer", column) for a question
-    column, ("graded", column) for the instructor's points for it."""
+    column (by its name or its number: :func:`~examgen.io.headers.map_headers`),
+    ("graded", column) for the instructor's points for it."""
     out: dict[int, tuple[str, str]] = {}
+    answers = map_headers(header, list(known.values()))
     for i, h in enumerate(header):
-        k = header_key(h)
-        graded = _graded_of(k, known)
-        if k in known:
-            out[i] = ("answer", known[k])
-        elif graded is not None:
+        graded = _graded_of(header_key(h), known)
+        if graded is not None:
             out[i] = ("graded", graded)
+        elif i in answers:
+            out[i] = ("answer", answers[i])
     return out
 
 
 def _graded_of(key: str, known: dict[str, str]) -> str | None:
     """The question a graded column (``Q7_graded``, ``Q7 채점``) gives points for."""
     m = re.fullmatch(r"(.+?)[\s_\-]*(?:graded|채점)", key)
-    return known.get(m.group(1)) if m else None
+    if m is None:
+        return None
+    return known.get(m.group(1)) or map_headers([m.group(1)], list(known.values())).get(0)
 
 
 def _raw(row: Sequence[str]) -> str:
@@ -144,7 +172,7 @@ def _row_student(rownum: int, row: Sequence[str], header: Sequence[str], i_id: i
         return "", RejectedRow(rownum, row[i_id].strip() if i_id < len(row) else "",
                                f"ragged row: {len(row)} cells, the header has {len(header)}",
                                raw)
-    sid = unicodedata.normalize("NFKC", row[i_id]).strip()
+    sid = normalize_id(row[i_id])   # the roster's spelling (io/names.py)
     if not sid:
         return "", RejectedRow(rownum, "", "empty student id", raw)
     if students is not None and sid not in students:
@@ -153,55 +181,102 @@ def _row_student(rownum: int, row: Sequence[str], header: Sequence[str], i_id: i
     return sid, None
 
 
-def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int, i_id: int,  # noqa: C901
-          known: dict[str, str], students: Collection[str] | None,
-          notices: list[str]) -> tuple[list[Entry], list[RejectedRow]]:
-    rejected: list[RejectedRow] = []
+@dataclass(frozen=True)
+class _Layout:
+    """What each column of a wide file holds."""
+
+    i_id: int
+    i_name: int | None
+    i_form: int | None
+    answers: tuple[tuple[int, str], ...]   # (index, exam column)
+    graded: tuple[tuple[int, str], ...]    # (index, exam column) of instructor's points
+
+
+def _layout(header: list[str], header_row: int, i_id: int, known: dict[str, str],
+            notices: list[str], source: str, forms: Sequence[str],
+            rejected: list[RejectedRow]) -> _Layout:
+    """The wide file's columns: id, name, form, answers and graded points; unknown question
+    columns are rejected, the others ignored with a notice. No question column at all is an
+    error naming what was expected and what the file has."""
     i_name = find_column(header, NAME_NAMES)
-    q_cols: list[tuple[int, str]] = []
+    i_form = find_form_column(header) if forms else None
+    if forms and i_form is None:
+        notices.append("no form column: each student is graded against the form the manifest "
+                       "assigned them (forms.csv)")
+    cols: dict[str, list[tuple[int, str]]] = {"answer": [], "graded": []}
     ignored: list[str] = []
-    g_cols: list[tuple[int, str]] = []
     targets = _targets(header, known)
     for i, h in enumerate(header):
-        if i in (i_id, i_name):
+        if i in (i_id, i_name, i_form):
             continue
-        kind, column = targets.get(i, ("", ""))
-        if kind == "answer":
-            q_cols.append((i, column))
-        elif kind == "graded":
-            g_cols.append((i, column))
-        elif re.fullmatch(r"(?i)q\s*\d+[a-z]?", h.strip()):
+        if i in targets:
+            kind, column = targets[i]
+            cols[kind].append((i, column))
+        elif header_number(h) is not None:
             rejected.append(RejectedRow(header_row, "", f"unknown question column {h!r}: not in "
                                         "the exam; its answers are not graded"
                                         + did_you_mean(h.strip(), known.values()), h))
         elif h:
             ignored.append(h)
+    q_cols = cols["answer"]
+    if known and not q_cols:
+        raise SubmissionError(
+            f"{source}: row {header_row}: no question column: expected "
+            f"{', '.join(known.values())} (or their numbers: 1, 1번, 문항 1, Question 1, "
+            f"8(a), ...); the file's columns are {', '.join(repr(h) for h in header)}")
+    mapped = mapping_notice(header, dict(q_cols))
+    notices.extend([mapped] if mapped else [])
     if ignored:
         notices.append(f"ignored columns that are not questions: {', '.join(ignored)}")
     missing = [c for c in known.values() if c not in {c for _, c in q_cols}]
     if missing:
         notices.append(f"question columns missing from the file (graded as blank): "
                        f"{', '.join(missing)}")
+    return _Layout(i_id, i_name, i_form, tuple(q_cols), tuple(cols["graded"]))
+
+
+def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int, i_id: int,
+          known: dict[str, str], students: Collection[str] | None,
+          notices: list[str], source: str, forms: Sequence[str] = ()
+          ) -> tuple[list[Entry], list[RejectedRow]]:
+    rejected: list[RejectedRow] = []
+    lay = _layout(header, header_row, i_id, known, notices, source, forms, rejected)
     entries: list[Entry] = []
-    first_row: dict[str, int] = {}
     empty = 0
     for rownum, row in body:
         if not any(c.strip() for c in row):
             empty += 1
             continue
-        sid, problem = _row_student(rownum, row, header, i_id, students)
+        entry, problem = _wide_entry(rownum, row, header, lay, students, forms, notices)
         if problem is not None:
             rejected.append(problem)
-            continue
-        answers = tuple((col, row[i][:MAX_CELL]) for i, col in q_cols)
-        name = row[i_name].strip() if i_name is not None else ""
-        graded = tuple(g for i, col in g_cols
-                       if (g := _graded(row[i], col, rownum, notices)) is not None)
-        entries.append(Entry(sid, name, (rownum,), answers, (), graded))
-        first_row.setdefault(sid, rownum)
+        elif entry is not None:
+            entries.append(entry)
     if empty:
         notices.append(f"skipped {empty} empty row(s)")
-    # duplicates: keep every submission, flag each with the others' rows
+    return _flag_duplicates(entries), rejected
+
+
+def _wide_entry(rownum: int, row: list[str], header: list[str], lay: _Layout,
+                students: Collection[str] | None, forms: Sequence[str], notices: list[str]
+                ) -> tuple[Entry | None, RejectedRow | None]:
+    """One row of a wide file as a submission, or why it cannot be graded."""
+    sid, problem = _row_student(rownum, row, header, lay.i_id,
+                                students if lay.i_form is None else None)
+    form, flags = "", ()
+    if problem is None and lay.i_form is not None:
+        form, flags, problem = _row_form(rownum, row, sid, row[lay.i_form], forms, students)
+    if problem is not None:
+        return None, problem
+    answers = tuple((col, row[i]) for i, col in lay.answers)   # never cut: too long is a format error
+    name = row[lay.i_name].strip() if lay.i_name is not None else ""
+    graded = tuple(g for i, col in lay.graded
+                   if (g := _graded(row[i], col, rownum, notices)) is not None)
+    return Entry(sid, name, (rownum,), answers, flags, graded, form), None
+
+
+def _flag_duplicates(entries: list[Entry]) -> list[Entry]:
+    """Every submission kept; a student's several submissions each flagged with their rows."""
     rows_of: dict[str, list[int]] = {}
     for e in entries:
         rows_of.setdefault(e.student_id, []).append(e.rows[0])
@@ -210,11 +285,26 @@ def _wide(body: list[tuple[int, list[str]]], header: list[str], header_row: int,
         rows = rows_of[e.student_id]
         if len(rows) > 1:
             others = ", ".join(str(r) for r in rows)
-            e = Entry(e.student_id, e.name, e.rows, e.answers,
-                      (f"duplicate submission: student {e.student_id} appears in rows {others}; "
-                       "all are graded, decide which counts",), e.graded)
+            e = replace(e, flags=(*e.flags, f"duplicate submission: student {e.student_id} "
+                                  f"appears in rows {others}; all are graded, decide which "
+                                  "counts"))
         out.append(e)
-    return out, rejected
+    return out
+
+
+def _row_form(rownum: int, row: Sequence[str], sid: str, cell: str, forms: Sequence[str],
+              students: Collection[str] | None
+              ) -> tuple[str, tuple[str, ...], RejectedRow | None]:
+    """A forms-mode row's form, its flags, or why it cannot be graded: a form that is not one
+    of the exam's; no form and an id the roster does not know (no form to grade against)."""
+    on_roster = students is None or sid in students
+    code, why = parse_form(cell, forms)
+    if code is None and (cell.strip() or not on_roster):
+        reason = why if cell.strip() else (f"student id {sid!r} is not on the roster and the "
+                                           "row names no form to grade it against")
+        return "", (), RejectedRow(rownum, sid, reason, _raw(row))
+    flags = () if on_roster else (f"not on the roster: graded against form {code}",)
+    return code or "", flags, None
 
 
 def _graded(cell: str, column: str, rownum: int, notices: list[str]
@@ -248,6 +338,8 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
             continue
         raw = _raw(row)
         qid = row[i_q].strip()
+        if header_key(qid) not in known and (col := map_headers([qid], list(known.values())).get(0)):
+            qid = col
         if header_key(qid) not in known:
             rejected.append(RejectedRow(rownum, sid, f"unknown question {qid!r}"
                                         + did_you_mean(qid, known.values()), raw))
@@ -258,7 +350,7 @@ def _long(body: list[tuple[int, list[str]]], header: list[str], i_id: int, i_q: 
             rejected.append(RejectedRow(rownum, sid, f"second answer to {col} for {sid} (the "
                                         f"first, in row {mine[col][1]}, is graded)", raw))
             continue
-        mine[col] = (row[i_a][:MAX_CELL], rownum)
+        mine[col] = (row[i_a], rownum)
         rows.setdefault(sid, []).append(rownum)
         g = _graded(row[i_g], col, rownum, notices) if i_g is not None else None
         if g is not None:

@@ -9,14 +9,16 @@ from pathlib import Path
 
 from examgen.errors import SpecError, did_you_mean
 from examgen.io.csvfile import find_column, read_csv_text
+from examgen.io.names import normalize_id
 from examgen.io.responses import ID_NAMES, NAME_NAMES
 from examgen.model import Student
 from examgen.resources import example
 
 DEFAULT_ROSTER = example("roster.csv")
+MAX_ID = 64   # characters of a student id
 
 
-def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
+def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:  # noqa: C901 - not split yet (issue 12)
     """Read a roster CSV with a student id column (``student_id``, ``학번``, ...) and optionally
     a name column (``name``, ``이름``, ...): the header names the responses reader accepts.
 
@@ -41,9 +43,13 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
     for rownum, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        sid = row[i_id].strip() if i_id < len(row) else ""
+        sid = normalize_id(row[i_id]) if i_id < len(row) else ""   # as responses ids are
         if not sid:
             problems.append(f"{p}: row {rownum}: empty student_id")
+            continue
+        if len(sid) > MAX_ID:
+            problems.append(f"{p}: row {rownum}: student_id of {len(sid)} characters; at most "
+                            f"{MAX_ID} (it names files)")
             continue
         if not re.match(r"^[\w.-]+$", sid):
             problems.append(f"{p}: row {rownum}: student_id {sid!r} may only contain letters, "
@@ -51,7 +57,8 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
             continue
         if sid in seen:
             problems.append(f"{p}: row {rownum}: duplicate student_id {sid!r} (also in row "
-                            f"{seen[sid]})")
+                            f"{seen[sid]}; ids are compared in one spelling: NFC, full-width "
+                            "digits as ASCII, invisible characters removed)")
             continue
         seen[sid] = rownum
         name = row[i_name].strip() if i_name is not None and i_name < len(row) else ""

@@ -13,12 +13,13 @@ from examgen.errors import SpecError, did_you_mean
 from examgen.io.yamlloc import LocDict, LocList, load_located
 from examgen.model import Difficulty, ExamSpec, Pick, QuestionType, Section, Text
 from examgen.resources import example
+from examgen.safeyaml import yaml_problem
 
 DEFAULT_SPEC = example("midterm.yaml")
 
 SPEC_KEYS = frozenset({"title", "course", "date", "duration", "instructions", "language", "seed",
                        "mode", "forms", "shuffle", "sections", "name", "grading"})
-GRADING_KEYS = frozenset({"negative", "partial_credit"})
+GRADING_KEYS = frozenset({"negative", "partial_credit", "floor"})
 SECTION_KEYS = frozenset({"title", "questions"})
 PICK_KEYS = frozenset({"id", "topic", "tags", "difficulty", "type", "count", "points"})
 SHUFFLE_KEYS = frozenset({"questions", "choices"})
@@ -65,9 +66,8 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:  # noqa: C901 - not s
     except UnicodeDecodeError:
         raise SpecError(f"{name}: not UTF-8 text; save the spec as UTF-8") from None
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise SpecError(f"{name}:{line}: not valid YAML: {getattr(e, 'problem', e)}") from None
+        line, problem = yaml_problem(e)
+        raise SpecError(f"{name}:{line or 1}: not valid YAML: {problem}") from None
     if not isinstance(doc, LocDict):
         raise SpecError(f"{name}:1: an exam spec is a mapping (title:, sections:, ...)")
     c.keys(doc, SPEC_KEYS, "the exam spec")
@@ -114,7 +114,26 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:  # noqa: C901 - not s
         else:
             c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
                   "choices: ...}")
-    negative, partial = 0.0, True
+    negative, partial, floor = _grading(c, doc)
+    sections = _sections(c, doc)
+    _check_repeated_ids(c, sections)
+    exam_name = doc.get("name") or p.stem
+    if not isinstance(exam_name, str) or not re.match(r"^[\w.-]+$", exam_name):
+        c.err(doc.line_of("name"), "name must be a folder-safe word (letters, digits, - _ .)")
+        exam_name = p.stem
+    if c.problems:
+        raise SpecError("\n".join(c.problems))
+    return ExamSpec(name=exam_name, title=title, course=course, date=str(doc.get("date", "")),
+                    duration=duration, instructions=instructions, language=language,
+                    seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
+                    shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
+                    sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
+                    negative=negative, partial_credit=partial, floor=floor)
+
+
+def _grading(c: _SpecChecker, doc: LocDict) -> tuple[float, bool, float | None]:
+    """The spec's grading settings: negative marking, partial credit, the floor of a total."""
+    negative, partial, floor = 0.0, True, 0.0
     if "grading" in doc:
         gd = doc["grading"]
         if isinstance(gd, LocDict):
@@ -130,23 +149,16 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:  # noqa: C901 - not s
                 c.err(gd.line_of("partial_credit"), "grading partial_credit must be true or false")
             else:
                 partial = pc
+            fl = gd.get("floor", 0.0)
+            if fl is not None and (isinstance(fl, bool) or not isinstance(fl, (int, float))):
+                c.err(gd.line_of("floor"), "grading floor must be a number (the lowest total, "
+                      f"0 by default) or null (totals may go below zero), got {fl!r}")
+            else:
+                floor = None if fl is None else float(fl)
         else:
             c.err(doc.line_of("grading"), "grading must be a mapping: {negative: 0.25, "
                   "partial_credit: true}")
-    sections = _sections(c, doc)
-    _check_repeated_ids(c, sections)
-    exam_name = doc.get("name") or p.stem
-    if not isinstance(exam_name, str) or not re.match(r"^[\w.-]+$", exam_name):
-        c.err(doc.line_of("name"), "name must be a folder-safe word (letters, digits, - _ .)")
-        exam_name = p.stem
-    if c.problems:
-        raise SpecError("\n".join(c.problems))
-    return ExamSpec(name=exam_name, title=title, course=course, date=str(doc.get("date", "")),
-                    duration=duration, instructions=instructions, language=language,
-                    seed=seed, mode=mode, forms=forms if mode == "forms" else 0,
-                    shuffle_questions=shuffle_q, shuffle_choices=shuffle_c,
-                    sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
-                    negative=negative, partial_credit=partial)
+    return negative, partial, floor
 
 
 def _sections(c: _SpecChecker, doc: LocDict) -> tuple[Section, ...]:
@@ -193,8 +205,8 @@ def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:  # noqa: C901 - no
     c.keys(q, PICK_KEYS, "a question entry")
     pts = q.get("points")
     if pts is not None and (isinstance(pts, bool) or not isinstance(pts, (int, float))
-                            or pts <= 0):
-        c.err(q.line_of("points"), f"points must be a positive number, got {pts!r}")
+                            or not 0 < pts <= 1000):   # also refuses nan and inf
+        c.err(q.line_of("points"), f"points must be a positive number up to 1000, got {pts!r}")
         pts = None
     if "id" in q:
         extra = [k for k in ("topic", "tags", "difficulty", "type", "count") if k in q]

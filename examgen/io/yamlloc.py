@@ -6,6 +6,8 @@ from typing import Any
 
 import yaml
 
+from examgen.safeyaml import MAX_YAML_BYTES, BoundedLoader
+
 
 class LocDict(dict[Any, Any]):
     """A mapping from YAML with the 1-based line of itself and of each key."""
@@ -26,7 +28,7 @@ class LocList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(BoundedLoader):
     pass
 
 
@@ -62,4 +64,6 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 def load_located(text: str) -> Any:
     """Parse YAML text; mappings become :class:`LocDict`, sequences :class:`LocList`.
     Raises ``yaml.YAMLError`` (with a ``problem_mark``) on syntax errors."""
+    if len(text) > MAX_YAML_BYTES:
+        raise yaml.YAMLError(f"larger than {MAX_YAML_BYTES // 1024 // 1024} MB")
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass

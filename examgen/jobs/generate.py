@@ -29,17 +29,24 @@ from typing import Any
 from examgen.assemble import assemble, student_copies
 from examgen.bank import Bank
 from examgen.errors import OutputError
+from examgen.grading import answer_key_rows, forms_rows, key_from_manifest
+from examgen.jobs.outswap import commit
 from examgen.jobs.pools import collector_tuned, tune_collector
 from examgen.jobs.staging import (
     check_output_dir,
     make_dir,
-    replace_entries,
     staging,
     write_bytes,
     write_text,
 )
-from examgen.manifest import build_manifest, manifest_difference, read_output_manifest
+from examgen.manifest import (
+    build_manifest,
+    manifest_difference,
+    parse_manifest,
+    read_output_manifest,
+)
 from examgen.model import Assembly, ExamCopy, ExamSpec, Student
+from examgen.processes import die_with_parent
 
 _WORKER: Any = None
 
@@ -70,7 +77,9 @@ def _init_worker(templates_dir: str, font_family: str) -> None:
 
 
 def _init_pool_worker(templates_dir: str, font_family: str) -> None:
-    """A pool worker renders until the pool ends: its collector is tuned for good."""
+    """A pool worker renders until the pool ends (or its parent is killed): its collector is
+    tuned for good."""
+    die_with_parent()
     _init_worker(templates_dir, font_family)
     tune_collector()
 
@@ -84,11 +93,30 @@ def _render_job(job: tuple[ExamCopy, ExamSpec, str]) -> tuple[str, int, int]:
 
 
 # What generate writes in an output folder; a full run replaces these and nothing else.
-MANAGED = ("exams", "keys", "manifest.json", "answers_template.csv", "combined-exams.pdf")
-def answers_template(columns: Sequence[str]) -> str:
+MANAGED = ("exams", "keys", "manifest.json", "answers_template.csv", "combined-exams.pdf",
+           "answer_key.csv", "forms.csv")
+
+
+def answers_template(columns: Sequence[str], forms: bool = False) -> str:
+    """The header a submission needs; in forms mode each row names its form."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(["student_id", *columns])
+    csv.writer(buf, lineterminator="\n").writerow(["student_id", *(["form"] if forms else []),
+                                                   *columns])
     return buf.getvalue()
+
+
+def key_tables(data: dict[str, Any], where: Path) -> dict[str, str]:
+    """answer_key.csv, and forms.csv in forms mode, of a manifest (file name -> CSV text)."""
+    key = key_from_manifest(parse_manifest(json.loads(json.dumps(data)), str(where)))
+    out = {"answer_key.csv": answer_key_rows(key)}
+    if key.forms:
+        out["forms.csv"] = forms_rows(key)
+    texts = {}
+    for name, rows in out.items():
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        texts[name] = buf.getvalue()
+    return texts
 
 
 def combine_pdfs(paths: Sequence[Path], target: Path, *, duplex: bool = True) -> None:
@@ -181,13 +209,17 @@ def _write_output(asm: Assembly, bank_hash: str, out: Path, render: Render,
                                  "key": f"keys/{c.copy_id}.pdf",
                                  "exam_pages": pages[c.copy_id][0],
                                  "key_pages": pages[c.copy_id][1]} for c in asm.copies}
+            data = build_manifest(asm, files, bank_hash)
             write_text(staged / "manifest.json", json.dumps(
-                build_manifest(asm, files, bank_hash), ensure_ascii=False, indent=1) + "\n")
-            write_text(staged / "answers_template.csv", answers_template(asm.columns))
+                data, ensure_ascii=False, indent=1) + "\n")
+            write_text(staged / "answers_template.csv",
+                       answers_template(asm.columns, asm.spec.mode == "forms"))
+            for name, text in key_tables(data, out / "manifest.json").items():
+                write_text(staged / name, text)
             if combined:
                 combine_pdfs([staged / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
                              staged / "combined-exams.pdf")
-            replace_entries(staged, out, MANAGED)
+            commit(staged, out, MANAGED)   # the whole set at once (jobs/outswap.py)
     except BaseException:
         if created:
             shutil.rmtree(out, ignore_errors=True)
@@ -229,8 +261,10 @@ def _rewrite_copies(asm: Assembly, copies: Sequence[ExamCopy], bank_hash: str, o
     return pages, n_workers
 
 
-def progress_bar(stream: Any = sys.stderr) -> Callable[[int, int], None]:
-    """A one-line progress bar on a terminal; silent when ``stream`` is not one."""
+def progress_bar(stream: Any = None) -> Callable[[int, int], None]:
+    """A one-line progress bar on a terminal (default: the stderr of the moment); silent when
+    ``stream`` is not one."""
+    stream = sys.stderr if stream is None else stream
     tty = hasattr(stream, "isatty") and stream.isatty()
 
     def show(done: int, total: int) -> None:

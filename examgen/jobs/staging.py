@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from examgen.errors import OutputError
+from examgen.jobs.outswap import kill_point, recover
 from examgen.manifest import read_output_manifest
 
 STAGING_PREFIX = ".examgen-tmp-"
@@ -46,10 +47,12 @@ def _has_foreign_files(out: Path) -> bool:
 
 def write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
+    kill_point()
 
 
 def write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
+    kill_point()
 
 
 def make_dir(path: Path) -> None:
@@ -85,6 +88,7 @@ def staging(out: Path) -> Iterator[Path]:
     (same file system, so its entries move into place with :func:`os.replace`); a killed
     run's leftovers are swept first."""
     try:
+        recover(out)   # a killed run's half-done commit is finished, its leftovers removed
         sweep_staging(out)
         folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     except OSError as e:

@@ -56,6 +56,7 @@ class ExamSpec:
     sha256: str
     negative: float = 0.0        # share of a choice question's points taken off when wrong
     partial_credit: bool = True  # element-wise / per-option partial credit
+    floor: float | None = 0.0    # the lowest total a student can get; None: no floor
 
 
 @dataclass(frozen=True)

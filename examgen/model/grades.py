@@ -45,13 +45,18 @@ class PartKey:
     misconceptions: tuple[Misconception, ...] = ()
     partial_credit: bool = True      # vectors element-wise, multiple choice per option
     negative: float = 0.0            # share of the points taken off for a wrong choice
+    option_texts: tuple[tuple[str, ...], ...] = ()   # per option, its text in each language
+    display: str = ""                # the answer as the key prints it
+    solution: tuple[str, ...] = ()   # the worked solution (or explanation), in each language
+    variant: str = ""                # the variant's parameters (JSON; "" for a fixed question)
 
     @classmethod
     def from_variant_part(cls, column: str, question_id: str, part: VariantPart, variant: Variant,
-                          *, allowance: float = 0.0) -> PartKey:
+                          *, allowance: float = 0.0, params: str = "") -> PartKey:
         """The key of one part of a live variant (``variant``: its prompt, whose words earn
         nothing in a short answer). Values are plain floats, texts as the manifest keeps them:
-        the key is the one its manifest entry gives."""
+        the key is the one its manifest entry gives. ``params``: the variant's parameters as
+        the manifest's JSON (sorted keys), "" for a fixed question."""
         short = part.kind is QuestionType.SHORT_ANSWER
         tol = part.tolerance
         written = bool(part.references)   # what the manifest keeps of a short answer
@@ -78,7 +83,11 @@ class PartKey:
                                  for w in part.wrong_concepts) if written else (),
             prompt=" ".join(spellings(variant.prompt)) if short else "",
             misconceptions=tuple(Misconception(m.id, _text(m.description), _floats(m.value),
-                                               m.display) for m in part.misconceptions))
+                                               m.display) for m in part.misconceptions),
+            option_texts=tuple(spellings(o.text) for o in part.options),
+            display=part.display or "",
+            solution=spellings(variant.solution or variant.explanation or Text("")),
+            variant=params)
 
 
 def spellings(text: Text) -> tuple[str, ...]:
@@ -105,15 +114,27 @@ class AnswerKey:
     per_copy: dict[str, tuple[PartKey, ...]] = field(default_factory=dict)
     copy_of: dict[str, str] = field(default_factory=dict)          # student -> copy
     names: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)            # forms mode: form -> copy
+    floor: float | None = 0.0        # the lowest total; None: negative marking may go below 0
 
     @property
     def students(self) -> frozenset[str] | None:
         return frozenset(self.copy_of) if self.shared is None else None
 
-    def parts_for(self, student_id: str) -> tuple[PartKey, ...]:
+    def parts_for(self, student_id: str, form: str = "") -> tuple[PartKey, ...]:
+        """The parts a student answers: of the ``form`` their row names, else of their copy."""
         if self.shared is not None:
             return self.shared
+        if form:
+            return self.per_copy[self.forms[form]]
         return self.per_copy[self.copy_of[student_id]]
+
+    def form_of(self, student_id: str, form: str = "") -> str:
+        """The form a student is graded against ("" outside forms mode)."""
+        if form or not self.forms:
+            return form
+        copy = self.copy_of.get(student_id, "")
+        return next((f for f, c in self.forms.items() if c == copy), "")
 
 
 class Outcome(StrEnum):
@@ -123,6 +144,16 @@ class Outcome(StrEnum):
     WRONG = "wrong"
     FORMAT_ERROR = "format_error"                # could not be read: invalid is not wrong
     BLANK = "blank"
+
+
+@dataclass(frozen=True)
+class ChosenOption:
+    """An option a student picked, as every copy shows it (letters are shuffled per copy)."""
+
+    text: str                   # the option's text (Korean first)
+    correct: bool
+    misconception: str | None = None
+    description: str = ""       # what the misconception is
 
 
 @dataclass(frozen=True)
@@ -141,6 +172,8 @@ class AnswerGrade:
     misconception: str | None = None   # id of the misconception the answer matches
     normalized: str = ""        # canonical form of the answer, for grouping equal answers
     group: str = ""             # answer group of a short answer (review.html, overrides)
+    chosen: tuple[ChosenOption, ...] = ()   # choice questions: the options picked
+    variant: str = ""           # computed questions: the variant's parameters (JSON)
 
 
 @dataclass(frozen=True)
@@ -150,10 +183,18 @@ class StudentGrade:
     rows: tuple[int, ...]       # input rows (1-based, header is row 1) this grade came from
     answers: tuple[AnswerGrade, ...]
     flags: tuple[str, ...] = ()  # e.g. "duplicate submission (rows 4 and 9)"
+    form: str = ""               # forms mode: the form graded against
+    floor: float | None = None   # the lowest total (negative marking cannot go below it)
+
+    @property
+    def raw_total(self) -> float:
+        """The sum of the answers' points, before the floor."""
+        return sum(a.points for a in self.answers)
 
     @property
     def total(self) -> float:
-        return sum(a.points for a in self.answers)
+        raw = self.raw_total
+        return raw if self.floor is None else max(self.floor, raw)
 
     @property
     def max_total(self) -> float:
@@ -212,6 +253,7 @@ class GradeBatch:
     groups: tuple[AnswerGroup, ...] = ()             # short answers, similar ones together
     suspicions: tuple[Suspicion, ...] = ()           # possible collusion
     calibrated: tuple[tuple[str, int], ...] = ()     # (question, graded answers) few-shot fits
+    absent: tuple[tuple[str, str], ...] = ()         # roster students with no submission
 
 
 # -- submissions and overrides ------------------------------------------------------------------
@@ -227,6 +269,7 @@ class Entry:
     flags: tuple[str, ...] = ()
     graded: tuple[tuple[str, float, int], ...] = ()   # (column, points, row) given by the
                                                       # instructor in a graded column
+    form: str = ""    # forms mode: the form the row names ("": the one the roster assigned)
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,19 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, redirect, request, session
+from flask import Flask, Response, current_app, redirect, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from examgen.bank import Bank, bank_glossary, load_bank
 from examgen.errors import ExamgenError
 from examgen.grading import MAX_ANSWER_LENGTH
+from examgen.io import normalize_id
 from examgen.model import Template, Variant
 from examgen.practice import drill
 from examgen.practice.explain import explain, points_label
 from examgen.practice.prefetch import Prefetcher
+from examgen.practice.security import PracticeRoster, load_secret_key, new_token, same_token
 from examgen.practice.store import AnswerRecord, AttemptFacts, Store
 from examgen.practice.ui import (
     LANGS,
@@ -70,7 +72,7 @@ def check_nickname(text: str) -> str:
         raise BadInput("nickname_long", got=len(name), limit=MAX_NICKNAME)
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in name):
         raise BadInput("nickname_control")
-    return name
+    return normalize_id(name)   # "２０２６" and "2026" are one student, as in a roster
 
 
 def _choice(field: str, got: str, allowed: tuple[str, ...]) -> str:
@@ -92,8 +94,9 @@ def _int_arg(field: str, text: str, lo: int, hi: int) -> int:
 class Practice:
     """The app's state: bank, store, templates, caches. One per app."""
 
-    def __init__(self, bank: Bank, store: Store, templates_dir: str, prefetch: bool):
-        self.bank, self.store = bank, store
+    def __init__(self, bank: Bank, store: Store, templates_dir: str, prefetch: bool,
+                 roster: PracticeRoster | None = None):
+        self.bank, self.store, self.roster = bank, store, roster
         self.glossary = bank_glossary(bank.root)   # short answers read as this bank reads them
         self.env = environment(templates_dir, linked=False)   # a browser shows these
         self.templates_dir = templates_dir
@@ -187,7 +190,8 @@ class Practice:
         lang = current_lang()
         html = self.env.get_template(f"practice/{name}.html.j2").render(
             lang=lang, langs=[lang], ui=UI[lang], outcomes=OUTCOMES[lang],
-            student=session.get("student"), path=request.path,
+            student=_student(), path=request.path, csrf=csrf_token(),
+            needs_pin=self.roster is not None,
             npts=lambda x: points_label(x, lang),
             topic_name=lambda t: self.topic_name(t, lang), **ctx)
         return Response(html, status, mimetype="text/html")
@@ -228,8 +232,28 @@ def current_lang() -> str:
 
 
 def _student() -> str | None:
+    """The signed-in student: the session's name, while its sign-in is still open in the
+    database (sign-out closes it, so a copied cookie stops working)."""
     name = session.get("student")
-    return name if isinstance(name, str) and name else None
+    if not isinstance(name, str) or not name:
+        return None
+    pr: Practice = current_app.extensions["examgen.practice"]
+    return name if pr.store.session_student(session.get("sid")) == name else None
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, which every state-changing form sends back (made on first use)."""
+    token = session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = session["csrf"] = new_token()
+    return token
+
+
+def _fresh_session(lang: str) -> None:
+    """A new session (sign-in and sign-out): nothing of the old one, a new CSRF token."""
+    session.clear()
+    session["lang"] = lang
+    session["csrf"] = new_token()
 
 
 View = Callable[..., Response | BaseResponse]
@@ -249,17 +273,21 @@ def _signed_in(view: View) -> View:
 
 
 def create_app(db_path: Path | str, bank: Bank | None = None, *,
-               templates_dir: str = str(TEMPLATES_DIR), prefetch: bool = False) -> Flask:
+               templates_dir: str = str(TEMPLATES_DIR), prefetch: bool = False,
+               roster: PracticeRoster | None = None) -> Flask:
     """The practice app over the database at ``db_path`` (created when missing) and ``bank``
     (default: the bundled bank). Importable and testable without a server. ``prefetch``
     typesets formulas in a background thread ahead of the students (the server turns it on;
-    it starts with the fixed formulas of every template)."""
+    it starts with the fixed formulas of every template). With ``roster`` only its students
+    may sign in, each with their PIN."""
     store = Store(db_path)
-    pr = Practice(bank if bank is not None else load_bank(), store, templates_dir, prefetch)
+    secret = load_secret_key(Path(db_path))
+    pr = Practice(bank if bank is not None else load_bank(), store, templates_dir, prefetch,
+                  roster)
     if pr.prefetcher is not None:
         pr.prefetcher.warm_idle([(t.id, 0, "ko") for t in pr.bank.templates])
     app = Flask(__name__, static_folder="static", static_url_path="/static")
-    app.config.update(SECRET_KEY=store.secret_key(), MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
+    app.config.update(SECRET_KEY=secret, MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
                       MAX_FORM_MEMORY_SIZE=MAX_FORM_BYTES, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax")
     app.extensions["examgen.practice"] = pr
@@ -275,6 +303,14 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
         if lang in LANGS and session.get("lang") != lang:
             session["lang"] = lang
 
+    @app.before_request
+    def check_csrf() -> None:
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.routing_exception is not None:
+            return   # reads change nothing; no such route or method: its 404/405 comes next
+        sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token")
+        if not same_token(sent, session.get("csrf")):
+            raise BadInput("csrf", 400)
+
     @app.get("/health")
     def health() -> Response:
         return Response("ok\n", mimetype="text/plain")
@@ -287,14 +323,19 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
 
     @app.post("/login")
     def login() -> BaseResponse:
-        session["student"] = check_nickname(request.form.get("nickname", ""))
+        name = check_nickname(request.form.get("nickname", ""))
+        if pr.roster is not None and not pr.roster.check(name, request.form.get("pin", "")):
+            raise BadInput("bad_pin", 403)
+        pr.store.close_session(session.get("sid"))
+        _fresh_session(current_lang())   # a new session: an old (planted) one is not reused
+        session["sid"] = pr.store.open_session(name)
+        session["student"] = name
         return redirect("/choose", 303)
 
     @app.post("/logout")
     def logout() -> BaseResponse:
-        lang = current_lang()
-        session.clear()
-        session["lang"] = lang
+        pr.store.close_session(session.get("sid"))
+        _fresh_session(current_lang())
         return redirect("/", 303)
 
     @app.route("/choose", methods=["GET", "POST"])

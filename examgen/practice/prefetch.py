@@ -19,6 +19,7 @@ from pathlib import Path
 
 from examgen.bank import Bank, load_bank
 from examgen.model import Text, Variant
+from examgen.processes import die_with_parent
 from examgen.render import MathImage, formulas, preload, typeset
 from examgen.variants import variant_for_seed
 
@@ -62,18 +63,6 @@ def page_formulas(v: Variant, lang: str) -> list[str]:
 _worker_banks: dict[str, Bank] = {}
 
 
-def _die_with_parent() -> None:
-    """Worker initializer: on Linux, end with the server even when it is killed outright."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):   # not Linux: the pool's own shutdown still ends it
-        pass
-
-
 def typeset_page(bank_root: str, template_id: str, seed: int, lang: str
                  ) -> list[tuple[str, bool, MathImage]]:
     """In the worker process: draw the variant and typeset every formula of its pages."""
@@ -99,7 +88,7 @@ class Prefetcher:
     def __init__(self, bank_root: Path):
         self._bank_root = str(bank_root)
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"),
-                                         initializer=_die_with_parent)
+                                         initializer=die_with_parent)
         self._wanted: deque[Key] = deque(maxlen=WANTED)
         self._idle: deque[Key] = deque()
         self._done: OrderedDict[Key, None] = OrderedDict()

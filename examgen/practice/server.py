@@ -23,7 +23,7 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: int = THREADS,
-          out: TextIO = sys.stderr) -> None:
+          out: TextIO = sys.stderr, roster: Path | None = None) -> None:
     """Run the app until interrupted. A host other than loopback gets a warning: there are no
     passwords, so anyone who can reach the port can use (and read the progress of) any name."""
     import logging
@@ -32,19 +32,23 @@ def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: 
 
     from examgen.bank import load_bank
     from examgen.practice.app import create_app
+    from examgen.practice.security import load_practice_roster
 
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")
-    app = create_app(db, load_bank(bank), prefetch=True)
+    pins = load_practice_roster(roster) if roster is not None else None
+    app = create_app(db, load_bank(bank), prefetch=True, roster=pins)
     app.extensions["examgen.practice"].warm_up()
-    if not is_loopback(host):
+    if not is_loopback(host) and pins is None:
         print(f"warning: listening on {host}, not only this machine: anyone who can reach port "
               f"{port} can practise under any nickname and see its progress (there are no "
-              "passwords). Use it on a classroom network only.", file=out)
+              "passwords; give --roster with PINs to require them). Use it on a classroom "
+              "network only.", file=out)
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="examgen-practice")
-    except OSError as e:
-        raise UsageError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    except (OSError, ValueError, UnicodeError) as e:   # bad address, port in use, no permission
+        why = getattr(e, "strerror", None) or e
+        raise UsageError(f"--host: cannot listen on {host}:{port}: {why}") from None
     logging.basicConfig(level=logging.WARNING)  # unexpected errors in a request are logged
     shown = f"[{host}]" if ":" in host else host
     print(f"examgen practice: http://{shown}:{port}/ (database {db}); Ctrl+C stops it",

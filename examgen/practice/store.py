@@ -38,7 +38,11 @@ CREATE TABLE IF NOT EXISTS answers (
     attempt_id INTEGER NOT NULL REFERENCES attempts(id), col TEXT NOT NULL,
     response TEXT NOT NULL, outcome TEXT NOT NULL, points REAL NOT NULL, misconception TEXT,
     PRIMARY KEY (attempt_id, col));
+CREATE TABLE IF NOT EXISTS sessions (
+    sid TEXT PRIMARY KEY, student TEXT NOT NULL, created REAL NOT NULL);
 """
+APP_MARK = "examgen-practice"
+OUR_TABLES = frozenset({"meta", "students", "attempts", "answers", "sessions", "sqlite_sequence"})
 
 BUSY_TIMEOUT_S = 30.0
 WEAK_SPOTS = 5
@@ -153,13 +157,33 @@ class Store:
         self._lock = threading.Lock()
         conn = self._conn()
         try:
+            self._check_ours(conn)
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.executescript(SCHEMA)
+            with self._write() as c:
+                c.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('app', ?)", (APP_MARK,))
+                # the signing key used to live here: whoever read the database could forge
+                # sessions; it is now kept apart (practice/security.py)
+                c.execute("DELETE FROM meta WHERE key = 'secret_key'")
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} is not a practice database ({e})") from None
         if str(mode).lower() != "wal":
             raise StoreError(f"{self.path}: SQLite refused WAL mode (journal_mode is {mode}); "
                              "put the database on a local disk")
+
+    def _check_ours(self, conn: sqlite3.Connection) -> None:
+        """Refuse a database this app did not create: it would otherwise add tables to it and
+        switch its journal mode."""
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return   # new (or empty): ours to set up
+        marked = "meta" in tables and conn.execute(
+            "SELECT 1 FROM meta WHERE (key = 'app' AND value = ?) OR key = 'secret_key'",
+            (APP_MARK,)).fetchone() is not None
+        if not marked or not tables <= OUR_TABLES:
+            raise StoreError(f"{self.path} was not created by examgen practice (it has the tables "
+                             f"{', '.join(sorted(tables))}); refusing to change it. Give --db a "
+                             "new file name.")
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -205,16 +229,27 @@ class Store:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def secret_key(self) -> str:
-        """The app's session-signing key, made once and kept in the database so sessions
-        survive a restart."""
+    def open_session(self, student: str) -> str:
+        """A new sign-in of ``student``: the id its session cookie carries until sign-out."""
+        sid = secrets.token_urlsafe(32)
         with self._write() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'secret_key'").fetchone()
-            if row is not None:
-                return str(row[0])
-            key = secrets.token_hex(32)
-            conn.execute("INSERT INTO meta (key, value) VALUES ('secret_key', ?)", (key,))
-            return key
+            conn.execute("INSERT INTO sessions (sid, student, created) VALUES (?, ?, ?)",
+                         (sid, student, time.time()))
+        return sid
+
+    def session_student(self, sid: object) -> str | None:
+        """The student signed in with ``sid``, or None once it was closed (or never existed)."""
+        if not isinstance(sid, str) or not sid:
+            return None
+        row = self._conn().execute("SELECT student FROM sessions WHERE sid = ?",
+                                   (sid,)).fetchone()
+        return str(row[0]) if row else None
+
+    def close_session(self, sid: object) -> None:
+        """Sign-out: the cookie holding ``sid`` no longer signs anyone in, even if kept."""
+        if isinstance(sid, str) and sid:
+            with self._write() as conn:
+                conn.execute("DELETE FROM sessions WHERE sid = ?", (sid,))
 
     def next_draw(self, student: str) -> int:
         """Count one more problem drawn for ``student`` (registering them on first use) and

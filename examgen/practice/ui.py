@@ -12,12 +12,14 @@ import yaml
 
 from examgen.model import Outcome, QuestionType, Text, VariantPart
 from examgen.render import LABELS
+from examgen.safeyaml import safe_load
 
 LANGS = ("ko", "en")
 
 _KO = {
     "app": "시퀀스 모델 연습", "switch": "English", "nickname": "닉네임 또는 학번",
     "nickname_hint": "비밀번호는 없습니다. 같은 이름으로 다시 들어오면 기록이 이어집니다.",
+    "pin": "PIN", "pin_hint": "강사에게 받은 PIN을 입력하세요.",
     "start": "시작하기", "logout": "나가기",
     "choose": "주제와 난이도 고르기", "topics": "주제 (선택하지 않으면 전체)",
     "difficulty": "난이도", "mixed": "섞어서", "easy": "쉬움", "medium": "보통", "hard": "어려움",
@@ -47,6 +49,7 @@ _KO = {
 _EN = {
     "app": "Sequence models practice", "switch": "한국어", "nickname": "Nickname or student id",
     "nickname_hint": "No password: come back with the same name to continue your record.",
+    "pin": "PIN", "pin_hint": "Enter the PIN your instructor gave you.",
     "start": "Start", "logout": "Leave",
     "choose": "Choose topics and difficulty", "topics": "Topics (none selected: all)",
     "difficulty": "Difficulty", "mixed": "Mixed", "easy": "Easy", "medium": "Medium",
@@ -102,6 +105,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "answer_too_long": ("({column}) 답이 너무 깁니다: {got}자 (최대 {limit}자).",
                         "Answer ({column}) is too long: {got} characters (at most {limit})."),
     "nickname_empty": ("닉네임을 입력하세요.", "Enter a nickname."),
+    "csrf": ("이 양식은 만료되었거나 다른 사이트에서 보낸 것입니다. 페이지를 새로 고친 뒤 다시 시도하세요.",
+             "This form has expired or was sent from another site. Reload the page and try again."),
+    "bad_pin": ("이름 또는 PIN이 맞지 않습니다. 강사에게 받은 학번과 PIN을 입력하세요.",
+                "The name or PIN is not right. Enter the student id and PIN your instructor gave you."),
     "nickname_long": ("닉네임이 너무 깁니다: {got}자 (최대 {limit}자).",
                       "The nickname is too long: {got} characters (at most {limit})."),
     "nickname_control": ("닉네임에 쓸 수 없는 문자(제어 문자)가 있습니다.",
@@ -155,7 +162,7 @@ def topic_titles(bank_root: Path) -> dict[str, Text]:
     titles: dict[str, Text] = {}
     for f in sorted(bank_root.glob("*.yaml")):
         try:
-            doc: Any = yaml.safe_load(f.read_text(encoding="utf-8"))
+            doc: Any = safe_load(f.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             continue
         title = doc.get("title") if isinstance(doc, dict) else None

@@ -23,13 +23,15 @@ from examgen.render.html import (
 )
 from examgen.render.mathsvg import MathImage, preload, typeset
 from examgen.render.richtext import formulas
+from examgen.render.richtext import inline as inline_math
+from examgen.render.richtext import rich as rich_text
 
 if TYPE_CHECKING:
     from examgen.render.pdf import PdfWriter
 
 __all__ = ["LABELS", "TEMPLATES_DIR", "CopyRenderer", "MathImage", "PdfWriter", "RenderedCopy", "environment",
-           "find_hangul_font", "formulas", "pdf_writer", "preload", "readable_spellings",
-           "render_css", "render_html", "typeset"]
+           "find_hangul_font", "formulas", "inline_math", "pdf_writer", "preload",
+           "readable_spellings", "render_css", "render_html", "rich_text", "typeset"]
 
 
 def __getattr__(name: str) -> object:

@@ -1,7 +1,10 @@
-"""Grading reports: statistics and item analysis (:mod:`.stats`, pure), the label table and the
-CSV tables (:mod:`.tables`), the report and review pages as HTML and the report as PDF
-(:mod:`.html`)."""
+"""Grading reports: statistics and item analysis (:mod:`.stats`, pure), distractors by option
+and scores by form and by variant (:mod:`.analysis`, pure), their plots (:mod:`.plots`), the
+label table and the CSV tables (:mod:`.tables`), the report and review pages as HTML and the
+report as PDF (:mod:`.html`), and the students' feedback pages (:mod:`.feedback`)."""
 
+from examgen.reports.analysis import by_form, by_variant, distractors
+from examgen.reports.feedback import feedback_file_name, render_feedback_html
 from examgen.reports.html import (
     histogram_svg,
     prepare_report_pdf,
@@ -38,7 +41,11 @@ __all__ = [
     "Item",
     "ItemStats",
     "Summary",
+    "by_form",
+    "by_variant",
     "details_csv",
+    "distractors",
+    "feedback_file_name",
     "grades_rows",
     "groups_rows",
     "histogram_svg",
@@ -46,6 +53,7 @@ __all__ = [
     "items",
     "prepare_report_pdf",
     "rejected_rows",
+    "render_feedback_html",
     "render_report_html",
     "render_report_pdf",
     "render_review_html",

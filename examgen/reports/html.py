@@ -16,7 +16,9 @@ from markupsafe import Markup
 
 from examgen.model import AnswerGroup, GradeBatch
 from examgen.reports.stats import (
+    ItemStats,
     Summary,
+    _floors,
     _histogram,
     _item_stats,
     _keyed,
@@ -83,12 +85,23 @@ def _pts(x: float) -> str:
     return "—" if not math.isfinite(x) else f"{x:g}"
 
 
+def bank_math(text: str) -> Markup:
+    """Bank text (an option's text, a solution line) with its ``$...$`` math typeset; never
+    student text."""
+    from examgen.render import inline_math
+
+    try:
+        return inline_math(text)
+    except Exception:   # a formula the typesetter cannot draw: its source, escaped
+        return Markup.escape(text)
+
+
 @lru_cache(maxsize=4)
 def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment:
     """The report's Jinja2 environment: sandboxed, autoescaped, StrictUndefined."""
     env = SandboxedEnvironment(loader=FileSystemLoader(templates_dir), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update({"num": _num, "pts": _pts})
+    env.filters.update({"num": _num, "pts": _pts, "math": bank_math})
     return env
 
 
@@ -102,14 +115,15 @@ def render_report_html(batch: GradeBatch, lang: str = "ko") -> str:
     keyed = _keyed(batch)
     of = items(batch, keyed)
     m = score_matrix(batch, of, keyed)
-    summary = _summarize(of, m)
+    summary = _summarize(of, m, _floors(batch))
     flags = [f"{s.student_id}: {flag}" for s in batch.students for flag in s.flags]
     review = review_list(batch)
     notices = list(batch.notices) + flags
+    stats = _item_stats(of, m, keyed)
     # a printed report lists at most MAX_LISTED rows per table; the CSVs hold every one
     context: dict[str, Any] = {
         "lang": "en" if lang == "en" else "ko", "ui": LABELS["en" if lang == "en" else "ko"],
-        "batch": batch, "summary": summary, "items": _item_stats(of, m, keyed),
+        "batch": batch, "summary": summary, "items": stats, **_analyses(batch, stats),
         "review": review[:MAX_LISTED], "review_more": max(0, len(review) - MAX_LISTED),
         "rejected": batch.rejected[:MAX_LISTED],
         "rejected_more": max(0, len(batch.rejected) - MAX_LISTED),
@@ -120,6 +134,48 @@ def render_report_html(batch: GradeBatch, lang: str = "ko") -> str:
         "has_short": bool(batch.groups),
     }
     return environment().get_template("report.html.j2").render(**context)
+
+
+SCREEN_FONTS = "Noto Sans CJK KR"   # in a browser; the PDF uses the font fontconfig finds
+SCREEN_CSS = """
+@media screen {
+  html { background: #f4f4f2; font-size: 10.5pt; }
+  body { max-width: 190mm; margin: 8mm auto; padding: 12mm 14mm; background: #fff;
+         box-shadow: 0 0 3mm rgba(0, 0, 0, 0.15); }
+}
+svg { max-width: 100%; height: auto; }
+.plots { display: flex; flex-wrap: wrap; gap: 4mm; }
+.plots figure { margin: 0; }
+.plots figcaption { font-size: 8pt; color: #333; }
+td.differ, span.differ { color: #a40; font-weight: bold; }
+tr.correct td:first-child { font-weight: bold; }
+"""
+
+
+def page_css() -> str:
+    """The stylesheet a report or feedback page carries: the PDF's, plus screen margins."""
+    return render_css(SCREEN_FONTS) + SCREEN_CSS
+
+
+def _analyses(batch: GradeBatch, stats: tuple[ItemStats, ...]) -> dict[str, Any]:
+    """The report's analyses and plots beyond item statistics (distractors by option, scores
+    by form and by variant); plots are built from numbers and examgen's own labels only."""
+    from examgen.reports.analysis import by_form, by_variant, distractors
+    from examgen.reports.plots import by_group_svg, difficulty_svg
+
+    forms = by_form(batch)
+    variants = by_variant(batch)
+    return {
+        "css": Markup(page_css()),
+        "absent": batch.absent[:MAX_LISTED], "absent_n": len(batch.absent),
+        "distractors": distractors(batch), "forms": forms, "variants": variants,
+        "difficulty_plot": Markup(difficulty_svg([s.label for s in stats],
+                                                 [s.difficulty for s in stats],
+                                                 [s.discrimination for s in stats]))
+        if batch.students else "",
+        "forms_plot": Markup(by_group_svg([forms])) if forms else "",
+        "variants_plot": Markup(by_group_svg(variants)) if variants else "",
+    }
 
 
 MAX_MEMBERS = 30  # member ids listed per group in review.html

@@ -184,7 +184,9 @@ def _item_stats(of: tuple[Item, ...], m: npt.NDArray[np.float64], keyed: Keyed
         wrong: Counter[str] = Counter()
         for a in answers:
             if a.outcome in WRONG_OUTCOMES:
-                text = a.normalized or a.response.strip()
+                # a choice by its options' text: letters are shuffled per copy
+                text = ("; ".join(o.text for o in a.chosen) if a.chosen
+                        else a.normalized or a.response.strip())
                 if text:
                     wrong[text] += 1
         mis = Counter(a.misconception for a in answers if a.misconception)
@@ -236,12 +238,21 @@ def summarize(batch: GradeBatch) -> Summary:
     """Distribution of the totals, reliability (alpha, KR-20) and the percent histogram."""
     keyed = _keyed(batch)
     of = items(batch, keyed)
-    return _summarize(of, score_matrix(batch, of, keyed))
+    return _summarize(of, score_matrix(batch, of, keyed), _floors(batch))
 
 
-def _summarize(of: tuple[Item, ...], m: npt.NDArray[np.float64]) -> Summary:
+def _floors(batch: GradeBatch) -> npt.NDArray[np.float64]:
+    """Each student's floor under the total (-inf: none), as grades.csv applies it."""
+    return np.array([-math.inf if s.floor is None else s.floor for s in batch.students],
+                    dtype=np.float64)
+
+
+def _summarize(of: tuple[Item, ...], m: npt.NDArray[np.float64],
+               floors: npt.NDArray[np.float64] | None = None) -> Summary:
     tops = tuple(it.max_points for it in of)
     totals = m.sum(axis=1)
+    if floors is not None and len(floors) == len(totals):
+        totals = np.maximum(totals, floors)
     n = len(totals)
     max_total = float(sum(tops))
     percents = totals / max_total * 100 if max_total > 0 else np.full(n, math.nan)

@@ -11,6 +11,21 @@ from examgen.model import GradeBatch
 LABELS: dict[str, dict[str, str]] = {
     "ko": {
         "title": "채점 보고서 / Grading report", "source": "응답 파일 / Source",
+        "absent_n": "결시 / Absent", "absent": "결시 (제출 없음) / Absent (no submission)",
+        "difficulty_plot": "문항별 난이도와 변별도 (주황: r < 0.2) / Item difficulty vs discrimination",
+        "distractors": "선택지 분석 / Distractor analysis", "option": "선택지 (✓ 정답)",
+        "chosen": "선택 (명)", "chooser_mean": "선택자 평균 (%)",
+        "distractor_note": "선택지는 인쇄된 기호가 아니라 내용(문구와 오개념)으로 셉니다: "
+                           "기호는 사본마다 섞입니다. "
+                           "선택자 평균 = 그 선택지를 고른 학생들의 총점 평균.",
+        "by_form": "형별 점수 / Scores by form", "form": "형",
+        "forms_differ": "형별 점수 차이가 유의합니다 (p < 0.05): 형의 난이도가 같지 않을 수 있습니다.",
+        "forms_same": "형별 점수 차이는 유의하지 않습니다 (p ≥ 0.05, 또는 검정할 수 없음).",
+        "by_variant": "변형별 점수 / Scores by variant", "template": "문항 템플릿",
+        "grouping": "묶음 기준", "group_means": "묶음별 평균",
+        "variant_note": "계산 문항마다 변형(형별) 또는 한 매개변수 값으로 학생을 묶어 비교합니다 "
+                        "(Kruskal–Wallis). ⚑ = p < 0.05: 변형의 난이도가 다를 수 있습니다 (여러 문항을 "
+                        "검정하므로 우연일 수도 있습니다).",
         "graded": "채점된 학생 / Graded students", "rejected_n": "제외된 행 / Rejected rows",
         "summary": "요약 통계 / Summary", "n": "인원 / n", "mean": "평균 / Mean",
         "median": "중앙값 / Median", "std": "표준편차 / SD", "min": "최저 / Min", "max": "최고 / Max",
@@ -42,6 +57,22 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Grading report", "source": "Source", "graded": "Graded students",
+        "absent_n": "Absent", "absent": "Absent (no submission)",
+        "difficulty_plot": "Item difficulty vs discrimination (orange: r < 0.2)",
+        "distractors": "Distractor analysis", "option": "Option (✓ key)", "chosen": "Chosen (n)",
+        "chooser_mean": "Choosers' mean %",
+        "distractor_note": "Options are counted by their content (text and misconception), not by "
+                           "printed letter: letters are shuffled per copy. Choosers' mean = the "
+                           "mean total of the students who chose it.",
+        "by_form": "Scores by form", "form": "Form",
+        "forms_differ": "The forms' scores differ (p < 0.05): the forms may not be equally hard.",
+        "forms_same": "No significant difference between the forms (p ≥ 0.05, or not testable).",
+        "by_variant": "Scores by variant", "template": "Template", "grouping": "Grouped by",
+        "group_means": "Group means",
+        "variant_note": "Each computed template's students grouped by variant (forms) or by one "
+                        "parameter's value and compared (Kruskal–Wallis). ⚑ = p < 0.05: its "
+                        "variants may differ in difficulty (several templates are tested, so it "
+                        "may be chance).",
         "rejected_n": "Rejected rows", "summary": "Summary", "n": "n", "mean": "Mean",
         "median": "Median", "std": "SD", "min": "Min", "max": "Max", "max_total": "Max total",
         "mean_percent": "Mean %", "alpha": "Cronbach's α", "kr20": "KR-20",

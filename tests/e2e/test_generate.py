@@ -60,7 +60,7 @@ def sha(path: Path) -> str:
 
 def test_output_files(generated: Path) -> None:
     assert sorted(p.name for p in generated.iterdir()) == [
-        "answers_template.csv", "exams", "keys", "manifest.json"]
+        "answer_key.csv", "answers_template.csv", "exams", "keys", "manifest.json"]
     for sid in ("20260001", "20260002", "20260003"):
         assert (generated / "exams" / f"{sid}.pdf").stat().st_size > 10_000
         assert (generated / "keys" / f"{sid}.pdf").stat().st_size > 10_000
@@ -272,6 +272,14 @@ def test_forms_mode_bilingual_and_combined(tmp_path: Path) -> None:
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [s["form"] for s in m["students"]] == ["A", "B", "A", "B", "A"]
     assert [s["copy"] for s in m["students"]][:2] == ["form-A", "form-B"]
+    # the distribution list and the template of a forms-mode class
+    assert (out / "forms.csv").read_text(encoding="utf-8").splitlines() == [
+        "student_id,name,form", "s0,학생0,A", "s1,학생1,B", "s2,학생2,A", "s3,학생3,B",
+        "s4,학생4,A"]
+    assert (out / "answers_template.csv").read_text(encoding="utf-8").startswith(
+        "student_id,form,Q1,")
+    assert {r.split(",")[0] for r in (out / "answer_key.csv").read_text(
+        encoding="utf-8").splitlines()[1:]} == {"A", "B"}
     a, b = ([q["variant"]["params"] for q in c["questions"]] for c in m["copies"])
     assert a != b  # the two forms differ
     text = pdf_text(out / "exams" / "form-A.pdf")

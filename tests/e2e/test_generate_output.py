@@ -138,7 +138,8 @@ def test_rerun_keeps_other_files_and_drops_stale_copies(copied: Path) -> None:
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [s["student_id"] for s in m["students"]] == ["20260001", "20260002"]
     assert sorted(p.name for p in out.iterdir()) == [
-        "answers_template.csv", "exams", "grading", "keys", "manifest.json", "notes.txt"]
+        "answer_key.csv", "answers_template.csv", "exams", "grading", "keys", "manifest.json",
+        "notes.txt"]
 
 
 @pytest.mark.parametrize("content", ["notes.txt", "manifest.json"])
@@ -161,7 +162,7 @@ def test_out_dot_in_an_empty_folder(tmp_path: Path) -> None:
     r = run("generate", str(spec), "--roster", str(students), "--out", ".", cwd=cwd)
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in cwd.iterdir()) == [
-        "answers_template.csv", "exams", "keys", "manifest.json"]
+        "answer_key.csv", "answers_template.csv", "exams", "keys", "manifest.json"]
     assert (cwd / "exams" / "20260001.pdf").stat().st_size > 10_000
 
 

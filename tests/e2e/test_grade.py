@@ -370,3 +370,37 @@ def test_the_rosters_name_wins_over_the_responses(manifest: Path, tmp_path: Path
     r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf")
     assert r.returncode == 0, r.stderr
     assert read_csv(tmp_path / "grades.csv")[0]["name"] == "김민준"
+
+
+def test_an_export_with_no_question_column_exits_1_and_writes_nothing(manifest: Path,
+                                                                       tmp_path: Path) -> None:
+    resp = write(tmp_path / "google.csv", [["Timestamp", "학번", "첫 번째 답"],
+                                           ["2026-12-08", "20260001", "B"]])
+    r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--out",
+            str(tmp_path / "out"), "--no-pdf")
+    assert r.returncode == 1
+    assert "no question column: expected Q1, Q2" in r.stderr and "'첫 번째 답'" in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_korean_headers_xlsx_feedback_and_absent_from_the_command_line(manifest: Path,
+                                                                       tmp_path: Path) -> None:
+    import openpyxl
+
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["학번", *(f"{c[1:]}번" if c[-1].isdigit() else f"{c[1:-1]}({c[-1]})"
+                        for c in m["columns"])])
+    for sid in ("20260001", "20260002"):
+        ws.append([sid, *correct_answers(m, sid).values()])
+    wb.save(tmp_path / "r.xlsx")
+    r = run("grade", "--manifest", str(manifest), "--responses", str(tmp_path / "r.xlsx"),
+            "--out", str(tmp_path / "out"), "--no-pdf", "--feedback")
+    assert r.returncode == 0, r.stderr
+    assert "1 absent" in r.stdout and "mean 100.0%" in r.stdout
+    assert "'1번' → Q1" in r.stdout
+    assert read_csv(tmp_path / "out" / "absent.csv") == [{"student_id": "20260003",
+                                                          "name": "박도윤"}]
+    assert sorted(p.name for p in (tmp_path / "out" / "feedback").iterdir()) == [
+        "20260001.html", "20260002.html"]

@@ -9,7 +9,7 @@ Layers, outermost first (docs/architecture.md explains them):
     core         bank, variants, families, kernels, textrender
     edge         io (every file reader and writer), manifest (manifest.json)
     records      model
-    base         errors, resources, rng, formatting, mathexpr
+    base         errors, resources, rng, formatting, mathexpr, safeyaml, processes, symcheck
 
 A package may import only the packages its row of :data:`ALLOWED` lists (imports inside
 functions count too); packages form no cycle; and a module outside a package imports that
@@ -28,7 +28,8 @@ import pytest
 
 PKG = Path(__file__).resolve().parents[2] / "examgen"
 
-BASE = {"errors", "version", "resources", "rng", "formatting", "mathexpr"}
+BASE = {"errors", "version", "resources", "rng", "formatting", "mathexpr", "safeyaml",
+        "processes", "symcheck"}
 RECORDS = BASE | {"model"}
 EDGE = RECORDS | {"io", "manifest"}
 CORE = EDGE | {"kernels", "families", "textrender", "variants", "bank"}
@@ -45,6 +46,9 @@ ALLOWED: dict[str, set[str]] = {
     "rng": set(),
     "formatting": set(),
     "mathexpr": set(),
+    "safeyaml": set(),                      # YAML without aliases, depth-bounded
+    "processes": set(),                     # workers that end with their parent
+    "symcheck": {"mathexpr", "processes"},  # symbolic checks under a deadline, in workers
     # records, and the edge that reads and writes them
     "model": {"errors"},
     "io": RECORDS,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,9 +18,41 @@ def bank() -> Bank:
     return load_bank()
 
 
+class CsrfClient(FlaskClient):
+    """A browser's test client: POSTs carry the session's CSRF token as the pages' forms do
+    (``csrf=False`` sends none, as another site would)."""
+
+    def post(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        data = kwargs.get("data")
+        if csrf and (data is None or isinstance(data, dict)):
+            kwargs["data"] = {**(data or {}), "csrf": csrf_of(self)}
+        elif csrf:
+            kwargs.setdefault("headers", {})["X-CSRF-Token"] = csrf_of(self)
+        return super().post(*args, **kwargs)
+
+
+def csrf_of(client: FlaskClient) -> str:
+    """The client's CSRF token (a page is fetched first when the session has none yet)."""
+    with client.session_transaction() as s:
+        token = s.get("csrf")
+    if token is None:
+        client.get("/health")
+        client.get("/")
+        with client.session_transaction() as s:
+            token = s.get("csrf")
+    return str(token)
+
+
+def browser_app(*args: Any, **kwargs: Any) -> Flask:
+    """``create_app`` whose test clients send CSRF tokens like the pages' forms."""
+    app = create_app(*args, **kwargs)
+    app.test_client_class = CsrfClient
+    return app
+
+
 @pytest.fixture()
 def app(tmp_path: Path, bank: Bank) -> Flask:
-    return create_app(tmp_path / "practice.sqlite3", bank)
+    return browser_app(tmp_path / "practice.sqlite3", bank)
 
 
 @pytest.fixture()

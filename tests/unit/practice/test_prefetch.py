@@ -10,13 +10,13 @@ from flask import Flask
 
 from examgen.bank import Bank
 from examgen.model import Variant
-from examgen.practice import create_app, drill
+from examgen.practice import drill
 from examgen.practice.prefetch import Prefetcher, page_formulas
 from examgen.render import mathsvg
 from examgen.render.richtext import formulas
 from examgen.variants import variant_for_seed
 from tests.unit.practice.answers import right_answer, wrong_answer
-from tests.unit.practice.conftest import login
+from tests.unit.practice.conftest import browser_app, login
 
 PE = "transformer-pe-single-value"
 WRONG_ANSWERS = "attention-context-vector-def"   # a known wrong answer with math
@@ -75,7 +75,7 @@ def cold(tmp_path: Path, bank: Bank, monkeypatch: pytest.MonkeyPatch
         return real(tex, display)
 
     monkeypatch.setattr(mathsvg, "_typeset", counting)
-    app = create_app(tmp_path / "practice.sqlite3", bank, prefetch=True)
+    app = browser_app(tmp_path / "practice.sqlite3", bank, prefetch=True)
     prefetcher = app.extensions["examgen.practice"].prefetcher
     prefetcher._idle.clear()
     try:

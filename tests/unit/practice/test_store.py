@@ -77,7 +77,7 @@ def test_student_text_is_data_not_sql(tmp_path: Path) -> None:
 def test_wal_mode_and_restart_keeps_everything(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "p.db"
     s = Store(path)
-    key = s.secret_key()
+    sid = s.open_session("a")
     ids = [s.record(*attempt("a", f"t{i}", C)) for i in range(5)]
     assert s.next_draw("a") == 1 and s.next_draw("a") == 2
     s.close()
@@ -85,7 +85,7 @@ def test_wal_mode_and_restart_keeps_everything(tmp_path: Path) -> None:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     raw.close()
     again = Store(path)
-    assert again.secret_key() == key
+    assert again.session_student(sid) == "a"
     assert [a.id for a in again.recent("a")] == ids[::-1]
     assert again.next_draw("a") == 3
     again.close()

@@ -12,11 +12,10 @@ from flask.testing import FlaskClient
 
 from examgen.bank import Bank
 from examgen.model import Outcome
-from examgen.practice import create_app
 from examgen.practice.app import MAX_FORM_BYTES
 from examgen.variants import variant_for_seed
 from tests.unit.practice.answers import check, right_answer, wrong_answer
-from tests.unit.practice.conftest import login, run_concurrently
+from tests.unit.practice.conftest import browser_app, csrf_of, login, run_concurrently
 
 PE = "transformer-pe-single-value"        # numeric, with misconceptions
 MHA = "transformer-mha-dims-parts"        # multi-part
@@ -179,12 +178,12 @@ def test_english_toggle_is_remembered(client: FlaskClient) -> None:
 
 def test_restart_keeps_attempts_and_sessions(tmp_path: Path, bank: Bank) -> None:
     db = tmp_path / "p.db"
-    first = create_app(db, bank).test_client()
+    first = browser_app(db, bank).test_client()
     login(first, "지훈")
     submit(first, PE, 1, answers_for(bank, PE, 1, right=True))
     cookie = first.get_cookie("session")
     assert cookie is not None
-    second = create_app(db, bank).test_client()                  # a new process, same database
+    second = browser_app(db, bank).test_client()                  # a new process, same database
     second.set_cookie("session", cookie.value)
     page = second.get("/progress").text                          # still signed in: same key
     assert "지훈" in page and re.search(r'id="stat-attempts">1<', page)
@@ -241,5 +240,6 @@ def test_practice_sheet_is_the_exam_then_the_key(client: FlaskClient, tmp_path: 
 ])
 def test_every_student_page_sends_a_visitor_who_has_not_signed_in_to_sign_in(
         client: FlaskClient, method: str, path: str) -> None:
-    r = client.open(path, method=method)
+    token = {"X-CSRF-Token": csrf_of(client)} if method == "POST" else {}   # as the forms send it
+    r = client.open(path, method=method, headers=token)
     assert (r.status_code, r.headers["Location"]) == (302, "/")
