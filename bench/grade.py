@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from examgen.assemble import assemble  # noqa: E402
-from examgen.bank import load_bank  # noqa: E402
+from examgen.bank import bank_glossary, load_bank  # noqa: E402
 from examgen.grading import grade_batch  # noqa: E402
 from examgen.grading import short as short_module  # noqa: E402
 from examgen.io import csv_text, load_spec, read_responses  # noqa: E402
@@ -104,7 +104,7 @@ def time_stages(mpath: Path, rpath: Path, *, pdf: bool) -> list[tuple[str, float
         key = timed("load key", lambda: load_key(mpath, None))
         subs = timed("read responses", lambda: read_responses(
             rpath, columns=key.columns, students=key.students))
-        batch = timed("grade", lambda: grade_batch(key, subs, []))
+        batch = timed("grade", lambda: grade_batch(key, subs, [], glossary=bank_glossary()))
         html = timed("report.html", lambda: render_report_html(batch))
         timed("grades.csv", lambda: csv_text(grades_rows(batch)))
         timed("details.csv", lambda: details_csv(batch))

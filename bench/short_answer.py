@@ -205,7 +205,7 @@ def score_question(q: Question, model: AdditiveModel, *, with_prompt: bool, keys
     ``model``, then the points policy)."""
     rubric = q.rubric if keys else ()
     cues = q.wrong_concepts if keys else ()
-    scorer = ShortAnswerScorer(rubric, (), cues, model=model).fit(
+    scorer = ShortAnswerScorer(rubric, (), cues, glossary=load_glossary(), model=model).fit(
         list(q.references), list(dict.fromkeys(a for a in q.answers if a.strip())),
         question=q.prompt if with_prompt else "")
     policy = PointsPolicy()

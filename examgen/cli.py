@@ -240,7 +240,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     run = grade_files(args.responses, manifest=args.manifest, key=args.key, out=args.out,
                       id_column=args.id_column, overrides=args.overrides, pdf=not args.no_pdf,
-                      sheet=args.sheet, feedback=args.feedback)
+                      sheet=args.sheet, feedback=args.feedback, bank=args.bank)
     b = run.batch
     if args.lms is not None:
         from examgen.jobs import write_gradebook
@@ -382,6 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("grade", help="grade a CSV of responses against a manifest or a key")
+    p.add_argument("--bank", type=Path, default=None,
+                   help="the question bank the exam was made from, whose glossary short answers "
+                        "are read with (default: the bundled question_bank/)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--manifest", type=Path, help="manifest.json written by examgen generate")
     src.add_argument("--key", type=Path, help="KEY.csv (question_id,type,answer,points,...) or "
@@ -441,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 "
                         "for a classroom network)")
-    p.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
     p.add_argument("--db", type=Path, default=Path("output") / "practice.sqlite3",
                    help="SQLite database of attempts (default output/practice.sqlite3; created "
                         "when missing; a database examgen did not create is refused)")
@@ -459,20 +462,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _seed(text: str) -> int:
+def _whole(text: str, what: str = "") -> int:
+    """``text`` as a non-negative whole number; otherwise the message argparse prints after
+    "argument --option:", naming ``what`` when given."""
+    subject = f"{what} " if what else ""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"seed must be a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"{subject}must be a whole number, got {text!r}") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"seed must not be negative, got {value}")
+        raise argparse.ArgumentTypeError(f"{subject}must not be negative, got {value}")
     return value
 
 
+def _seed(text: str) -> int:
+    return _whole(text, "seed")
+
+
 def _positive(text: str) -> int:
-    value = _seed(text)
+    value = _whole(text)
     if value == 0:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _whole(text, "port")
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, got {value}")
     return value
 
 

@@ -1,17 +1,39 @@
 """The one owner of ``manifest.json``, the record of a generated exam that grading reads back:
-what is written (:func:`build_manifest`, :func:`variant_to_dict`), how it is read
-(:func:`read_manifest`, :func:`read_output_manifest`) and compared (:func:`manifest_difference`).
-Nobody else reads or writes its keys."""
+what is written (:func:`build_manifest`, :func:`variant_to_dict`), how it is read back into
+records (:func:`read_manifest` -> :class:`Manifest`, :func:`variant_from_dict`), and how an
+output folder's manifest is found and compared (:func:`read_output_manifest`,
+:func:`manifest_difference`). Nobody else reads or writes its keys.
+
+``schema_version`` numbers the layout; a reader refuses a newer one. Version 1 is the layout of
+examgen 0.1 (files written before the field existed have that layout too)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from examgen import __version__
 from examgen.errors import KeyFileError
-from examgen.model import Assembly, Text, Variant, VariantPart
+from examgen.model import (
+    Assembly,
+    Difficulty,
+    Misconception,
+    Option,
+    PointsPolicy,
+    QuestionType,
+    RubricConcept,
+    Text,
+    Tolerance,
+    Value,
+    Variant,
+    VariantPart,
+    WrongAnswer,
+    WrongConcept,
+)
+
+SCHEMA_VERSION = 1
 
 
 def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256: str
@@ -21,6 +43,7 @@ def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256:
     form_of = dict(asm.form_of)
     return {
         "examgen_version": __version__,
+        "schema_version": SCHEMA_VERSION,
         "spec": {"file": Path(spec.path).name, "sha256": spec.sha256, "name": spec.name,
                  "title": spec.title.to_dict(), "course": spec.course.to_dict(),
                  "date": spec.date, "duration": spec.duration, "language": spec.language},
@@ -53,7 +76,7 @@ def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256:
 
 def variant_to_dict(v: Variant) -> dict[str, Any]:
     """A variant as JSON-ready data (the manifest's ``variant`` entries, ``bank show --json``)."""
-    return _jsonable({
+    return jsonable({
         "template_id": v.template_id, "topic": v.topic, "type": v.type.value,
         "difficulty": v.difficulty.value, "seed": v.seed, "points": v.points,
         "params": dict(v.params), "prompt": v.prompt,
@@ -91,28 +114,138 @@ def _part_dict(p: VariantPart) -> dict[str, Any]:
     return d
 
 
-def _jsonable(x: Any) -> Any:
+def jsonable(x: Any) -> Any:
     if isinstance(x, Text):
         return x.to_dict()
     if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
+        return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
+        return [jsonable(v) for v in x]
     if hasattr(x, "item"):  # numpy scalar
         return x.item()
     return x
 
 
-def read_manifest(path: Path | str) -> Any:
-    """The data of the manifest at ``path``, for grading; a file that cannot be read or is not
-    JSON raises :class:`~examgen.errors.KeyFileError`."""
+@dataclass(frozen=True)
+class ManifestQuestion:
+    template_id: str
+    columns: tuple[str, ...]          # the submission columns of its parts, in order
+    variant: Variant
+
+
+@dataclass(frozen=True)
+class ManifestCopy:
+    copy_id: str
+    questions: tuple[ManifestQuestion, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What grading needs of a manifest, as records."""
+
+    source: str                       # the file it was read from
+    schema_version: int
+    title: str
+    columns: tuple[str, ...]
+    copies: tuple[ManifestCopy, ...]
+    copy_of: dict[str, str]           # student id -> copy id
+    names: dict[str, str]             # student id -> name
+    negative: float
+    partial_credit: bool
+    forms: dict[str, str] = field(default_factory=dict)   # form code -> copy id
+    floor: float | None = 0.0         # lowest total (None: totals may go below zero)
+    policy: PointsPolicy = PointsPolicy()   # short answers: points grid and review band
+
+
+def read_manifest(path: Path | str) -> Manifest:
+    """The manifest at ``path`` as records; a file that cannot be read, is not JSON, is newer
+    than this examgen or lacks a field raises :class:`~examgen.errors.KeyFileError`."""
     p = Path(path)
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(p.read_text(encoding="utf-8"))
     except OSError as e:
         raise KeyFileError(f"cannot read manifest {p}: {e.strerror or e}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise KeyFileError(f"{p}: not a manifest written by examgen generate ({e})") from None
+    return parse_manifest(data, str(p))
+
+
+def parse_manifest(data: Any, source: str) -> Manifest:
+    """Manifest data (as loaded from JSON) -> :class:`Manifest`."""
+    try:
+        version = data.get("schema_version", 1)
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise KeyFileError(f"{source}: manifest schema_version {version!r} is newer than "
+                               f"this examgen reads ({SCHEMA_VERSION}); update examgen")
+        settings = data.get("grading", {})
+        negative = float(settings.get("negative", 0.0))
+        partial = bool(settings.get("partial_credit", True))
+        copies = tuple(ManifestCopy(c["copy_id"], tuple(
+            ManifestQuestion(q["template_id"], tuple(q["columns"]), variant_from_dict(q["variant"]))
+            for q in c["questions"])) for c in data["copies"])
+        copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
+        names = {s["student_id"]: s.get("name", "") for s in data["students"]}
+        forms = {c["form"]: c["copy_id"] for c in data["copies"] if c.get("form")}
+        floor = settings.get("floor", 0.0)
+        floor = None if floor is None else float(floor)
+        short = settings.get("short_answer", {})
+        policy = PointsPolicy(float(short.get("step", PointsPolicy().step)),
+                              tuple(short.get("review", PointsPolicy().review)))
+        title = data["spec"]["title"]["ko"]
+        columns = tuple(data["columns"])
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise KeyFileError(f"{source}: manifest is missing or has a malformed field ({e!r}); "
+                           "regenerate it with examgen generate") from None
+    return Manifest(source, version, title, columns, copies, copy_of, names, negative, partial,
+                    forms, floor, policy)
+
+
+def variant_from_dict(d: dict[str, Any]) -> Variant:
+    """A manifest's ``variant`` entry back as a :class:`~examgen.model.Variant` (the inverse of
+    :func:`variant_to_dict` for everything grading reads)."""
+    return Variant(
+        template_id=d.get("template_id", ""), topic=d.get("topic", ""),
+        type=QuestionType(d.get("type", d["parts"][0]["kind"] if d.get("parts") else "numeric")),
+        difficulty=Difficulty(d.get("difficulty", "medium")), seed=d.get("seed"),
+        prompt=_text(d["prompt"]), parts=tuple(_part_from_dict(p) for p in d["parts"]),
+        solution=None if d.get("solution") is None else _text(d["solution"]),
+        explanation=None if d.get("explanation") is None else _text(d["explanation"]),
+        params=tuple((d.get("params") or {}).items()))
+
+
+def _part_from_dict(p: dict[str, Any]) -> VariantPart:
+    tol = p.get("tolerance")
+    return VariantPart(
+        label=p.get("label", ""), kind=QuestionType(p["kind"]), points=float(p["points"]),
+        prompt=None if p.get("prompt") is None else _text(p["prompt"]),
+        value=_value(p["value"]) if "value" in p else None, display=p.get("display", ""),
+        decimals=p.get("decimals"),
+        tolerance=Tolerance(tol["kind"], float(tol["value"])) if tol else None,
+        options=tuple(Option(o["key"], _text(o.get("text", {"ko": ""})), bool(o["correct"]),
+                             o.get("misconception")) for o in p.get("options", [])),
+        expression=p.get("expression"), variables=tuple(p.get("variables", ())),
+        references=tuple(_text(r) for r in p.get("references", [])),
+        rubric=tuple(RubricConcept(c["concept"], float(c["weight"]), tuple(c["synonyms"]),
+                                   tuple(c.get("order", ())), bool(c.get("absent", False)))
+                     for c in p.get("rubric", [])),
+        wrong_answers=tuple(WrongAnswer(w["text"], _text(w.get("why") or {"ko": ""}))
+                            for w in p.get("wrong_answers", [])),
+        wrong_concepts=tuple(WrongConcept(w["concept"], tuple(w["synonyms"]),
+                                          _text(w["why"]) if w.get("why") else None)
+                             for w in p.get("wrong_concepts", [])),
+        misconceptions=tuple(Misconception(m["id"], _text(m["description"]), _value(m["value"]),
+                                           m.get("display", ""))
+                             for m in p.get("misconceptions", [])))
+
+
+def _text(t: dict[str, str] | str) -> Text:
+    return Text(t) if isinstance(t, str) else Text(t.get("ko", ""), t.get("en") or None)
+
+
+def _value(v: Any) -> Value:
+    if isinstance(v, list):
+        return tuple(_value(x) for x in v)  # type: ignore[return-value]
+    return float(v)
 
 
 def read_output_manifest(out: Path) -> dict[str, Any] | None:

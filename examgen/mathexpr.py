@@ -213,7 +213,7 @@ class _Parser:
         if not math.isfinite(value) or value > MAX_VALUE:
             raise self.error(f"the value of {name}(…) is not a finite number (too large)", t)
 
-    def atom(self) -> sympy.Expr:
+    def atom(self) -> sympy.Expr:  # noqa: C901 - not split yet (issue 12)
         t = self.peek()
         if t is None:
             raise self.error("expression ends too early")

@@ -112,7 +112,7 @@ class Checker:
             return None
         return Tolerance(kind, v)  # type: ignore[arg-type]
 
-    def sampler(self, name: str, value: Any, line: int, earlier: set[str]) -> ParamSpec | None:
+    def sampler(self, name: str, value: Any, line: int, earlier: set[str]) -> ParamSpec | None:  # noqa: C901
         what = f"parameter '{name}'"
         if not re.match(r"^[A-Za-z_]\w*$", str(name)):
             self.err(line, f"{what}: names must be identifiers (letters, digits, _)")

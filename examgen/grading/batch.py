@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
+from examgen.bank import Glossary
 from examgen.grading.overrides import _allowed, _expand_groups, apply_overrides
 from examgen.grading.roster import RosterFindings, check_roster
 from examgen.grading.score import MAX_TEXT, Scored, blank, score
@@ -23,13 +24,16 @@ from examgen.model import (
     GradeBatch,
     Override,
     PartKey,
+    QuestionType,
     StudentGrade,
     Submissions,
 )
 
 
-def grade_batch(key: AnswerKey, subs: Submissions,
-                overrides: Sequence[Override] = ()) -> GradeBatch:
+def grade_batch(key: AnswerKey, subs: Submissions, overrides: Sequence[Override] = (), *,  # noqa: C901
+                glossary: Glossary) -> GradeBatch:
+    """Grade every submission against the key; short answers are read through the
+    ``glossary`` of the bank the exam was made from."""
     pending: list[tuple[Entry, list[tuple[PartKey, str]]]] = []
     short: dict[str, list[ShortItem]] = {}
     # points the instructor put in the responses' graded column(s) act as overrides; one
@@ -52,17 +56,18 @@ def grade_batch(key: AnswerKey, subs: Submissions,
                                                                        entry.form)]
         pending.append((entry, parts))
         for p_index, (part, text) in enumerate(parts):
-            if part.kind == "short_answer" and len(text) <= MAX_TEXT:   # else: format error
+            if part.kind == QuestionType.SHORT_ANSWER and len(text) <= MAX_TEXT:  # else: format error
                 short.setdefault(part.question_id, []).append(
                     ShortItem(e_index, p_index, entry.student_id, part, text))
     first: ShortResult | None = None
     if any(o.group for o in overrides):   # the groups come from scoring without the overrides
-        first = score_short(short)
+        first = score_short(short, glossary=glossary)
         overrides = _expand_groups(overrides, first.groups)
     graded = _graded_answers(short, overrides)
     # large classes: in worker processes, meanwhile; a question with no graded answers scores
     # as in the first pass
-    wait_short = start_short(short, graded, first.ungraded if first is not None else None)
+    wait_short = start_short(short, graded, first.ungraded if first is not None else None,
+                             glossary=glossary)
     answers = _grade_others(pending)            # the other answers are graded here
     result = wait_short()
     for items in short.values():
@@ -106,7 +111,7 @@ def _grade_others(pending: Sequence[tuple[Entry, Sequence[tuple[PartKey, str]]]]
     for entry, parts in pending:
         row: list[AnswerGrade | None] = []
         for part, text in parts:
-            if part.kind == "short_answer" and len(text) <= MAX_TEXT:
+            if part.kind == QuestionType.SHORT_ANSWER and len(text) <= MAX_TEXT:
                 row.append(None)
                 continue
             s = memo.get((id(part), text))
@@ -140,10 +145,10 @@ def _chosen(part: PartKey, s: Scored) -> tuple[ChosenOption, ...]:
     return tuple(out)
 
 
-def grade_one(part: PartKey, text: str) -> Scored:
+def grade_one(part: PartKey, text: str, *, glossary: Glossary) -> Scored:
     """One answer to one part, scored exactly as in a batch (short answers included)."""
-    if part.kind == "short_answer" and len(text) <= MAX_TEXT:
-        return grade_short_one(part, text)[0]
+    if part.kind == QuestionType.SHORT_ANSWER and len(text) <= MAX_TEXT:
+        return grade_short_one(part, text, glossary=glossary)[0]
     return score(part, text)
 
 

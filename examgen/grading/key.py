@@ -19,88 +19,70 @@ from typing import Any
 
 from examgen.errors import KeyFileError, did_you_mean
 from examgen.grading.points import parse_review, parse_step
+from examgen.manifest import Manifest, jsonable
 from examgen.model import (
+    CHOICE_TYPES,
+    VALUE_TYPES,
     AnswerKey,
-    Misconception,
     PartKey,
     PointsPolicy,
+    QuestionType,
     RubricConcept,
     Text,
     Tolerance,
-    Value,
     Variant,
+    VariantPart,
     WrongConcept,
+    spellings,
 )
 
-KINDS = ("numeric", "vector", "matrix", "single_choice", "multiple_choice", "symbolic",
-         "short_answer")
 ROUNDING_STEPS = 2   # rounded intermediate values a hand computation typically chains
-KEY_TYPES = {"numeric": "numeric", "vector": "vector", "matrix": "matrix",
-             "choice": "single_choice", "multi": "multiple_choice", "symbolic": "symbolic",
-             "short": "short_answer"}
+KEY_TYPES = {"numeric": QuestionType.NUMERIC, "vector": QuestionType.VECTOR,
+             "matrix": QuestionType.MATRIX, "choice": QuestionType.SINGLE_CHOICE,
+             "multi": QuestionType.MULTIPLE_CHOICE, "symbolic": QuestionType.SYMBOLIC,
+             "short": QuestionType.SHORT_ANSWER}
 
 
-def _value(v: Any) -> Value:
-    if isinstance(v, list):
-        return tuple(_value(x) for x in v)  # type: ignore[return-value]
-    return float(v)
-
-
-def _text_variants(t: dict[str, str] | str) -> tuple[str, ...]:
-    if isinstance(t, str):
-        return (t,)
-    return tuple(x for x in (t.get("ko"), t.get("en")) if x)
-
-
-def key_from_manifest(data: Any, source: str) -> AnswerKey:
-    """The key of every copy of a manifest (as :func:`examgen.manifest.read_manifest` read it
-    from the file ``source``)."""
-    p = source
-    try:
-        settings = data.get("grading", {})
-        negative = float(settings.get("negative", 0.0))
-        partial = bool(settings.get("partial_credit", True))
-        short = settings.get("short_answer", {})
-        policy = PointsPolicy(float(short.get("step", PointsPolicy().step)),
-                              tuple(short.get("review", PointsPolicy().review)))
-        per_copy = {}
-        for copy in data["copies"]:
-            parts = []
-            for q in copy["questions"]:
-                for col, part in zip(q["columns"], q["variant"]["parts"], strict=True):
-                    pk = _part_from_manifest(col, q["template_id"], part, q["variant"])
-                    choice = pk.kind in ("single_choice", "multiple_choice")
-                    parts.append(replace(pk, negative=negative if choice else 0.0,
-                                         partial_credit=partial, policy=policy))
-            per_copy[copy["copy_id"]] = tuple(parts)
-        copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
-        names = {s["student_id"]: s.get("name", "") for s in data["students"]}
-        forms = {c["form"]: c["copy_id"] for c in data["copies"] if c.get("form")}
-        floor = settings.get("floor", 0.0)
-        floor = None if floor is None else float(floor)
-        title = data["spec"]["title"]["ko"]
-        columns = tuple(data["columns"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise KeyFileError(f"{p}: manifest is missing or has a malformed field ({e!r}); "
-                        "regenerate it with examgen generate") from None
+def key_from_manifest(manifest: Manifest) -> AnswerKey:
+    """The key of every copy of a manifest (as :func:`examgen.manifest.read_manifest` read it)."""
+    p = manifest.source
+    per_copy = {}
+    for copy in manifest.copies:
+        parts = []
+        for q in copy.questions:
+            for col, part in zip(q.columns, q.variant.parts, strict=True):
+                pk = part_key(col, q.template_id, part, q.variant)
+                choice = pk.kind in CHOICE_TYPES
+                parts.append(replace(pk, negative=manifest.negative if choice else 0.0,
+                                     partial_credit=manifest.partial_credit,
+                                     policy=manifest.policy))
+        per_copy[copy.copy_id] = tuple(parts)
+    copy_of = manifest.copy_of
     lost = sorted(sid for sid, copy in copy_of.items() if copy not in per_copy)
     if lost:
         raise KeyFileError(f"{p}: the copies of {len(lost)} student(s) are missing (first: "
-                        f"{lost[0]}, copy {copy_of[lost[0]]!r}); regenerate it with examgen "
-                        "generate")
-    return AnswerKey(title, p, columns, None, per_copy, copy_of, names, forms, floor)
+                           f"{lost[0]}, copy {copy_of[lost[0]]!r}); regenerate it with examgen "
+                           "generate")
+    return AnswerKey(manifest.title, p, manifest.columns, None, per_copy, dict(copy_of),
+                     dict(manifest.names), dict(manifest.forms), manifest.floor)
+
+
+def part_key(column: str, question_id: str, part: VariantPart, variant: Variant) -> PartKey:
+    """One part's key, with the rounding allowance its worked solution calls for."""
+    params = (json.dumps(jsonable(dict(variant.params)), sort_keys=True, ensure_ascii=False)
+              if variant.params else "")
+    return PartKey.from_variant_part(column, question_id, part, variant,
+                                     allowance=rounding_allowance(part, variant.solution),
+                                     params=params)
 
 
 def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
                        ) -> tuple[PartKey, ...]:
-    """The keys of one variant's parts (as a manifest would give them), for grading a single
-    variant outside a batch, e.g. in the practice app. Columns default to ``a``, ``b``, ..."""
-    from examgen.manifest import variant_to_dict
-
-    d = variant_to_dict(variant)
-    parts = d["parts"]
+    """The keys of one variant's parts (as its manifest entry would give them), for grading a
+    single variant outside a batch, e.g. in the practice app. Columns default to ``a``, ``b``..."""
+    parts = variant.parts
     cols = list(columns) if columns is not None else [chr(ord("a") + i) for i in range(len(parts))]
-    return tuple(_part_from_manifest(c, variant.template_id, p, d)
+    return tuple(part_key(c, variant.template_id, p, variant)
                  for c, p in zip(cols, parts, strict=True))
 
 
@@ -112,7 +94,7 @@ def _numbers_at(text: str, decimals: int) -> set[str]:
     return {m.group() for m in _DECIMAL_NUMBER.finditer(text) if len(m.group(1)) == decimals}
 
 
-def rounding_allowance(part: dict[str, Any], solution: dict[str, str] | str | None) -> float:
+def rounding_allowance(part: VariantPart, solution: Text | None) -> float:
     """How far a hand computation that carries the worked solution's rounded intermediate values
     may land from the exact answer, beyond the tolerance.
 
@@ -121,51 +103,13 @@ def rounding_allowance(part: dict[str, Any], solution: dict[str, str] | str | No
     those are the intermediate values a student copies and carries. Each is off by at most half a
     unit in the last place, and the course's steps (gates, products and sums of values in [-1, 1])
     chain about ROUNDING_STEPS of them with a sensitivity of at most 1."""
-    decimals = part.get("decimals")
-    if part.get("kind") not in ("numeric", "vector", "matrix") or not decimals or not solution:
+    decimals = part.decimals
+    if part.kind not in VALUE_TYPES or not decimals or solution is None:
         return 0.0
-    shown = " ".join(_text_variants(solution))
-    if not _numbers_at(shown, decimals) - _numbers_at(str(part.get("display", "")), decimals):
+    shown = " ".join(spellings(solution))
+    if not _numbers_at(shown, decimals) - _numbers_at(part.display, decimals):
         return 0.0
     return ROUNDING_STEPS * 0.5 * 10.0 ** -decimals
-
-
-def _part_from_manifest(col: str, qid: str, part: dict[str, Any],
-                        variant: dict[str, Any]) -> PartKey:
-    """One part's key; ``variant`` is the question's manifest entry (its prompt: short answers
-    keep its text, whose words earn nothing; its worked solution: the rounding allowance)."""
-    prompt = variant["prompt"]
-    tol = part.get("tolerance")
-    opts = part.get("options", [])
-    rubric = tuple(RubricConcept(c["concept"], float(c["weight"]), tuple(c["synonyms"]),
-                                 tuple(c.get("order", ())), bool(c.get("absent", False)))
-                   for c in part.get("rubric", []))
-    refs = tuple(x for r in part.get("references", []) for x in _text_variants(r))
-    mis = tuple(Misconception(m["id"], Text(**m["description"]), _value(m["value"]),
-                              m.get("display", "")) for m in part.get("misconceptions", []))
-    return PartKey(
-        column=col, question_id=qid, kind=part["kind"], points=float(part["points"]),
-        value=_value(part["value"]) if "value" in part else None,
-        tolerance=Tolerance(tol["kind"], float(tol["value"])) if tol else None,
-        decimals=part.get("decimals"),
-        allowance=rounding_allowance(part, variant.get("solution")),
-        options=tuple(o["key"] for o in opts),
-        option_texts=tuple(_text_variants(o.get("text") or "") for o in opts),
-        correct=frozenset(o["key"] for o in opts if o["correct"]),
-        option_misconceptions=tuple((o["key"], o["misconception"]) for o in opts
-                                    if o.get("misconception")),
-        expression=part.get("expression"), variables=tuple(part.get("variables", ())),
-        references=refs, rubric=rubric,
-        wrong_answers=tuple(w["text"] for w in part.get("wrong_answers", [])),
-        wrong_concepts=tuple(WrongConcept(w["concept"], tuple(w["synonyms"]),
-                                          Text(**w["why"]) if w.get("why") else None)
-                             for w in part.get("wrong_concepts", [])),
-        prompt=" ".join(_text_variants(prompt)) if part["kind"] == "short_answer" else "",
-        misconceptions=mis, display=str(part.get("display") or ""),
-        solution=tuple(t for t in _text_variants(variant.get("solution")
-                                                 or variant.get("explanation") or "") if t),
-        variant=json.dumps(variant["params"], sort_keys=True, ensure_ascii=False)
-        if variant.get("params") else "")
 
 
 MAX_POINTS = 1000.0   # one question; more is a typo (or "1e309")
@@ -173,7 +117,7 @@ _TOLERANCE_FORMS = ("0.01 or ±0.01 (absolute), 1% (relative), 3sf (significant 
                     "2dp (decimal places)")
 
 
-def parse_tolerance(text: str) -> Tolerance:
+def parse_tolerance(text: str) -> Tolerance:  # noqa: C901 - not split yet (issue 12)
     """``0.01`` (or ``±0.01``, ``+-0.01``) absolute, ``1%`` relative, ``3sf`` significant figures,
     ``2dp`` decimals."""
     t = text.strip().lower().replace(" ", "")
@@ -206,7 +150,7 @@ def parse_tolerance(text: str) -> Tolerance:
     return Tolerance("abs", v)
 
 
-def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> AnswerKey:
+def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> AnswerKey:  # noqa: C901
     """A key shared by every student from the rows of a KEY.csv or KEY.yaml (as
     :func:`examgen.io.read_key_rows` read them from the file ``source``)."""
     from examgen.grading import parse as P
@@ -241,7 +185,7 @@ def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> An
             continue
         if qid in parts:  # several rows of a short-answer question: several references
             prev = parts[qid]
-            if prev.kind != "short_answer" or kind != "short_answer":
+            if prev.kind != QuestionType.SHORT_ANSWER or kind != QuestionType.SHORT_ANSWER:
                 problems.append(f"{where}: question_id {qid!r} repeats; only short answers may "
                                 "have several rows (one reference answer each)")
                 continue
@@ -262,7 +206,7 @@ def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> An
     return AnswerKey(p.stem, str(p), tuple(order), shared)
 
 
-def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str],
+def _key_part(qid: str, kind: QuestionType, answer: str, points: float, r: dict[str, str],
               P: Any) -> PartKey:
     tol_text = r.get("tolerance", "").strip()
     tol = parse_tolerance(tol_text) if tol_text else None
@@ -270,26 +214,26 @@ def _key_part(qid: str, kind: str, answer: str, points: float, r: dict[str, str]
     base = PartKey(column=qid, question_id=qid, kind=kind, points=points,
                    negative=_share(r.get("negative", "")),
                    partial_credit=_yes(r.get("partial", ""), default=True))
-    if kind == "numeric":
+    if kind == QuestionType.NUMERIC:
         got = P.parse_number(answer)
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
         return replace(base, value=got.value, tolerance=tol or printed_tolerance(got),
                        decimals=got.decimals)
-    if kind in ("vector", "matrix"):
-        got = P.parse_vector(answer) if kind == "vector" else P.parse_matrix(answer)
+    if kind in (QuestionType.VECTOR, QuestionType.MATRIX):
+        got = P.parse_vector(answer) if kind == QuestionType.VECTOR else P.parse_matrix(answer)
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
-        value = got.values if kind == "vector" else got.rows
+        value = got.values if kind == QuestionType.VECTOR else got.rows
         return replace(base, value=value, tolerance=tol or Tolerance("abs", 0.01))
-    if kind in ("single_choice", "multiple_choice"):
+    if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         n = n_choices or max(4, _max_key(answer))
-        got = P.parse_choices(answer, n, kind == "multiple_choice")
+        got = P.parse_choices(answer, n, kind == QuestionType.MULTIPLE_CHOICE)
         if isinstance(got, P.FormatError):
             raise ValueError(f"answer {answer!r}: {got.message}")
         return replace(base, options=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n]), correct=got.keys,
                        option_texts=_option_texts(r.get("choices", ""), n))
-    if kind == "symbolic":
+    if kind == QuestionType.SYMBOLIC:
         from examgen.mathexpr import ExpressionError, parse_expression
 
         variables = tuple(sorted(set(re.findall(r"[A-Za-z_]\w*", answer))

@@ -28,11 +28,9 @@ def _expand_groups(overrides: Sequence[Override], groups: Sequence[AnswerGroup]
     return out
 
 
-
 def _allowed(points: float, max_points: float) -> bool:
     """Points an instructor may give: up to the maximum, or as much taken off."""
     return -max_points <= points <= max_points
-
 
 
 def _regraded(a: AnswerGrade, o: Override) -> AnswerGrade:
@@ -49,7 +47,6 @@ def _regraded(a: AnswerGrade, o: Override) -> AnswerGrade:
     return replace(a, points=o.points, outcome=outcome, needs_review=False,
                    feedback=f"instructor: {o.comment or 'graded by hand'} "
                             f"(was {a.points:g}: {a.feedback})")
-
 
 
 def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
@@ -69,8 +66,7 @@ def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
     return mine, None
 
 
-
-def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:
+def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:  # noqa: C901
     """The batch with the instructor's points replacing the computed ones (every total and
     statistic is recomputed from the answers)."""
     by_student: dict[str, list[int]] = {}

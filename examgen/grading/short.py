@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from examgen.bank import Glossary
 from examgen.grading.groups import EXPLAINED, GROUP_THRESHOLD, collusion, greedy_groups, near_identical
 from examgen.grading.points import award
 from examgen.grading.score import Scored, blank
@@ -15,26 +16,26 @@ from examgen.grading.text import ShortAnswerScorer, TextScore
 from examgen.model import AnswerGroup, Outcome, PartKey, Suspicion
 
 
-def fit_short(part: PartKey, answers: list[str], graded: dict[str, float] | None = None
-              ) -> ShortAnswerScorer:
+def fit_short(part: PartKey, answers: list[str], graded: dict[str, float] | None = None, *,
+              glossary: Glossary) -> ShortAnswerScorer:
     """``part``'s short-answer scorer fitted on its model answers and the class's distinct
-    ``answers`` (the one rule for a batch and for a single answer)."""
+    ``answers`` (the one rule for a batch and for a single answer), reading them through the
+    ``glossary`` of the bank the question comes from."""
     return ShortAnswerScorer(part.rubric, part.wrong_answers, part.wrong_concepts,
-                             low=part.policy.review[0], high=part.policy.review[1]).fit(
+                             glossary=glossary, low=part.policy.review[0],
+                             high=part.policy.review[1]).fit(
         list(part.references) or [""], answers, question=part.prompt, graded=graded)
 
 
-
-def grade_short_one(part: PartKey, text: str
+def grade_short_one(part: PartKey, text: str, *, glossary: Glossary
                     ) -> tuple[Scored, ShortAnswerScorer | None, TextScore | None]:
     """One short answer scored as a batch of that one answer scores it, with the fitted scorer
     and the answer's text score for callers that explain it (both None for a blank answer)."""
     if blank(text):
         return _BLANK, None, None
-    scorer = fit_short(part, [text])
+    scorer = fit_short(part, [text], glossary=glossary)
     ts = scorer.score_many([text])[0]
     return _points(ts, part), scorer, ts
-
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,6 @@ class ShortItem:
     text: str
 
 
-
 @dataclass(frozen=True)
 class ShortResult:
     scores: dict[tuple[int, int], Scored]
@@ -54,7 +54,6 @@ class ShortResult:
     groups: tuple[AnswerGroup, ...]
     suspicions: tuple[Suspicion, ...]
     ungraded: dict[str, _Question]   # per question scored without graded answers: reusable
-
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,9 @@ class _Question:
     examples: list[str]          # a text per near-identical cluster
 
 
-
 def _score_question(part: PartKey, unique: list[str], counts: list[int],
-                    graded: dict[str, float] | None) -> _Question:
-    scorer = fit_short(part, unique, graded)
+                    graded: dict[str, float] | None, glossary: Glossary) -> _Question:
+    scorer = fit_short(part, unique, graded, glossary=glossary)
     text_scores = scorer.score_many(unique)
     canon = [scorer.glossary_.canonical(t) for t in unique]
     label = greedy_groups(unique, counts, scorer.vectors(canon), GROUP_THRESHOLD)
@@ -89,20 +87,20 @@ def _score_question(part: PartKey, unique: list[str], counts: list[int],
         examples)
 
 
-
 PARALLEL_MIN = 5_000    # distinct short answers from which questions are scored in parallel
 
 
+Job = tuple[PartKey, list[str], list[int], dict[str, float] | None, Glossary]
 
-def _start_questions(jobs: list[tuple[PartKey, list[str], list[int], dict[str, float] | None]]
-                     ) -> Callable[[], list[_Question]]:
+
+def _start_questions(jobs: list[Job]) -> Callable[[], list[_Question]]:
     """Start scoring the questions; the returned function waits for every question's result,
     in order. Large batches use a process per core (fork: the workers start with the loaded
     libraries) and the caller goes on meanwhile; small ones are scored when asked."""
     import multiprocessing as mp
     import os
 
-    total = sum(len(u) for _, u, _, _ in jobs)
+    total = sum(len(job[1]) for job in jobs)
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2 or total < PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
         return lambda: [_score_question(*job) for job in jobs]
@@ -122,22 +120,21 @@ def _start_questions(jobs: list[tuple[PartKey, list[str], list[int], dict[str, f
     return wait
 
 
-
 def score_short(groups: dict[str, list[ShortItem]],
-                graded: dict[str, dict[str, float]] | None = None) -> ShortResult:
+                graded: dict[str, dict[str, float]] | None = None, *,
+                glossary: Glossary) -> ShortResult:
     """Score every short answer, question by question: one scorer per question fitted on the
     class's answers (and the instructor's graded ones), answer groups, and collusion."""
-    return start_short(groups, graded)()
-
+    return start_short(groups, graded, glossary=glossary)()
 
 
 _BLANK = Scored(0.0, Outcome.BLANK, "no answer")
 
 
-
 def start_short(groups: dict[str, list[ShortItem]],
                 graded: dict[str, dict[str, float]] | None = None,
-                ungraded: dict[str, _Question] | None = None) -> Callable[[], ShortResult]:
+                ungraded: dict[str, _Question] | None = None, *,
+                glossary: Glossary) -> Callable[[], ShortResult]:
     """:func:`score_short`, started: the returned function waits for its result (large
     batches are scored in worker processes, and the caller can work meanwhile).
     ``ungraded``: :attr:`ShortResult.ungraded` of an earlier pass over the same answers,
@@ -145,7 +142,8 @@ def start_short(groups: dict[str, list[ShortItem]],
     graded = graded or {}
     reuse = {qid: q for qid, q in (ungraded or {}).items() if qid not in graded}
     scores: dict[tuple[int, int], Scored] = {}
-    jobs, asked = [], []
+    jobs: list[Job] = []
+    asked = []
     for qid, items in groups.items():
         answered = []
         for it in items:
@@ -159,7 +157,8 @@ def start_short(groups: dict[str, list[ShortItem]],
         unique = sorted(counts, key=lambda t: (-counts[t], t))   # equal answers scored once
         asked.append((qid, answered, unique))
         if qid not in reuse:
-            jobs.append((items[0].part, unique, [counts[t] for t in unique], graded.get(qid)))
+            jobs.append((items[0].part, unique, [counts[t] for t in unique], graded.get(qid),
+                         glossary))
     wait = _start_questions(jobs)
 
     def result() -> ShortResult:
@@ -167,7 +166,6 @@ def start_short(groups: dict[str, list[ShortItem]],
         results = [reuse[qid] if qid in reuse else next(fresh) for qid, _, _ in asked]
         return _short_result(scores, asked, results, graded)
     return result
-
 
 
 def _short_result(scores: dict[tuple[int, int], Scored],

@@ -1,9 +1,11 @@
 """Short-answer scoring behind a scikit-learn-style contract.
 
-``ShortAnswerScorer(rubric, ...).fit(references, answers, graded=...)`` reads one question's
-references and the class's answers; ``score_many(answers)`` returns, per answer, a value in
-[0, 1], a confidence, whether it needs review, and an explanation naming the matched and missing
-concepts. Steps:
+``ShortAnswerScorer(rubric, ..., glossary=...).fit(references, answers, graded=...)`` reads one
+question's references and the class's answers; ``score_many(answers)`` returns, per answer, a
+value in [0, 1], a confidence, whether it needs review, and an explanation naming the matched and
+missing concepts. Scoring never learns: an answer not seen in ``fit`` is scored as one more
+answer of the class without changing the fitted scorer. The glossary is the one of the bank the
+question comes from (:func:`examgen.bank.bank_glossary`), given explicitly. Steps:
 
 1. every text is folded (NFKC, Latin case-folding) and glossary spellings become one token, so
    "forget gate", "망각 게이트" and "f_t" read the same (:mod:`examgen.bank.glossary`);
@@ -21,12 +23,13 @@ a wrong-concept cue, closeness to a known wrong answer that still scores high), 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from examgen.bank import Glossary, load_glossary
+from examgen.bank import Glossary
 from examgen.grading.contrast import ContrastCheck
 from examgen.grading.rubric import RubricHits, RubricMatcher
 from examgen.grading.similarity import (
@@ -89,7 +92,10 @@ class ShortAnswerScorer:
         answers look like) and optionally ``graded`` answers (text -> share of the points)."""
         if isinstance(references, str) or isinstance(answers, str):
             raise TypeError("references and answers must be lists of strings, not one string")
-        self.glossary_ = self.glossary if self.glossary is not None else load_glossary()
+        if self.glossary is None:
+            raise TypeError("ShortAnswerScorer needs the glossary of the question's bank "
+                            "(glossary=examgen.bank.bank_glossary(bank_folder))")
+        self.glossary_ = self.glossary
         self.model_ = self.model if self.model is not None else default_model()
         canon = self.glossary_.canonical
         self.references_ = [canon(r) for r in references if r and r.strip()]
@@ -137,12 +143,19 @@ class ShortAnswerScorer:
             raise RuntimeError("ShortAnswerScorer is not fitted; call fit(references) first")
 
     # -- scoring ---------------------------------------------------------------------------
-    def _similarity(self, canon: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Model score and reference cosine of canonical texts; texts seen in fit reuse their
-        class-aware features, others are scored as one more answer of the class."""
+    def _with_unseen(self, canon: list[str]) -> ShortAnswerScorer:
+        """This scorer when every text was seen in fit; otherwise a copy fitted with the unseen
+        ones as more answers of the class. This scorer stays as fitted: scoring never learns."""
         unseen = [t for t in dict.fromkeys(canon) if t not in self.row_]
-        if unseen:
-            self._learn(self.texts_ + unseen)
+        if not unseen:
+            return self
+        extended = copy.copy(self)
+        extended._learn(self.texts_ + unseen)
+        return extended
+
+    def _similarity(self, canon: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Model score and reference cosine of canonical texts, every one seen in fit (see
+        :meth:`_with_unseen`), with their class-aware features."""
         idx = np.array([self.row_[t] for t in canon], dtype=int)
         base = self.base_[idx]
         if self.few_shot_ and self.answers_m_ is not None:
@@ -169,7 +182,8 @@ class ShortAnswerScorer:
     def similarities(self, answers: Sequence[str]) -> np.ndarray:
         """The similarity score (0..1) of each answer, before the rubric."""
         self._check()
-        return self._similarity([self.glossary_.canonical(a) for a in answers])[0]
+        canon = [self.glossary_.canonical(a) for a in answers]
+        return self._with_unseen(canon)._similarity(canon)[0]
 
     def score_many(self, answers: Sequence[str]) -> list[TextScore]:
         """Score many answers with one vectorisation pass."""
@@ -179,17 +193,31 @@ class ShortAnswerScorer:
         if not answers:
             return []
         canon = [self.glossary_.canonical(a) for a in answers]
-        base, cosine = self._similarity(canon)   # every text is now a row of the space
-        x = self.vectors(canon)
-        near_wrong = ((x @ self.wrong_m_.T).toarray().max(axis=1) if self.wrong_m_ is not None
-                      else np.zeros(len(canon)))
-        near_q = ((x @ self.question_m_.T).toarray().ravel() if self.question_m_ is not None
-                  else np.zeros(len(canon)))
-        return [self._combine(c, float(b), float(s), float(w), float(q))
+        fitted = self._with_unseen(canon)
+        base, cosine = fitted._similarity(canon)
+        x = fitted.vectors(canon)
+        near_wrong = ((x @ fitted.wrong_m_.T).toarray().max(axis=1)
+                      if fitted.wrong_m_ is not None else np.zeros(len(canon)))
+        near_q = ((x @ fitted.question_m_.T).toarray().ravel()
+                  if fitted.question_m_ is not None else np.zeros(len(canon)))
+        return [fitted._combine(c, float(b), float(s), float(w), float(q))
                 for c, b, s, w, q in zip(canon, base, cosine, near_wrong, near_q, strict=True)]
 
     def score(self, answer: str) -> TextScore:
         return self.score_many([answer])[0]
+
+    def nearest_wrong(self, answer: str, cosine: float) -> int | None:
+        """The index (in ``wrong_answers``) of the known wrong answer ``answer`` is closest to,
+        when it is close (:data:`NEAR_WRONG`) and closer than ``cosine``, the answer's cosine to
+        the closest model answer (:attr:`TextScore.cosine`); otherwise None."""
+        self._check()
+        if self.wrong_m_ is None:
+            return None
+        canon = [self.glossary_.canonical(answer)]
+        fitted = self._with_unseen(canon)
+        sims = (fitted.vectors(canon) @ fitted.wrong_m_.T).toarray()[0]
+        best = int(np.argmax(sims))
+        return best if sims[best] >= NEAR_WRONG and sims[best] > cosine else None
 
     def _combine(self, canon: str, sim: float, cosine: float, wrong_sim: float,
                  question_sim: float) -> TextScore:

@@ -11,7 +11,7 @@ from examgen.io.csvfile import read_csv_text
 from examgen.model import Override
 
 
-def read_overrides(path: Path | str) -> list[Override]:
+def read_overrides(path: Path | str) -> list[Override]:  # noqa: C901 - not split yet (issue 12)
     """overrides.csv: ``student_id,question_id,points,comment`` (question_id: a submission
     column such as Q3b, or the question's id), optional ``group`` (grades every member of an
     answer group) and ``row`` (which submission, by its row in the responses file, when a

@@ -40,7 +40,12 @@ from examgen.jobs.staging import (
     write_bytes,
     write_text,
 )
-from examgen.manifest import build_manifest, manifest_difference, read_output_manifest
+from examgen.manifest import (
+    build_manifest,
+    manifest_difference,
+    parse_manifest,
+    read_output_manifest,
+)
 from examgen.model import Assembly, ExamCopy, ExamSpec, Student
 from examgen.processes import die_with_parent
 
@@ -103,7 +108,7 @@ def answers_template(columns: Sequence[str], forms: bool = False) -> str:
 
 def key_tables(data: dict[str, Any], where: Path) -> dict[str, str]:
     """answer_key.csv, and forms.csv in forms mode, of a manifest (file name -> CSV text)."""
-    key = key_from_manifest(data, str(where))
+    key = key_from_manifest(parse_manifest(json.loads(json.dumps(data)), str(where)))
     out = {"answer_key.csv": answer_key_rows(key)}
     if key.forms:
         out["forms.csv"] = forms_rows(key)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from examgen.bank import bank_glossary
 from examgen.errors import ExamgenError
 from examgen.grading import grade_batch, key_from_manifest, key_from_rows
 from examgen.io import csv_text, read_key_rows, read_overrides, read_responses
@@ -40,14 +41,19 @@ def load_key(manifest: Path | None, key: Path | None) -> AnswerKey:
         raise ExamgenError("give exactly one of --manifest DIR/manifest.json (an exam made by "
                            "examgen generate) or --key KEY.csv (an exam made elsewhere)")
     if manifest is not None:
-        return key_from_manifest(read_manifest(manifest), str(manifest))
+        return key_from_manifest(read_manifest(manifest))
     return key_from_rows(*read_key_rows(key))  # type: ignore[arg-type]
 
 
 def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | None = None,
                 out: Path | None = None, id_column: str | None = None,
                 overrides: Path | None = None, pdf: bool = True,
-                sheet: str | None = None, feedback: bool = False) -> GradeRun:
+                sheet: str | None = None, feedback: bool = False,
+                bank: Path | None = None) -> GradeRun:
+    """Grade the responses file against a manifest or a key file and write every output.
+    Short answers are read through the glossary of ``bank``, the question bank the exam was
+    made from (default: the bundled one)."""
+    glossary = bank_glossary(bank)   # a broken glossary fails before any work
     with collector_paused():
         answer_key = load_key(manifest, key)
         subs = read_responses(responses, columns=answer_key.columns,
@@ -56,7 +62,7 @@ def grade_files(responses: Path, *, manifest: Path | None = None, key: Path | No
         ov = read_overrides(overrides) if overrides is not None else []
         # a large class's PDF process starts now: it loads WeasyPrint and the font meanwhile
         with typesetter(fork=pdf and len(subs.entries) >= PDF_FORK_MIN) as typeset:
-            batch = grade_batch(answer_key, subs, ov)
+            batch = grade_batch(answer_key, subs, ov, glossary=glossary)
             out_dir = out if out is not None else responses.parent
             extra = feedback_pages(batch, answer_key) if feedback else ()
             files = write_outputs(batch, out_dir, pdf=pdf, typeset=typeset, extra=extra)

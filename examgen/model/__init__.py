@@ -28,6 +28,7 @@ from examgen.model.grades import (
     StudentGrade,
     Submissions,
     Suspicion,
+    spellings,
 )
 from examgen.model.question import (
     ARRAY_TYPES,
@@ -103,4 +104,5 @@ __all__ = [
     "VariantPart",
     "WrongAnswer",
     "WrongConcept",
+    "spellings",
 ]

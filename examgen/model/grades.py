@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from examgen.model.question import Misconception, RubricConcept, Tolerance, Value, WrongConcept
+from examgen.model.question import (
+    Misconception,
+    QuestionType,
+    RubricConcept,
+    Text,
+    Tolerance,
+    Value,
+    Variant,
+    VariantPart,
+    WrongConcept,
+)
 
 DEFAULT_STEP = 0.5
 DEFAULT_REVIEW = (0.4, 0.6)
@@ -41,7 +51,7 @@ class PartKey:
 
     column: str
     question_id: str
-    kind: str
+    kind: QuestionType
     points: float
     value: Value | None = None
     tolerance: Tolerance | None = None
@@ -65,6 +75,60 @@ class PartKey:
     solution: tuple[str, ...] = ()   # the worked solution (or explanation), in each language
     variant: str = ""                # the variant's parameters (JSON; "" for a fixed question)
     policy: PointsPolicy = PointsPolicy()   # short answers: points grid and review band
+
+    @classmethod
+    def from_variant_part(cls, column: str, question_id: str, part: VariantPart, variant: Variant,
+                          *, allowance: float = 0.0, params: str = "") -> PartKey:
+        """The key of one part of a live variant (``variant``: its prompt, whose words earn
+        nothing in a short answer). Values are plain floats, texts as the manifest keeps them:
+        the key is the one its manifest entry gives. ``params``: the variant's parameters as
+        the manifest's JSON (sorted keys), "" for a fixed question."""
+        short = part.kind is QuestionType.SHORT_ANSWER
+        tol = part.tolerance
+        written = bool(part.references)   # what the manifest keeps of a short answer
+        return cls(
+            column=column, question_id=question_id, kind=QuestionType(part.kind),
+            points=float(part.points),
+            value=None if part.value is None else _floats(part.value),
+            tolerance=None if tol is None else Tolerance(tol.kind, float(tol.value)),
+            decimals=None if part.decimals is None else int(part.decimals),
+            allowance=allowance,
+            options=tuple(o.key for o in part.options),
+            correct=frozenset(o.key for o in part.options if o.correct),
+            option_misconceptions=tuple((o.key, o.misconception) for o in part.options
+                                        if o.misconception),
+            expression=part.expression,
+            variables=tuple(part.variables) if part.expression is not None else (),
+            references=tuple(x for r in part.references for x in spellings(r)),
+            rubric=tuple(RubricConcept(c.concept, float(c.weight), tuple(c.synonyms),
+                                       tuple(c.order), bool(c.absent))
+                         for c in part.rubric) if written else (),
+            wrong_answers=tuple(w.text for w in part.wrong_answers) if written else (),
+            wrong_concepts=tuple(WrongConcept(w.concept, tuple(w.synonyms),
+                                              None if w.why is None else _text(w.why))
+                                 for w in part.wrong_concepts) if written else (),
+            prompt=" ".join(spellings(variant.prompt)) if short else "",
+            misconceptions=tuple(Misconception(m.id, _text(m.description), _floats(m.value),
+                                               m.display) for m in part.misconceptions),
+            option_texts=tuple(spellings(o.text) for o in part.options),
+            display=part.display or "",
+            solution=spellings(variant.solution or variant.explanation or Text("")),
+            variant=params)
+
+
+def spellings(text: Text) -> tuple[str, ...]:
+    """The Korean and (where written) English forms of a text."""
+    return tuple(x for x in (text.ko, text.en) if x)
+
+
+def _text(t: Text) -> Text:
+    return Text(t.ko, t.en or None)
+
+
+def _floats(v: Value) -> Value:
+    if isinstance(v, (list, tuple)):
+        return tuple(_floats(x) for x in v)  # type: ignore[return-value]
+    return float(v)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from flask import Flask, Response, current_app, redirect, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from examgen.bank import Bank, load_bank
+from examgen.bank import Bank, bank_glossary, load_bank
 from examgen.errors import ExamgenError
 from examgen.grading import MAX_ANSWER_LENGTH, warm_morphology
 from examgen.io import normalize_id
@@ -97,6 +97,7 @@ class Practice:
     def __init__(self, bank: Bank, store: Store, templates_dir: str, prefetch: bool,
                  roster: PracticeRoster | None = None):
         self.bank, self.store, self.roster = bank, store, roster
+        self.glossary = bank_glossary(bank.root)   # short answers read as this bank reads them
         self.env = environment(templates_dir)
         self.templates_dir = templates_dir
         self.variant: Callable[[str, int], Variant] = lru_cache(maxsize=VARIANT_CACHE)(self._variant)
@@ -112,7 +113,7 @@ class Practice:
 
     def _grade(self, template_id: str, seed: int,
                answers: tuple[tuple[str, str], ...]) -> drill.Result:
-        return drill.grade_variant(self.variant(template_id, seed), dict(answers))
+        return drill.grade_variant(self.variant(template_id, seed), dict(answers), self.glossary)
 
     def grade(self, template_id: str, seed: int, answers: Mapping[str, str]) -> drill.Result:
         """The graded answers (by column) to problem (template_id, seed); cached, so the result
@@ -183,7 +184,7 @@ class Practice:
             kinds.setdefault(t.type.value, t)
         for t in kinds.values():
             v = self.variant(t.id, 0)
-            drill.grade_variant(v, {c: "0.5" for c in drill.columns(v)})
+            drill.grade_variant(v, {c: "0.5" for c in drill.columns(v)}, self.glossary)
 
     def render(self, name: str, status: int = 200, **ctx: Any) -> Response:
         lang = current_lang()

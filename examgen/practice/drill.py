@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from examgen.bank import Bank
+from examgen.bank import Bank, Glossary
 from examgen.grading import (
-    NEAR_WRONG,
     Scored,
     ShortAnswerScorer,
     TextScore,
@@ -23,7 +22,7 @@ from examgen.grading import (
     grade_short_one,
     parts_from_variant,
 )
-from examgen.model import Difficulty, Outcome, Template, Text, Variant, VariantPart, WrongAnswer
+from examgen.model import Difficulty, Outcome, QuestionType, Template, Text, Variant, VariantPart, WrongAnswer
 from examgen.practice.store import TemplateStats, weak_spots
 from examgen.rng import derive_seed, make_rng
 
@@ -163,16 +162,17 @@ def columns(variant: Variant) -> tuple[str, ...]:
     return tuple(k.column for k in parts_from_variant(variant))
 
 
-def grade_variant(variant: Variant, answers: Mapping[str, str]) -> Result:
-    """Grade the answers (by column) to ``variant`` exactly as the batch grader would."""
+def grade_variant(variant: Variant, answers: Mapping[str, str], glossary: Glossary) -> Result:
+    """Grade the answers (by column) to ``variant`` exactly as the batch grader would, short
+    answers through the ``glossary`` of the bank the question comes from."""
     results = []
     for part, key in zip(variant.parts, parts_from_variant(variant), strict=True):
         text = answers.get(key.column, "")
-        if key.kind == "short_answer":
-            scored, scorer, ts = grade_short_one(key, text)
+        if key.kind == QuestionType.SHORT_ANSWER:
+            scored, scorer, ts = grade_short_one(key, text, glossary=glossary)
             short = short_detail(scorer, ts, part, text) if key.references else None
         else:
-            scored, short = grade_one(key, text), None
+            scored, short = grade_one(key, text, glossary=glossary), None
         mis = next((m.description for m in part.misconceptions if m.id == scored.misconception),
                    None)
         at = scored.position if scored.outcome is Outcome.FORMAT_ERROR else None
@@ -195,13 +195,12 @@ def short_detail(scorer: ShortAnswerScorer | None, ts: TextScore | None, part: V
 
 def _near_wrong(scorer: ShortAnswerScorer, part: VariantPart, text: str,
                 cosine: float) -> WrongAnswer | None:
-    """The known wrong answer ``text`` is closest to, if it is close (NEAR_WRONG) and closer
-    than to any model answer."""
-    if scorer.wrong_m_ is None or not part.wrong_answers:
+    """The known wrong answer ``text`` is closest to, if it is close and closer than to any
+    model answer (the scorer's own rule)."""
+    if not part.wrong_answers:
         return None
-    sims = (scorer.vectors([scorer.glossary_.canonical(text)]) @ scorer.wrong_m_.T).toarray()[0]
-    best = int(np.argmax(sims))
-    return part.wrong_answers[best] if sims[best] >= NEAR_WRONG and sims[best] > cosine else None
+    best = scorer.nearest_wrong(text, cosine)
+    return None if best is None else part.wrong_answers[best]
 
 
 def overall(outcomes: Sequence[Outcome]) -> Outcome:

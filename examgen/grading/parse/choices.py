@@ -26,7 +26,7 @@ _LATIN_SKIP = frozenset({"and", "or", "answer", "ans", "option", "options", "cho
 _CHOICE_IGNORED = " ,;/&+·()[]{}<>.:'\"`!"
 
 
-def parse_choices(text: str, n_options: int, multiple: bool) -> Choices | FormatError:
+def parse_choices(text: str, n_options: int, multiple: bool) -> Choices | FormatError:  # noqa: C901
     """Option keys for a question with ``n_options`` options keyed A, B, C, …: "A", "a", "(a)",
     "A.", "1" (1-based), "①", "가"/"ㄱ" (= A); with ``multiple`` several: "A;C", "AC", "1,3",
     "①③", "A와 C". Duplicates collapse."""

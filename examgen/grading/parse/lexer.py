@@ -192,7 +192,7 @@ class _Edges(NamedTuple):
     transpose: tuple[int, int] | None = None   # where a transpose mark was, in the typed text
 
 
-def _strip_edges(s: _Src, *, number: bool, arrays: bool = False) -> _Edges | FormatError:
+def _strip_edges(s: _Src, *, number: bool, arrays: bool = False) -> _Edges | FormatError:  # noqa: C901
     """Remove words around the answer: labels ("답:", "d_v ="), "약", "≈", Korean endings
     ("입니다"), units ("차원", "개", "rad"); with ``arrays`` one transpose mark after the closing
     bracket ("[1, 2]ᵀ", "[1, 2]'" unless the answer is quoted). Korean number words (만, 천) and

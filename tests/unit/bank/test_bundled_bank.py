@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from examgen.bank import load_bank
+from examgen.bank import load_bank, load_glossary
 from examgen.bank.selftest import check_rendering, stress_template
 from examgen.model import QuestionType
 
@@ -143,6 +143,7 @@ def test_seed_quiz_02_plain_right_answer_is_not_taken_for_a_wrong_one() -> None:
     right = "망각 게이트는 이전 정보를 지우고, 입력 게이트는 새 정보를 받아들인다."
     swapped = "망각 게이트는 새 정보를 셀 상태에 받아들이고, 입력 게이트는 이전 정보를 지운다."
     for answer, low, high in [(right, 0.7, 1.0), (swapped, 0.0, 0.3)]:
-        scorer = ShortAnswerScorer(t.rubric, [w.text for w in t.wrong_answers], t.wrong_concepts)
+        scorer = ShortAnswerScorer(t.rubric, [w.text for w in t.wrong_answers], t.wrong_concepts,
+                                   glossary=load_glossary())
         s = scorer.fit(refs, [answer], question=t.prompt.ko).score(answer)
         assert low <= s.score <= high, (answer, s.explanation)

@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 
 from examgen import formatting as F
-from examgen.bank import load_bank
+from examgen.bank import bank_glossary, load_bank
 from examgen.families import REGISTRY
 from examgen.grading import grade_one, parts_from_variant
 from examgen.model import Tolerance
 from examgen.variants import variant_for_seed
 
 BANK = load_bank()
+GLOSSARY = bank_glossary()
 SEQUENCE_FAMILIES = {name for name, f in REGISTRY.items()
                      if f.compute.__module__ == "examgen.families.sequence"}
 TEMPLATES = [t for t in BANK.templates if t.family in SEQUENCE_FAMILIES]
@@ -63,17 +64,17 @@ def test_template_grades_itself_and_keeps_wrong_paths_apart(template) -> None:
             if part.options:
                 correct = [o for o in part.options if o.correct]
                 assert len(correct) == 1, where
-                assert grade_one(key, correct[0].key).points == key.points, where
+                assert grade_one(key, correct[0].key, glossary=GLOSSARY).points == key.points, where
                 for o in part.options:
                     if o.misconception:
-                        got = grade_one(key, o.key)
+                        got = grade_one(key, o.key, glossary=GLOSSARY)
                         assert got.points == 0, where
                         assert got.misconception == o.misconception, where
                 continue
             typed = F.fmt_value(part.value, part.decimals)  # what a student writes
-            assert grade_one(key, typed).points == key.points, (where, typed)
+            assert grade_one(key, typed, glossary=GLOSSARY).points == key.points, (where, typed)
             for m in part.misconceptions:
-                got = grade_one(key, F.fmt_value(m.value, part.decimals))
+                got = grade_one(key, F.fmt_value(m.value, part.decimals), glossary=GLOSSARY)
                 assert got.points < key.points, (where, m.id, m.value)
                 assert got.misconception == m.id, (where, m.id, got.misconception)
     assert len(unfair) <= 0.03 * len(SEEDS), (template.id, unfair)

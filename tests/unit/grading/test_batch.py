@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from examgen.bank import load_glossary
 from examgen.grading import batch, short
 from examgen.io import read_responses
 from examgen.jobs import load_key
@@ -30,6 +31,8 @@ ANSWERS = [
     ["gates are doors", "", "sixty", ""],
 ]
 
+GLOSSARY = load_glossary()
+
 
 def _class(tmp_path: Path) -> tuple[AnswerKey, Submissions]:
     (tmp_path / "key.csv").write_text(KEY, encoding="utf-8")
@@ -44,23 +47,25 @@ def _class(tmp_path: Path) -> tuple[AnswerKey, Submissions]:
 def test_the_overlapped_pool_grades_as_scoring_in_turn(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     key, subs = _class(tmp_path)
-    in_turn = batch.grade_batch(key, subs)
+    in_turn = batch.grade_batch(key, subs, glossary=GLOSSARY)
     monkeypatch.setattr(short, "PARALLEL_MIN", 0)   # every class counts as large
-    assert batch.grade_batch(key, subs) == in_turn
+    assert batch.grade_batch(key, subs, glossary=GLOSSARY) == in_turn
 
 
 def test_group_overrides_rescore_only_the_questions_they_grade(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     key, subs = _class(tmp_path)
-    groups = [g for g in batch.grade_batch(key, subs).groups if g.question_id == "gates"]
+    groups = [g for g in batch.grade_batch(key, subs, glossary=GLOSSARY).groups if g.question_id == "gates"]
     overrides = [batch.Override("", "", 1.0, "by hand", 2, group=g.group_id) for g in groups]
-    reusing = batch.grade_batch(key, subs, overrides)   # "why" is reused from the first pass
+    # "why" is reused from the first pass
+    reusing = batch.grade_batch(key, subs, overrides, glossary=GLOSSARY)
     assert dict(reusing.calibrated) == {"gates": len(groups)} and len(groups) >= 3
     start = batch.start_short
 
-    def rescore_all(groups, graded=None, ungraded=None):  # type: ignore[no-untyped-def]
-        return start(groups, graded)
+    def rescore_all(groups, graded=None, ungraded=None, *,  # type: ignore[no-untyped-def]
+                    glossary):
+        return start(groups, graded, glossary=glossary)
 
     monkeypatch.setattr(batch, "start_short", rescore_all)
-    assert batch.grade_batch(key, subs, overrides) == reusing
+    assert batch.grade_batch(key, subs, overrides, glossary=GLOSSARY) == reusing
     assert any("by hand" in a.feedback for s in reusing.students for a in s.answers)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from examgen.errors import KeyFileError
+from examgen.grading import parts_from_variant
 from examgen.grading.score import score
 from examgen.jobs import load_key
 from examgen.model import AnswerKey, Outcome, Tolerance
@@ -153,4 +154,43 @@ def test_a_manifest_missing_a_students_copy_is_a_clear_error(tmp_path: Path) -> 
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(KeyFileError, match=r"manifest\.json: the copies of 1 student\(s\) are "
                                         r"missing \(first: s2, copy 's2'\)"):
+        load_key(path, None)
+
+
+def test_a_live_variant_keys_as_its_manifest_entry_does(tmp_path: Path) -> None:
+    """PartKey.from_variant_part (the practice app's path, no JSON round trip) gives the key
+    that the variant's manifest entry gives, for every template of the bank; kinds are
+    QuestionType members."""
+    from examgen.bank import load_bank
+    from examgen.manifest import parse_manifest, variant_to_dict
+    from examgen.model import QuestionType
+    from examgen.variants import make_variant
+
+    bank = load_bank()
+    variants = [make_variant(t, seed) for t in bank.templates for seed in (3, 40)]
+    questions = [{"template_id": v.template_id, "columns": [f"Q{k}{p.label}" for p in v.parts],
+                  "variant": variant_to_dict(v)} for k, v in enumerate(variants)]
+    data = json.loads(json.dumps({
+        "spec": {"title": {"ko": "시험"}}, "columns": [], "students": [],
+        "copies": [{"copy_id": "c", "questions": questions}]}))
+    manifest = parse_manifest(data, "manifest.json")
+    for v, q in zip(variants, manifest.copies[0].questions, strict=True):
+        live = parts_from_variant(v, q.columns)
+        assert live == parts_from_variant(q.variant, q.columns), v.template_id
+        assert all(isinstance(k.kind, QuestionType) for k in live)
+
+
+def test_a_manifest_names_its_schema_version_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+    from examgen.assemble import assemble
+    from examgen.bank import load_bank
+    from examgen.io import load_spec
+    from examgen.manifest import SCHEMA_VERSION, build_manifest
+    from examgen.model import Student
+
+    data = build_manifest(assemble(load_spec(), load_bank(), [Student("s1", "", 2)]), {}, "x")
+    assert data["schema_version"] == SCHEMA_VERSION == 1
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(data | {"schema_version": 2}), encoding="utf-8")
+    with pytest.raises(KeyFileError, match=r"manifest schema_version 2 is newer than this "
+                                           r"examgen reads \(1\); update examgen"):
         load_key(path, None)

@@ -10,17 +10,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from examgen.bank import load_bank
+from examgen.bank import load_bank, load_glossary
 from examgen.grading.text import ShortAnswerScorer, TextScore
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "short_answers_ko.csv"
+
+GLOSSARY = load_glossary()
 
 
 def _scorer(qid: str, answers: list[str], graded: dict[str, float] | None = None
             ) -> ShortAnswerScorer:
     t = load_bank().get(qid)
     refs = [x for r in t.references for x in (r.ko, r.en) if x]
-    return ShortAnswerScorer(t.rubric, [w.text for w in t.wrong_answers], t.wrong_concepts).fit(
+    return ShortAnswerScorer(t.rubric, [w.text for w in t.wrong_answers], t.wrong_concepts,
+                             glossary=GLOSSARY).fit(
         refs, answers, question=f"{t.prompt.ko} {t.prompt.en or ''}", graded=graded)
 
 
@@ -107,7 +110,7 @@ def test_closeness_to_the_model_answer_does_not_rescue_a_wrong_concept() -> None
     sc = ShortAnswerScorer(
         [RubricConcept("이어 붙", 0.5, ("이어 붙", "concatenat", "결합")),
          RubricConcept("h×d_v", 0.5, ("h×d_v", "h*d_v", "h d_v"))],
-        wrong_concepts=[WrongConcept("평균", ("평균", "average"))])
+        wrong_concepts=[WrongConcept("평균", ("평균", "average"))], glossary=GLOSSARY)
     answers = ["헤드 출력을 이어 붙여서 h×d_v 차원이 된다", "헤드 출력을 평균하므로 d_v 차원이다"]
     sc.fit(refs, answers)
     right, wrong = sc.score_many(answers)
@@ -147,7 +150,9 @@ def test_few_shot_grades_move_similar_answers() -> None:
 
 
 def test_scikit_learn_style_contract() -> None:
-    s = ShortAnswerScorer()
+    with pytest.raises(TypeError, match="glossary"):   # never the bundled one behind the back
+        ShortAnswerScorer().fit(["a reference"])
+    s = ShortAnswerScorer(glossary=GLOSSARY)
     with pytest.raises(RuntimeError, match="not fitted"):
         s.score("x")
     with pytest.raises(TypeError, match="lists of strings"):
@@ -158,3 +163,16 @@ def test_scikit_learn_style_contract() -> None:
     out = s.score_many(["a reference", "something else entirely", ""])
     assert all(0.0 <= x.score <= 1.0 and 0.0 <= x.confidence <= 1.0 for x in out)
     assert out[0].score > out[1].score
+
+
+def test_scoring_never_learns() -> None:
+    """An answer not seen in fit is scored as one more answer of the class, without changing
+    the fitted scorer: scoring other answers first does not change its score."""
+    s = ShortAnswerScorer(glossary=GLOSSARY).fit(
+        ["the forget gate decides what the cell state keeps"],
+        ["the forget gate keeps part of the cell state", "it is an output gate"])
+    fitted = list(s.texts_)
+    first = s.score_many(["the forget gate chooses what to keep"])
+    s.score_many(["attention weights sum to one", "a completely different answer"])
+    assert s.score_many(["the forget gate chooses what to keep"]) == first
+    assert s.texts_ == fitted

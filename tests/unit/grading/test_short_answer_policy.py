@@ -18,6 +18,8 @@ from examgen.grading.text import ShortAnswerScorer
 from examgen.io import read_key_rows
 from examgen.model import Outcome, PartKey, RubricConcept
 
+GLOSSARY = load_glossary()
+
 
 # -- 1/2: the points policy ----------------------------------------------------------------
 @pytest.mark.parametrize(("score", "points", "step", "expected"), [
@@ -56,8 +58,8 @@ def test_a_batch_awards_points_by_the_policy() -> None:
                    references=("LSTM은 망각 게이트와 입력 게이트로 셀 상태를 조절한다.",),
                    rubric=(RubricConcept("forget-gate", 0.5, ("망각 게이트",)),
                            RubricConcept("input-gate", 0.5, ("입력 게이트",))))
-    full = grade_one(part, "LSTM은 망각 게이트와 입력 게이트로 셀 상태를 조절한다.")
-    half = grade_one(part, "LSTM은 망각 게이트로 셀 상태를 조절한다.")
+    full = grade_one(part, "LSTM은 망각 게이트와 입력 게이트로 셀 상태를 조절한다.", glossary=GLOSSARY)
+    half = grade_one(part, "LSTM은 망각 게이트로 셀 상태를 조절한다.", glossary=GLOSSARY)
     assert full.points == 5.0 and full.outcome is Outcome.CORRECT
     assert 0 < half.points < 5.0 and half.outcome is Outcome.PARTIAL
     assert (half.points * 2).is_integer()
@@ -95,14 +97,15 @@ def test_a_counterpart_term_is_a_wrong_concept_cue_without_a_rubric() -> None:
             "The forget gate and the input gate control the cell state"]
     right = "망각 게이트와 입력 게이트가 셀 상태를 조절한다고 배웠다"
     swapped = "업데이트 게이트와 리셋 게이트가 셀 상태를 조절한다고 배웠다"
-    a, b = ShortAnswerScorer().fit(refs, [right, swapped]).score_many([right, swapped])
+    a, b = (ShortAnswerScorer(glossary=GLOSSARY).fit(refs, [right, swapped])
+            .score_many([right, swapped]))
     assert "update-gate for forget-gate" in b.wrong and b.needs_review and not b.complete
     assert b.score < a.score - 0.2 and not a.wrong
 
 
 def test_a_comparison_naming_both_sides_is_not_cued() -> None:
     refs = ["d_v is the dimension of each head's values"]
-    sc = ShortAnswerScorer().fit(refs, [])
+    sc = ShortAnswerScorer(glossary=GLOSSARY).fit(refs, [])
     assert sc.score("d_model is split into h heads of d_v").wrong == ()
     assert sc.score("it is d_model").wrong == ("d-model for d-v",)
 
@@ -117,7 +120,7 @@ def test_contrast_groups_are_checked() -> None:
 def test_an_off_topic_answer_gets_no_floor() -> None:
     refs = ["Transformer는 순환 구조가 없어 모든 위치를 행렬 곱으로 한 번에 계산하므로 병렬화된다."]
     answers = ["점심 메뉴는 김치찌개가 좋겠다", "잘 모르겠습니다", refs[0]]
-    sc = ShortAnswerScorer().fit(refs, answers)
+    sc = ShortAnswerScorer(glossary=GLOSSARY).fit(refs, answers)
     off, dunno, _ = sc.score_many(answers)
     assert off.cosine < 0.25 and dunno.cosine < 0.25
     assert off.score < 0.25 and dunno.score < 0.25
@@ -130,7 +133,8 @@ def test_restating_the_question_earns_nothing() -> None:
             "products, so every position is computed at once."]
     answers = ["The main advantage of a Transformer over an RNN when training on long "
                "sequences.", refs[0], "Self-attention computes all positions at once."]
-    told = ShortAnswerScorer().fit(refs, answers, question=question).score_many(answers)
+    told = (ShortAnswerScorer(glossary=GLOSSARY).fit(refs, answers, question=question)
+            .score_many(answers))
     assert told[0].score <= 0.05 and told[2].score >= 0.8
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from examgen.bank import load_glossary
 from examgen.grading.batch import grade_one
 from examgen.grading.key import parts_from_variant
 from examgen.model import Outcome, Variant, VariantPart
@@ -43,4 +44,5 @@ def wrong_answer(part: VariantPart) -> str:
 def check(variant: Variant, answers: dict[str, str], expected: Outcome) -> None:
     """Assert that grade_one gives ``expected`` for every part (the test's own premise)."""
     for key in parts_from_variant(variant):
-        assert grade_one(key, answers[key.column]).outcome is expected, (key, answers)
+        got = grade_one(key, answers[key.column], glossary=load_glossary())
+        assert got.outcome is expected, (key, answers)

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from examgen.bank import Bank
+from examgen.bank import Bank, bank_glossary
 from examgen.model import Outcome
 from examgen.practice import drill
 from examgen.practice.store import TemplateStats
@@ -52,9 +52,9 @@ def test_grade_variant_uses_the_grader(bank: Bank) -> None:
     v = variant_for_seed(bank.get("transformer-mha-dims-parts"), 4)
     cols = drill.columns(v)
     right = {c: right_answer(p) for c, p in zip(cols, v.parts, strict=True)}
-    res = drill.grade_variant(v, right)
+    res = drill.grade_variant(v, right, bank_glossary(bank.root))
     assert res.outcome is C and res.points == res.max_points == v.points
-    res = drill.grade_variant(v, {**right, cols[0]: "12 34"})
+    res = drill.grade_variant(v, {**right, cols[0]: "12 34"}, bank_glossary(bank.root))
     assert res.parts[0].scored.outcome is F and res.outcome is P
     assert res.parts[0].error_at is not None and res.parts[0].at
 
