@@ -35,7 +35,7 @@ def render_sheet(renderer: CopyRenderer, draws: Sequence[tuple[str, int, Variant
     return render_sheet_copy(renderer, copy, spec)
 
 
-def render_sheet_copy(renderer: CopyRenderer, copy: ExamCopy, spec: ExamSpec) -> bytes:
+def render_sheet_copy(renderer: CopyRenderer, copy: ExamCopy, spec: ExamHeader) -> bytes:
     """One PDF of ``copy``: its exam pages, then its answer-key pages."""
     from pypdf import PdfWriter
 
