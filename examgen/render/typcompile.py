@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import weakref
 from dataclasses import dataclass
+from multiprocessing import util as mp_util
 from pathlib import Path
 from typing import Literal
 
@@ -41,7 +41,10 @@ class TypstWriter:
 
         family, folder = font or find_hangul_font_dir()
         self.root = tempfile.mkdtemp(prefix="examgen-typst-")
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self.root, True)
+        # multiprocessing's finalizer, not weakref's: it also runs when a pool worker exits
+        # (workers leave through os._exit, which skips atexit and weakref finalizers)
+        self._cleanup = mp_util.Finalize(self, shutil.rmtree, args=(self.root, True),
+                                         exitpriority=0)
         shutil.copyfile(preamble, Path(self.root) / "preamble.typ")
         self.pdf_tags = pdf_tags
         self._typst = typst

@@ -173,3 +173,23 @@ def test_output_folder_that_cannot_be_created(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert r.stderr.startswith("Error: cannot create output folder /proc/examgen-out: ")
     assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_workers_leave_no_compiler_folders_behind(tmp_path: Path) -> None:
+    """Each Typst compiler works in a private temporary folder; pool workers exit through
+    os._exit, so the folders of theirs were left in the temporary directory after every run."""
+    import subprocess
+    import sys
+
+    from tests.e2e.test_cli_bank import EXAMGEN
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    exe = [str(EXAMGEN)] if EXAMGEN.exists() else [sys.executable, "-m", "examgen.cli"]
+    r = subprocess.run([*exe, "generate", str(small_spec(tmp_path)), "--roster",
+                        str(roster(tmp_path)), "--out", str(tmp_path / "out"), "--workers", "2"],
+                       capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "TMPDIR": str(scratch)})
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path / "out" / "exams").glob("*.pdf"))) == len(STUDENTS)
+    assert sorted(p.name for p in scratch.iterdir()) == []
