@@ -70,21 +70,26 @@ class _Tok:
     pos: int
 
 
-def _tokenize(text: str) -> list[_Tok]:
+def _tokenize(text: str, pattern: re.Pattern[str] | None = None,
+              ops: dict[str, str] | None = None) -> list[_Tok]:
+    """``text`` as tokens of ``pattern`` (default: the answer grammar's), operators spelled
+    through ``ops`` (default: the answer grammar's aliases)."""
+    pattern = _TOKEN if pattern is None else pattern
+    ops = _OPS if ops is None else ops
     toks: list[_Tok] = []
     i = 0
     while i < len(text):
         if text[i].isspace():
             i += 1
             continue
-        m = _TOKEN.match(text, i)
+        m = pattern.match(text, i)
         if not m or m.end() == i:
             raise ExpressionError(f"unexpected character {text[i]!r}", i, text)
         kind = m.lastgroup or "op"
         value = m.group(kind)
         start = m.start(kind)
         if kind == "op":
-            value = _OPS.get(value, value)
+            value = ops.get(value, value)
         toks.append(_Tok(kind, value, start))
         i = m.end()
     return toks
@@ -440,25 +445,10 @@ def _check_size(value: object, text: str) -> object:
 class _NumericParser:
     def __init__(self, text: str):
         self.text = text
-        self.toks = self._tokenize(text)
+        self.toks = _tokenize(text, _NUMERIC_TOKEN, {})
         self.i = 0
         self.depth = 0
         self.names: set[str] = set()
-
-    def _tokenize(self, text: str) -> list[_Tok]:
-        toks: list[_Tok] = []
-        i = 0
-        while i < len(text):
-            if text[i].isspace():
-                i += 1
-                continue
-            m = _NUMERIC_TOKEN.match(text, i)
-            if not m or m.end() == i:
-                raise ExpressionError(f"unexpected character {text[i]!r}", i, text)
-            kind = m.lastgroup or "op"
-            toks.append(_Tok(kind, m.group(kind), m.start(kind)))
-            i = m.end()
-        return toks
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
