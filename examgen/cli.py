@@ -97,9 +97,7 @@ def cmd_bank_show(args: argparse.Namespace) -> int:
 
 
 def cmd_bank_preview(args: argparse.Namespace) -> int:
-    import os
-    import tempfile
-
+    from examgen.io import atomic_write_bytes
     from examgen.practice import preview_pdf
 
     bank = _bank(args)
@@ -109,14 +107,7 @@ def cmd_bank_preview(args: argparse.Namespace) -> int:
         raise UsageError(f"--out must name a .pdf file, got {out}")
     data = preview_pdf(template, args.seed, args.lang)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:  # all or nothing: never a half-written PDF under the asked name
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(out, data)   # never a half-written PDF under the asked name
     print(f"wrote {out} ({args.id}, seed {args.seed}, {args.lang}: question, then answer key)")
     return 0
 
