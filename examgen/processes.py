@@ -13,8 +13,10 @@ import ctypes.util
 import os
 import signal
 import sys
+import threading
+import time
 
-__all__ = ["die_with_parent"]
+__all__ = ["die_with_parent", "die_with_process"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -30,3 +32,32 @@ def die_with_parent() -> None:
     ctypes.CDLL(name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:   # the parent died before the request took effect
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:   # a killed process its parent has not reaped yet is a zombie: gone all the same
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            return "\nState:\tZ" in f.read()
+    except OSError:
+        return False
+
+
+def die_with_process(pid: int, every_s: float = 0.5) -> None:
+    """Call in a worker process whose parent is not the run itself (a forkserver's child): it
+    ends when ``pid`` ends. The forkserver outlives a killed run while its workers hold the pipe
+    it watches, and the workers' parent-death signal waits on the forkserver, so neither ends
+    by itself: a watcher thread ends the worker instead."""
+    die_with_parent()
+
+    def watch() -> None:
+        while not _gone(pid):
+            time.sleep(every_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="examgen-watch-run", daemon=True).start()

@@ -47,7 +47,7 @@ from examgen.manifest import (
     read_output_manifest,
 )
 from examgen.model import Assembly, ExamCopy, ExamSpec, Student
-from examgen.processes import die_with_parent
+from examgen.processes import die_with_process
 
 _WORKER: Any = None
 
@@ -77,10 +77,10 @@ def _init_worker(templates_dir: str, font: tuple[str, str]) -> None:
     _WORKER = CopyRenderer(templates_dir, font)
 
 
-def _init_pool_worker(templates_dir: str, font: tuple[str, str]) -> None:
-    """A pool worker renders until the pool ends (or its parent is killed): its collector is
-    tuned for good."""
-    die_with_parent()
+def _init_pool_worker(templates_dir: str, font: tuple[str, str], run_pid: int) -> None:
+    """A pool worker renders until the pool ends (or the run ``run_pid`` is killed): its
+    collector is tuned for good."""
+    die_with_process(run_pid)
     _init_worker(templates_dir, font)
     tune_collector()
 
@@ -208,7 +208,7 @@ def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec,
             pool = stack.enter_context(ProcessPoolExecutor(
                 max_workers=n_workers, mp_context=multiprocessing.get_context("forkserver"),
                 initializer=_init_pool_worker,
-                initargs=(str(TEMPLATES_DIR), font)))
+                initargs=(str(TEMPLATES_DIR), font, os.getpid())))
             results = pool.map(_render_job, jobs, chunksize=1)
         for k, (cid, e, kp) in enumerate(results, start=1):
             pages[cid] = (e, kp)
