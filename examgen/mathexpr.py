@@ -95,20 +95,20 @@ def _tokenize(text: str, pattern: re.Pattern[str] | None = None,
     return toks
 
 
-class _Parser:
-    def __init__(self, text: str, allowed: frozenset[str] | None):
+class _Cursor:
+    """A position in ``text``'s tokens, shared by both grammars' parsers."""
+
+    def __init__(self, text: str, toks: list[_Tok]):
         self.text = text
-        self.toks = _tokenize(text)
+        self.toks = toks
         self.i = 0
-        self.allowed = allowed
         self.depth = 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
 
     def error(self, msg: str, tok: _Tok | None = None) -> ExpressionError:
-        pos = tok.pos if tok else len(self.text)
-        return ExpressionError(msg, pos, self.text)
+        return ExpressionError(msg, tok.pos if tok else len(self.text), self.text)
 
     def take(self, value: str) -> bool:
         t = self.peek()
@@ -116,6 +116,12 @@ class _Parser:
             self.i += 1
             return True
         return False
+
+
+class _Parser(_Cursor):
+    def __init__(self, text: str, allowed: frozenset[str] | None):
+        super().__init__(text, _tokenize(text))
+        self.allowed = allowed
 
     def parse(self) -> sympy.Expr:
         if not self.toks:
@@ -442,26 +448,10 @@ def _check_size(value: object, text: str) -> object:
     return value
 
 
-class _NumericParser:
+class _NumericParser(_Cursor):
     def __init__(self, text: str):
-        self.text = text
-        self.toks = _tokenize(text, _NUMERIC_TOKEN, {})
-        self.i = 0
-        self.depth = 0
+        super().__init__(text, _tokenize(text, _NUMERIC_TOKEN, {}))
         self.names: set[str] = set()
-
-    def peek(self) -> _Tok | None:
-        return self.toks[self.i] if self.i < len(self.toks) else None
-
-    def error(self, msg: str, tok: _Tok | None = None) -> ExpressionError:
-        return ExpressionError(msg, tok.pos if tok else len(self.text), self.text)
-
-    def take(self, value: str) -> bool:
-        t = self.peek()
-        if t is not None and t.kind == "op" and t.value == value:
-            self.i += 1
-            return True
-        return False
 
     def expect(self, value: str) -> None:
         if not self.take(value):
