@@ -9,9 +9,10 @@ header (``student_id,Q1,Q2,Q3a,Q3b,...``) fits every copy.
 
 from __future__ import annotations
 
+import functools
 import string
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -133,23 +134,79 @@ def form_codes(n: int) -> list[str]:
     return list(string.ascii_uppercase[:n])
 
 
-def assemble(spec: ExamSpec, bank: Bank, students: Sequence[Student]) -> Assembly:
-    """Build every copy: one per student, or one per form in forms mode."""
+@dataclass(frozen=True)
+class AssemblyPlan:
+    """Everything needed to build the copies, without building them: :meth:`copies` makes
+    them one at a time (each seeded by its own id, so a copy is the same whether it is built
+    alone, lazily or among all of them) and :meth:`assembly` all at once. A generate run
+    streams the copies, so its memory does not grow with the roster."""
+
+    spec: ExamSpec
+    students: tuple[Student, ...]
+    selected: Selected
+    form_of: tuple[tuple[str, str], ...]  # (student_id, form) in forms mode
+
+    @property
+    def forms_mode(self) -> bool:
+        return self.spec.mode == "forms"
+
+    def __len__(self) -> int:
+        """The number of copies."""
+        return self.spec.forms if self.forms_mode else len(self.students)
+
+    def copies(self) -> Iterator[ExamCopy]:
+        """Every copy, built when it is asked for (students or forms in order)."""
+        if self.forms_mode:
+            for code in form_codes(self.spec.forms):
+                yield make_copy(self.spec, self.selected, f"form:{code}", f"form-{code}", None,
+                                code)
+            return
+        for s in self.students:
+            yield self.student_copy(s)
+
+    def copy_ids(self) -> Iterator[str]:
+        """The ids of :meth:`copies`, in the same order, without building them."""
+        if self.forms_mode:
+            yield from (f"form-{c}" for c in form_codes(self.spec.forms))
+        else:
+            yield from (s.student_id for s in self.students)
+
+    def student_copy(self, s: Student) -> ExamCopy:
+        return make_copy(self.spec, self.selected, f"student:{s.student_id}", s.student_id, s,
+                         None)
+
+    @functools.cached_property
+    def columns(self) -> tuple[str, ...]:
+        """The submission columns (the same for every copy; the first one is built to tell)."""
+        first = next(self.copies(), None)
+        return first.columns if first is not None else ()
+
+    def assembly(self) -> Assembly:
+        """Every copy, built now."""
+        return Assembly(self.spec, self.students, tuple(self.copies()), self.form_of)
+
+
+def plan_assembly(spec: ExamSpec, bank: Bank, students: Sequence[Student]) -> AssemblyPlan:
+    """The questions chosen (once per exam) and the copies to build: one per student, or one
+    per form in forms mode."""
     selected = select_questions(spec, bank)
+    form_of: tuple[tuple[str, str], ...] = ()
     if spec.mode == "forms":
         codes = form_codes(spec.forms)
-        copies = tuple(make_copy(spec, selected, f"form:{c}", f"form-{c}", None, c)
-                       for c in codes)
         form_of = tuple((s.student_id, codes[i % len(codes)]) for i, s in enumerate(students))
-        return Assembly(spec, tuple(students), copies, form_of)
-    copies = tuple(make_copy(spec, selected, f"student:{s.student_id}", s.student_id, s, None)
-                   for s in students)
-    return Assembly(spec, tuple(students), copies, ())
+    return AssemblyPlan(spec, tuple(students), selected, form_of)
 
 
-def student_copies(asm: Assembly, student_ids: Sequence[str], roster: str) -> tuple[ExamCopy, ...]:
+def assemble(spec: ExamSpec, bank: Bank, students: Sequence[Student]) -> Assembly:
+    """Build every copy: one per student, or one per form in forms mode."""
+    return plan_assembly(spec, bank, students).assembly()
+
+
+def student_copies(asm: Assembly | AssemblyPlan, student_ids: Sequence[str],
+                   roster: str) -> tuple[ExamCopy, ...]:
     """The copies of these students (in roster order), to regenerate them alone; each is
-    identical to the full run's because every copy is seeded by its own id."""
+    identical to the full run's because every copy is seeded by its own id (from a plan,
+    only these copies are built)."""
     if asm.spec.mode == "forms":
         raise UsageError(f"--student only applies to per-student exams; {asm.spec.path} uses "
                          "mode: forms, whose copies are shared: run examgen generate without "
@@ -158,6 +215,8 @@ def student_copies(asm: Assembly, student_ids: Sequence[str], roster: str) -> tu
     if unknown:
         raise SpecError(f"student id(s) not in the roster {roster}: {', '.join(unknown)}")
     wanted = set(student_ids)
+    if isinstance(asm, AssemblyPlan):
+        return tuple(asm.student_copy(s) for s in asm.students if s.student_id in wanted)
     return tuple(c for c in asm.copies if c.copy_id in wanted)
 
 

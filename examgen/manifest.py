@@ -10,20 +10,24 @@ examgen 0.1 (files written before the field existed have that layout too)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from examgen import __version__
 from examgen.errors import KeyFileError
 from examgen.model import (
     Assembly,
     Difficulty,
+    ExamCopy,
+    ExamSpec,
     Misconception,
     Option,
     PointsPolicy,
     QuestionType,
     RubricConcept,
+    Student,
     Text,
     Tolerance,
     Value,
@@ -39,8 +43,18 @@ SCHEMA_VERSION = 1
 def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256: str
                    ) -> dict[str, Any]:
     """Everything the grader needs, JSON-ready. ``files`` maps copy id -> {exam, key} paths."""
-    spec = asm.spec
-    form_of = dict(asm.form_of)
+    data = manifest_head(asm.spec, asm.students, asm.form_of, asm.columns, bank_sha256)
+    data["students"] = list(data["students"])
+    data["copies"] = [copy_entry(c, files.get(c.copy_id, {})) for c in asm.copies]
+    return data
+
+
+def manifest_head(spec: ExamSpec, students: Sequence[Student],
+                  form_of_pairs: Sequence[tuple[str, str]], columns: Sequence[str],
+                  bank_sha256: str) -> dict[str, Any]:
+    """The manifest up to its copies, which come last (:func:`copy_entry` makes each one);
+    ``students`` is an iterator of entries, made as they are written."""
+    form_of = dict(form_of_pairs)
     return {
         "examgen_version": __version__,
         "schema_version": SCHEMA_VERSION,
@@ -55,23 +69,73 @@ def build_manifest(asm: Assembly, files: dict[str, dict[str, Any]], bank_sha256:
         "grading": {"negative": spec.negative, "partial_credit": spec.partial_credit,
                     **({} if spec.floor == 0.0 else {"floor": spec.floor}),
                     **({"short_answer": dict(spec.short_answer)} if spec.short_answer else {})},
-        "columns": list(asm.columns),
-        "students": [{"student_id": s.student_id, "name": s.name,
+        "columns": list(columns),
+        "students": ({"student_id": s.student_id, "name": s.name,
                       "copy": (f"form-{form_of[s.student_id]}" if s.student_id in form_of
                                else s.student_id),
-                      "form": form_of.get(s.student_id)} for s in asm.students],
-        "copies": [{
-            "copy_id": c.copy_id, "form": c.form,
-            "student_id": c.student.student_id if c.student else None,
-            "total_points": c.total_points,
-            "files": files.get(c.copy_id, {}),
-            "questions": [{
-                "label": q.label, "number": q.number, "columns": list(q.columns),
-                "template_id": q.template_id, "variant_seed": q.variant_seed,
-                "points": q.points, "variant": variant_to_dict(q.variant),
-            } for q in c.questions],
-        } for c in asm.copies],
+                      "form": form_of.get(s.student_id)} for s in students),
     }
+
+
+def copy_entry(c: ExamCopy, files: dict[str, Any]) -> dict[str, Any]:
+    """One copy's entry of the manifest's ``copies``."""
+    return {
+        "copy_id": c.copy_id, "form": c.form,
+        "student_id": c.student.student_id if c.student else None,
+        "total_points": c.total_points,
+        "files": files,
+        "questions": [{
+            "label": q.label, "number": q.number, "columns": list(q.columns),
+            "template_id": q.template_id, "variant_seed": q.variant_seed,
+            "points": q.points, "variant": variant_to_dict(q.variant),
+        } for q in c.questions],
+    }
+
+
+def dump_manifest(data: dict[str, Any]) -> str:
+    """The text of manifest.json for ``data`` (what :class:`ManifestWriter` writes piecewise)."""
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _indented(value: Any, depth: int) -> str:
+    """``value`` as :func:`dump_manifest` writes it ``depth`` levels deep (JSON strings hold
+    no raw newline, so every newline is a line break of the layout)."""
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
+
+
+class ManifestWriter:
+    """Writes manifest.json to ``stream`` piece by piece, byte for byte what
+    :func:`dump_manifest` writes for the whole data: the head (:func:`manifest_head`, its
+    ``students`` written one by one as the iterator gives them), then each copy as it is
+    :meth:`add`-ed, then :meth:`close`. Nothing but one copy is held at a time."""
+
+    def __init__(self, stream: TextIO, head: dict[str, Any]) -> None:
+        self._out = stream
+        stream.write("{")
+        for k, (key, value) in enumerate(head.items()):
+            stream.write(("," if k else "") + "\n " + json.dumps(key, ensure_ascii=False) + ": ")
+            if isinstance(value, Iterator):
+                self._list(value)
+            else:
+                stream.write(_indented(value, 1))
+        stream.write(("," if head else "") + '\n "copies": ')
+        self._copies = 0
+
+    def _list(self, items: Iterator[Any]) -> None:
+        n = 0
+        for n, item in enumerate(items, start=1):
+            self._out.write(("[" if n == 1 else ",") + "\n  " + _indented(item, 2))
+        self._out.write("\n ]" if n else "[]")
+
+    def add(self, entry: dict[str, Any]) -> str:
+        """Write the next copy's entry (:func:`copy_entry`); its JSON text."""
+        self._copies += 1
+        text = _indented(entry, 2)
+        self._out.write(("[" if self._copies == 1 else ",") + "\n  " + text)
+        return text
+
+    def close(self) -> None:
+        self._out.write(("\n ]" if self._copies else "[]") + "\n}\n")
 
 
 def variant_to_dict(v: Variant) -> dict[str, Any]:
@@ -180,9 +244,7 @@ def parse_manifest(data: Any, source: str) -> Manifest:
         settings = data.get("grading", {})
         negative = float(settings.get("negative", 0.0))
         partial = bool(settings.get("partial_credit", True))
-        copies = tuple(ManifestCopy(c["copy_id"], tuple(
-            ManifestQuestion(q["template_id"], tuple(q["columns"]), variant_from_dict(q["variant"]))
-            for q in c["questions"])) for c in data["copies"])
+        copies = tuple(parse_copy(c) for c in data["copies"])
         copy_of = {s["student_id"]: s["copy"] for s in data["students"]}
         names = {s["student_id"]: s.get("name", "") for s in data["students"]}
         forms = {c["form"]: c["copy_id"] for c in data["copies"] if c.get("form")}
@@ -198,6 +260,14 @@ def parse_manifest(data: Any, source: str) -> Manifest:
                            "regenerate it with examgen generate") from None
     return Manifest(source, version, title, columns, copies, copy_of, names, negative, partial,
                     forms, floor, policy)
+
+
+def parse_copy(c: dict[str, Any]) -> ManifestCopy:
+    """One entry of a manifest's ``copies`` (as loaded from JSON) -> :class:`ManifestCopy`;
+    a missing field raises KeyError (:func:`parse_manifest` names the file)."""
+    return ManifestCopy(c["copy_id"], tuple(
+        ManifestQuestion(q["template_id"], tuple(q["columns"]), variant_from_dict(q["variant"]))
+        for q in c["questions"]))
 
 
 def variant_from_dict(d: dict[str, Any]) -> Variant:

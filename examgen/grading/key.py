@@ -19,7 +19,7 @@ from typing import Any
 
 from examgen.errors import KeyFileError, did_you_mean
 from examgen.grading.points import parse_review, parse_step
-from examgen.manifest import Manifest, jsonable
+from examgen.manifest import Manifest, ManifestCopy, jsonable
 from examgen.model import (
     CHOICE_TYPES,
     VALUE_TYPES,
@@ -46,17 +46,7 @@ KEY_TYPES = {"numeric": QuestionType.NUMERIC, "vector": QuestionType.VECTOR,
 def key_from_manifest(manifest: Manifest) -> AnswerKey:
     """The key of every copy of a manifest (as :func:`examgen.manifest.read_manifest` read it)."""
     p = manifest.source
-    per_copy = {}
-    for copy in manifest.copies:
-        parts = []
-        for q in copy.questions:
-            for col, part in zip(q.columns, q.variant.parts, strict=True):
-                pk = part_key(col, q.template_id, part, q.variant)
-                choice = pk.kind in CHOICE_TYPES
-                parts.append(replace(pk, negative=manifest.negative if choice else 0.0,
-                                     partial_credit=manifest.partial_credit,
-                                     policy=manifest.policy))
-        per_copy[copy.copy_id] = tuple(parts)
+    per_copy = {copy.copy_id: copy_parts(manifest, copy) for copy in manifest.copies}
     copy_of = manifest.copy_of
     lost = sorted(sid for sid, copy in copy_of.items() if copy not in per_copy)
     if lost:
@@ -65,6 +55,20 @@ def key_from_manifest(manifest: Manifest) -> AnswerKey:
                            "generate")
     return AnswerKey(manifest.title, p, manifest.columns, None, per_copy, dict(copy_of),
                      dict(manifest.names), dict(manifest.forms), manifest.floor)
+
+
+def copy_parts(manifest: Manifest, copy: ManifestCopy) -> tuple[PartKey, ...]:
+    """The keys of one copy's parts, with the manifest's grading settings (its copies are not
+    read, so a manifest of the head alone serves a copy written piece by piece)."""
+    parts = []
+    for q in copy.questions:
+        for col, part in zip(q.columns, q.variant.parts, strict=True):
+            pk = part_key(col, q.template_id, part, q.variant)
+            choice = pk.kind in CHOICE_TYPES
+            parts.append(replace(pk, negative=manifest.negative if choice else 0.0,
+                                 partial_credit=manifest.partial_credit,
+                                 policy=manifest.policy))
+    return tuple(parts)
 
 
 def part_key(column: str, question_id: str, part: VariantPart, variant: Variant) -> PartKey:

@@ -8,10 +8,13 @@ who gets which form.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+
 from examgen import formatting as F
 from examgen.model import AnswerKey, PartKey
 
-__all__ = ["ANSWER_KEY_HEAD", "FORMS_HEAD", "answer_key_rows", "answer_text", "forms_rows"]
+__all__ = ["ANSWER_KEY_HEAD", "FORMS_HEAD", "answer_key_rows", "answer_text", "copy_key_rows",
+           "forms_rows", "roster_forms_rows"]
 
 ANSWER_KEY_HEAD = ("copy", "column", "answer", "points")
 FORMS_HEAD = ("student_id", "name", "form")
@@ -53,12 +56,23 @@ def answer_key_rows(key: AnswerKey) -> list[list[str]]:
     rows = [list(ANSWER_KEY_HEAD)]
     copies = {"": key.shared} if key.shared is not None else key.per_copy
     for copy, parts in copies.items():
-        rows += [[label.get(copy, copy), p.column, answer_text(p), F.fmt_num(p.points)]
-                 for p in parts or ()]
+        rows += copy_key_rows(label.get(copy, copy), parts or ())
     return rows
+
+
+def copy_key_rows(label: str, parts: Sequence[PartKey]) -> list[list[str]]:
+    """answer_key.csv's rows of one copy (``label``: its student id or form code)."""
+    return [[label, p.column, answer_text(p), F.fmt_num(p.points)] for p in parts]
 
 
 def forms_rows(key: AnswerKey) -> list[list[str]]:
     """forms.csv: each roster student's form, in roster order (forms mode only)."""
-    return [list(FORMS_HEAD), *([sid, key.names.get(sid, ""), key.form_of(sid)]
-                                for sid in key.copy_of)]
+    return list(roster_forms_rows((sid, key.names.get(sid, ""), key.form_of(sid))
+                                  for sid in key.copy_of))
+
+
+def roster_forms_rows(students: Iterable[tuple[str, str, str]]) -> Iterator[list[str]]:
+    """forms.csv from (student id, name, form) in roster order, row by row."""
+    yield list(FORMS_HEAD)
+    for sid, name, form in students:
+        yield [sid, name, form]

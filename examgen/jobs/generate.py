@@ -10,6 +10,7 @@ folder) stay. A folder with other files and no examgen manifest is refused.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import functools
@@ -21,17 +22,25 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from examgen.assemble import assemble, student_copies
+from examgen.assemble import AssemblyPlan, plan_assembly, student_copies
 from examgen.bank import Bank
 from examgen.errors import ExamgenError, OutputError
-from examgen.grading import answer_key_rows, forms_rows, key_from_manifest
-from examgen.jobs.outswap import commit
+from examgen.grading import (
+    ANSWER_KEY_HEAD,
+    answer_key_rows,
+    copy_key_rows,
+    copy_parts,
+    forms_rows,
+    key_from_manifest,
+    roster_forms_rows,
+)
+from examgen.jobs.outswap import commit, kill_point
 from examgen.jobs.pools import collector_tuned, tune_collector
 from examgen.jobs.staging import (
     check_output_dir,
@@ -41,12 +50,15 @@ from examgen.jobs.staging import (
     write_text,
 )
 from examgen.manifest import (
-    build_manifest,
+    ManifestWriter,
+    copy_entry,
     manifest_difference,
+    manifest_head,
+    parse_copy,
     parse_manifest,
     read_output_manifest,
 )
-from examgen.model import Assembly, ExamCopy, ExamSpec, Student
+from examgen.model import ExamCopy, ExamSpec, Student
 from examgen.processes import die_with_process
 
 _WORKER: Any = None
@@ -142,115 +154,200 @@ def generate(spec: ExamSpec, bank: Bank, students: Sequence[Student], out: Path,
              combined: bool = False) -> GenerateResult:
     """Build every copy and write the output folder atomically; with ``only``, rewrite just
     those students' exam and key PDFs in an existing output folder (named ``roster`` in
-    messages), leaving its manifest and every other file as they are."""
+    messages), leaving its manifest and every other file as they are.
+
+    Copies are streamed: each is built when a worker is ready for it, written (PDFs, its
+    manifest entry, its answer_key.csv rows) as soon as it is rendered and then dropped, so
+    memory does not grow with the roster."""
     from examgen.render import find_hangul_font_dir
 
     start = time.perf_counter()
-    asm = assemble(spec, bank, students)
-    copies = asm.copies if only is None else student_copies(asm, only, roster)
+    plan = plan_assembly(spec, bank, students)
+    copies = None if only is None else student_copies(plan, only, roster)
     font = find_hangul_font_dir()  # fail before any work when Korean cannot be printed
-    check_copies_math(copies)
+    if copies is not None:
+        check_copies_math(copies)
     out = Path(out).resolve()
-    render = functools.partial(_render_copies, spec=spec, font=font, workers=workers,
-                               progress=progress)
-    if only is None:
-        pages, n_workers = _write_output(asm, bank_sha256(bank), out, render, combined)
+    total = len(plan) if copies is None else len(copies)
+    n_workers = max(1, min(workers or os.cpu_count() or 1, total))
+    render = functools.partial(_render_copies, spec=spec, font=font, workers=n_workers,
+                               total=total, progress=progress)
+    if copies is None:
+        exam_pages, key_pages = _write_output(plan, bank_sha256(bank), out, render, combined)
     else:
-        pages, n_workers = _rewrite_copies(asm, copies, bank_sha256(bank), out, render,
-                                           combined)
-    order = [c.copy_id for c in copies]
-    return GenerateResult(out, len(order), tuple(pages[c][0] for c in order),
-                          tuple(pages[c][1] for c in order), time.perf_counter() - start,
-                          n_workers)
+        pages = _rewrite_copies(plan, copies, bank_sha256(bank), out, render, combined)
+        exam_pages = [pages[c.copy_id][0] for c in copies]
+        key_pages = [pages[c.copy_id][1] for c in copies]
+    return GenerateResult(out, len(exam_pages), tuple(exam_pages), tuple(key_pages),
+                          time.perf_counter() - start, n_workers)
 
 
 Pages = dict[str, tuple[int, int]]   # copy id -> (exam pages, key pages)
-Render = Callable[[Sequence[ExamCopy], Path], tuple[Pages, int]]
+Rendered = tuple[ExamCopy, int, int]   # a copy, its exam pages and key pages
+Render = Callable[[Iterable[ExamCopy], Path], Iterator[Rendered]]
+IN_FLIGHT_PER_WORKER = 4   # copies handed to the pool and not yet written, per worker
 
 
-def check_copies_math(copies: Sequence[ExamCopy]) -> None:
-    """Every formula of every copy converts to Typst math, or one error naming each question
-    and formula that does not (nothing is rendered then, and no raw LaTeX is printed)."""
+def copy_math_problems(copy: ExamCopy) -> set[str]:
+    """The formulas of one copy that do not convert to Typst math, one line each."""
     from examgen.render import math_problems
 
-    found: dict[tuple[str, int], list[str]] = {}
-    for q in (q for c in copies for q in c.questions):
-        if (q.template_id, q.variant_seed) not in found:
-            found[q.template_id, q.variant_seed] = math_problems(q.variant)
-    bad = sorted({f'question "{tid}": {msg}' for (tid, _), msgs in found.items()
-                  for msg in msgs})
+    found: set[str] = set()
+    seen: set[tuple[str, int]] = set()
+    for q in copy.questions:
+        if (q.template_id, q.variant_seed) not in seen:
+            seen.add((q.template_id, q.variant_seed))
+            found.update(f'question "{q.template_id}": {msg}' for msg in math_problems(q.variant))
+    return found
+
+
+def _math_error(bad: set[str]) -> ExamgenError:
+    return ExamgenError("formulas that cannot be printed (run examgen bank check):\n"
+                        + "\n".join(sorted(bad)))
+
+
+def check_copies_math(copies: Iterable[ExamCopy]) -> None:
+    """Every formula of every copy converts to Typst math, or one error naming each question
+    and formula that does not (nothing is rendered then, and no raw LaTeX is printed)."""
+    bad: set[str] = set()
+    for c in copies:
+        bad |= copy_math_problems(c)
     if bad:
-        raise ExamgenError("formulas that cannot be printed (run examgen bank check):\n"
-                           + "\n".join(bad))
+        raise _math_error(bad)
 
 
-def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec,
-                   font: tuple[str, str],
-                   workers: int | None, progress: Callable[[int, int], None] | None
-                   ) -> tuple[Pages, int]:
-    """Render ``copies`` into ``folder``/exams and ``folder``/keys; their page counts and the
-    number of worker processes used."""
+def _checked(copies: Iterable[ExamCopy]) -> Iterator[ExamCopy]:
+    """The copies whose formulas all print; after the first that has a formula that does not,
+    none is passed on, the rest are only checked, and one error names every problem (the
+    staging folder with what was rendered so far is then dropped)."""
+    bad: set[str] = set()
+    for c in copies:
+        bad |= copy_math_problems(c)
+        if not bad:
+            yield c
+    if bad:
+        raise _math_error(bad)
+
+
+def _render_copies(copies: Iterable[ExamCopy], folder: Path, *, spec: ExamSpec,
+                   font: tuple[str, str], workers: int, total: int,
+                   progress: Callable[[int, int], None] | None) -> Iterator[Rendered]:
+    """Render ``copies`` into ``folder``/exams and ``folder``/keys with ``workers`` processes;
+    each copy with its page counts, in order, as it is done. Copies are taken from the
+    iterable only as workers free up (at most :data:`IN_FLIGHT_PER_WORKER` per worker are
+    pending), so an iterator that builds them keeps few in memory."""
     from examgen.render import TEMPLATES_DIR
 
     (folder / "exams").mkdir(exist_ok=True)
     (folder / "keys").mkdir(exist_ok=True)
-    n_workers = max(1, min(workers or os.cpu_count() or 1, len(copies)))
-    jobs = [(c, spec, str(folder)) for c in copies]
-    pages: Pages = {}
+    jobs = ((c, spec, str(folder)) for c in copies)
     with contextlib.ExitStack() as stack:
-        if n_workers == 1:
+        if workers == 1:
             _init_worker(str(TEMPLATES_DIR), font)
             stack.enter_context(collector_tuned())
-            results: Any = map(_render_job, jobs)
+            results: Iterator[tuple[ExamCopy, tuple[str, int, int]]] = (
+                (job[0], _render_job(job)) for job in jobs)
         else:
             # forkserver, not fork: a process forked from one that has run the Typst compiler
             # (a caller that printed something first) hangs in the compiler's thread pool
             pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=n_workers, mp_context=multiprocessing.get_context("forkserver"),
+                max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
                 initializer=_init_pool_worker,
                 initargs=(str(TEMPLATES_DIR), font, os.getpid())))
-            results = pool.map(_render_job, jobs, chunksize=1)
-        for k, (cid, e, kp) in enumerate(results, start=1):
-            pages[cid] = (e, kp)
+            results = _bounded_map(pool, jobs, IN_FLIGHT_PER_WORKER * workers)
+        for k, (copy, (_, e, kp)) in enumerate(results, start=1):
+            yield copy, e, kp
             if progress:
-                progress(k, len(jobs))
-    return pages, n_workers
+                progress(k, total)
 
 
-def _write_output(asm: Assembly, bank_hash: str, out: Path, render: Render,
-                  combined: bool) -> tuple[Pages, int]:
+def _bounded_map(pool: ProcessPoolExecutor, jobs: Iterable[tuple[ExamCopy, ExamSpec, str]],
+                 window: int) -> Iterator[tuple[ExamCopy, tuple[str, int, int]]]:
+    """``pool.map(_render_job, jobs)`` in order, but with at most ``window`` jobs taken from
+    ``jobs`` and not yet handed back (``Executor.map`` takes them all at once); what is still
+    pending when the consumer stops is cancelled."""
+    pending: collections.deque[tuple[ExamCopy, Future[tuple[str, int, int]]]] = \
+        collections.deque()
+    try:
+        for job in jobs:
+            pending.append((job[0], pool.submit(_render_job, job)))
+            if len(pending) >= window:
+                copy, done = pending.popleft()
+                yield copy, done.result()
+        while pending:
+            copy, done = pending.popleft()
+            yield copy, done.result()
+    finally:
+        for _, fut in pending:
+            fut.cancel()
+
+
+def _write_output(plan: AssemblyPlan, bank_hash: str, out: Path, render: Render,
+                  combined: bool) -> tuple[list[int], list[int]]:
     """A full run: everything is built in a staging folder inside ``out``, then generate's
-    entries replace the old ones; files examgen did not write stay."""
+    entries replace the old ones; files examgen did not write stay. The exam and key page
+    counts of every copy, in order."""
     check_output_dir(out)
     created = not out.exists()
     make_dir(out)
     try:
         with staging(out) as staged:
-            pages, n_workers = render(asm.copies, staged)
-            files = {c.copy_id: {"exam": f"exams/{c.copy_id}.pdf",
-                                 "key": f"keys/{c.copy_id}.pdf",
-                                 "exam_pages": pages[c.copy_id][0],
-                                 "key_pages": pages[c.copy_id][1]} for c in asm.copies}
-            data = build_manifest(asm, files, bank_hash)
-            write_text(staged / "manifest.json", json.dumps(
-                data, ensure_ascii=False, indent=1) + "\n")
+            pages = _write_set(plan, bank_hash, staged, out / "manifest.json", render)
             write_text(staged / "answers_template.csv",
-                       answers_template(asm.columns, asm.spec.mode == "forms"))
-            for name, text in key_tables(data, out / "manifest.json").items():
-                write_text(staged / name, text)
+                       answers_template(plan.columns, plan.forms_mode))
+            if plan.forms_mode:
+                form_of = dict(plan.form_of)
+                _write_csv(staged / "forms.csv", roster_forms_rows(
+                    (s.student_id, s.name, form_of[s.student_id]) for s in plan.students))
             if combined:
-                combine_pdfs([staged / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
+                combine_pdfs([staged / "exams" / f"{cid}.pdf" for cid in plan.copy_ids()],
                              staged / "combined-exams.pdf")
             commit(staged, out, MANAGED)   # the whole set at once (jobs/outswap.py)
     except BaseException:
         if created:
             shutil.rmtree(out, ignore_errors=True)
         raise
-    return pages, n_workers
+    return pages
 
 
-def _rewrite_copies(asm: Assembly, copies: Sequence[ExamCopy], bank_hash: str, out: Path,
-                    render: Render, combined: bool) -> tuple[Pages, int]:
+def _write_set(plan: AssemblyPlan, bank_hash: str, staged: Path, where: Path,
+               render: Render) -> tuple[list[int], list[int]]:
+    """Render every copy and write, as each one comes back, its manifest.json entry and its
+    answer_key.csv rows (read back from that entry, as grading reads the manifest); nothing
+    keeps a copy once it is written. The exam and key page counts, in copy order."""
+    head = manifest_head(plan.spec, plan.students, plan.form_of, plan.columns, bank_hash)
+    settings = parse_manifest(json.loads(json.dumps({**head, "students": [], "copies": []})),
+                              str(where))
+    exam_pages: list[int] = []
+    key_pages: list[int] = []
+    with (staged / "manifest.json").open("w", encoding="utf-8") as mf, \
+            (staged / "answer_key.csv").open("w", encoding="utf-8", newline="") as kf:
+        manifest = ManifestWriter(mf, head)
+        keys = csv.writer(kf, lineterminator="\n")
+        keys.writerow(ANSWER_KEY_HEAD)
+        for copy, e, kp in render(_checked(plan.copies()), staged):
+            cid = copy.copy_id
+            entry = manifest.add(copy_entry(copy, {"exam": f"exams/{cid}.pdf",
+                                                   "key": f"keys/{cid}.pdf",
+                                                   "exam_pages": e, "key_pages": kp}))
+            parsed = parse_copy(json.loads(entry))
+            keys.writerows(copy_key_rows(copy.form or cid, copy_parts(settings, parsed)))
+            exam_pages.append(e)
+            key_pages.append(kp)
+        manifest.close()
+    kill_point()
+    kill_point()
+    return exam_pages, key_pages
+
+
+def _write_csv(path: Path, rows: Iterable[Sequence[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    kill_point()
+
+
+def _rewrite_copies(plan: AssemblyPlan, copies: Sequence[ExamCopy], bank_hash: str, out: Path,
+                    render: Render, combined: bool) -> Pages:
     """Regenerate some students' exam and key PDFs in an existing output folder, each
     replaced atomically; refused unless the folder's manifest is the one a full run would
     write now, so that it stays true for every copy."""
@@ -260,12 +357,12 @@ def _rewrite_copies(asm: Assembly, copies: Sequence[ExamCopy], bank_hash: str, o
                           "generate without --student first")
     files = {str(c.get("copy_id")): c.get("files", {}) for c in existing["copies"]
              if isinstance(c, dict)}
-    differs = manifest_difference(existing, build_manifest(asm, files, bank_hash))
+    differs = _manifest_differs(existing, plan, files, bank_hash)
     if differs is not None:
         raise OutputError(f"{out / 'manifest.json'} was made with a different {differs}; "
                           "run a full examgen generate (without --student)")
     with staging(out) as staged:
-        pages, n_workers = render(copies, staged)
+        pages = {c.copy_id: (e, kp) for c, e, kp in render(copies, staged)}
         for cid, counts in pages.items():
             recorded = (files[cid].get("exam_pages"), files[cid].get("key_pages"))
             if counts != recorded:
@@ -277,10 +374,29 @@ def _rewrite_copies(asm: Assembly, copies: Sequence[ExamCopy], bank_hash: str, o
                 (out / rel).parent.mkdir(exist_ok=True)
                 os.replace(staged / rel, out / rel)
         if combined:
-            combine_pdfs([out / "exams" / f"{c.copy_id}.pdf" for c in asm.copies],
+            combine_pdfs([out / "exams" / f"{cid}.pdf" for cid in plan.copy_ids()],
                          staged / "combined-exams.pdf")
             os.replace(staged / "combined-exams.pdf", out / "combined-exams.pdf")
-    return pages, n_workers
+    return pages
+
+
+def _manifest_differs(existing: dict[str, Any], plan: AssemblyPlan,
+                      files: dict[str, dict[str, Any]], bank_hash: str) -> str | None:
+    """What differs between an output folder's manifest and the one a full run would write
+    now (None: nothing), comparing the copies one at a time as they are built."""
+    head = manifest_head(plan.spec, plan.students, plan.form_of, plan.columns, bank_hash)
+    head["students"] = list(head["students"])
+    differs = manifest_difference({k: v for k, v in existing.items() if k != "copies"}, head)
+    if differs is not None:
+        return differs
+    old = existing["copies"]
+    if len(old) != len(plan):
+        return "copies"
+    for entry, copy in zip(old, plan.copies(), strict=True):
+        new = copy_entry(copy, files.get(copy.copy_id, {}))
+        if entry != json.loads(json.dumps(new)):
+            return "copies"
+    return None
 
 
 def progress_bar(stream: Any = None) -> Callable[[int, int], None]:
