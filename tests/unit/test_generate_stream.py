@@ -115,6 +115,7 @@ def test_the_pool_is_fed_a_bounded_number_of_copies(tmp_path: Path) -> None:
     got = []
     for copy, (cid, _, _) in gen._bounded_map(pool, jobs, 6):   # type: ignore[arg-type]
         assert pool.submitted - len(got) <= 6     # never more than the window ahead
+        assert copy.copy_id == cid                # each result with its own copy
         got.append(cid)
     assert got == [str(k) for k in range(100)]    # in order
 
