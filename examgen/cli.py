@@ -14,6 +14,7 @@ from examgen import __version__
 from examgen.errors import BankError, ExamgenError, UsageError
 from examgen.io import safe_file_name
 from examgen.model import Variant
+from examgen.processes import sweep_dead_temp_dirs
 
 
 def _bank(args: argparse.Namespace) -> Any:
@@ -487,6 +488,7 @@ def _port(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    sweep_dead_temp_dirs()   # Typst folders of killed runs (processes.py)
     try:
         return int(args.func(args))
     except ExamgenError as e:

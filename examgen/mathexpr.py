@@ -35,7 +35,7 @@ FUNCTIONS = {
     "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "tanh": sympy.tanh,
     "abs": sympy.Abs,
-    "sigma": lambda x: 1 / (1 + sympy.exp(-x)), "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
+    "sigma": lambda x: _sympy_sigma(x), "sigmoid": lambda x: _sympy_sigma(x),
 }
 CONSTANTS = {"pi": sympy.pi, "π": sympy.pi}
 GREEK = {"λ": "lambda", "α": "alpha", "β": "beta", "ε": "epsilon", "η": "eta", "θ": "theta",
@@ -269,6 +269,15 @@ _COMPLEX_FUNCS = {
 def _sigma(x: complex) -> complex:
     # sigma(-1000) is about 0: computed the way that cannot overflow
     return 1 / (1 + cmath.exp(-x)) if x.real >= 0 else cmath.exp(x) / (1 + cmath.exp(x))
+
+
+def _sympy_sigma(x: sympy.Expr) -> sympy.Expr:
+    """The logistic sigmoid of ``x``; of a constant below -700 written e^x/(1+e^x), equal but
+    with no e^-x that overflows a float when evaluated (sigma(-1000) is about 0, a finite
+    number); every other argument keeps the plain form."""
+    if x.is_number and approx(x).real < -700:
+        return sympy.exp(x) / (1 + sympy.exp(x))
+    return 1 / (1 + sympy.exp(-x))
 
 
 _CHECK = {"exp": cmath.exp, "sigma": _sigma, "sigmoid": _sigma, "sin": cmath.sin,

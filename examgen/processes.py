@@ -16,7 +16,11 @@ import sys
 import threading
 import time
 
-__all__ = ["die_with_parent", "die_with_process"]
+__all__ = ["TEMP_PREFIX", "die_with_parent", "die_with_process", "sweep_dead_temp_dirs"]
+
+# the private folders of a process's Typst compiler: ``examgen-typst-<pid>-<random>`` in the
+# temporary folder (render/typcompile.py)
+TEMP_PREFIX = "examgen-typst-"
 
 _PR_SET_PDEATHSIG = 1
 
@@ -61,3 +65,33 @@ def die_with_process(pid: int, every_s: float = 0.5) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="examgen-watch-run", daemon=True).start()
+
+
+def sweep_dead_temp_dirs(root: str | None = None, prefix: str = TEMP_PREFIX) -> list[str]:
+    """Remove the temporary folders ``<prefix><pid>-*`` in ``root`` (default: the system's
+    temporary folder) whose process is gone: a process killed with SIGKILL leaves its folder
+    behind. Folders of live processes, of other users and without a pid in their name are
+    left alone. Never fails; the names removed."""
+    import re
+    import shutil
+    import tempfile
+
+    folder = root if root is not None else tempfile.gettempdir()
+    pattern = re.compile(re.escape(prefix) + r"(\d+)-.+")
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for e in entries:
+        m = pattern.fullmatch(e.name)
+        try:
+            if (m is None or int(m.group(1)) == os.getpid() or not e.is_dir(follow_symlinks=False)
+                    or e.stat(follow_symlinks=False).st_uid != os.getuid()
+                    or not _gone(int(m.group(1)))):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(e.path, ignore_errors=True)
+        removed.append(e.name)
+    return removed

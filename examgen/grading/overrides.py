@@ -21,7 +21,7 @@ def _expand_groups(overrides: Sequence[Override], groups: Sequence[AnswerGroup]
             continue
         g = by_id.get(o.group)
         if g is None:
-            raise OverrideError(f"{o.source} row {o.row}: no answer group {o.group!r}"
+            raise OverrideError(f"{o.source}: row {o.row}: no answer group {o.group!r}"
                                 + did_you_mean(o.group, list(by_id)))
         out += [replace(o, student_id=sid, question=col, group="", via_group=g.group_id)
                 for sid, col in g.members]
@@ -57,11 +57,11 @@ def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
     if o.submission is not None:
         hit = [i for i in mine if o.submission in students[i].rows]
         if not hit:
-            return [], (f"{o.source} row {o.row}: row {o.submission} is not a submission of "
+            return [], (f"{o.source}: row {o.row}: row {o.submission} is not a submission of "
                         f"{o.student_id} (rows {rows})")
         return hit, None
     if len(mine) > 1 and not o.via_group:
-        return [], (f"{o.source} row {o.row}: {o.student_id} handed in {len(mine)} submissions "
+        return [], (f"{o.source}: row {o.row}: {o.student_id} handed in {len(mine)} submissions "
                     f"(rows {rows}); add a 'row' column saying which one this grade is for")
     return mine, None
 
@@ -76,7 +76,7 @@ def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBa
     problems = []
     for o in overrides:
         if o.student_id not in by_student:
-            problems.append(f"{o.source} row {o.row}: student {o.student_id!r} has no graded "
+            problems.append(f"{o.source}: row {o.row}: student {o.student_id!r} has no graded "
                             "submission")
             continue
         targets, problem = _submissions(o, by_student[o.student_id], students)
@@ -93,13 +93,13 @@ def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBa
                     continue
                 hit = True
                 if not _allowed(o.points, a.max_points):
-                    problems.append(f"{o.source} row {o.row}: {o.points:g} points is outside "
+                    problems.append(f"{o.source}: row {o.row}: {o.points:g} points is outside "
                                     f"0..{a.max_points:g} for {a.column}")
                     break
                 answers[k] = _regraded(a, o)
             students[i] = replace(s, answers=tuple(answers))
         if not hit:
-            problems.append(f"{o.source} row {o.row}: {o.question!r} is not a question of "
+            problems.append(f"{o.source}: row {o.row}: {o.question!r} is not a question of "
                             f"{o.student_id}")
     if problems:
         raise OverrideError("\n".join(problems))

@@ -10,6 +10,7 @@ again exactly. Bad input of any kind gets a page with a clear message and a 4xx 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -32,6 +33,7 @@ from examgen.practice.explain import explain, points_label
 from examgen.practice.prefetch import Prefetcher
 from examgen.practice.security import PracticeRoster, load_secret_key, new_token, same_token
 from examgen.practice.store import AnswerRecord, AttemptFacts, Store
+from examgen.practice.throttle import PinThrottle
 from examgen.practice.ui import (
     LANGS,
     OUTCOMES,
@@ -97,6 +99,7 @@ class Practice:
     def __init__(self, bank: Bank, store: Store, templates_dir: str, prefetch: bool,
                  roster: PracticeRoster | None = None):
         self.bank, self.store, self.roster = bank, store, roster
+        self.throttle = PinThrottle()   # PIN guesses per id and client (in memory)
         self.glossary = bank_glossary(bank.root)   # short answers read as this bank reads them
         self.env = environment(templates_dir)
         self.templates_dir = templates_dir
@@ -326,13 +329,25 @@ def _routes(app: Flask, pr: Practice) -> None:  # noqa: C901 - the route table r
     @app.post("/login")
     def login() -> BaseResponse:
         name = check_nickname(request.form.get("nickname", ""))
-        if pr.roster is not None and not pr.roster.check(name, request.form.get("pin", "")):
-            raise BadInput("bad_pin", 403)
+        if pr.roster is not None:
+            _check_pin(name, request.form.get("pin", ""))
         pr.store.close_session(session.get("sid"))
         _fresh_session(current_lang())   # a new session: an old (planted) one is not reused
         session["sid"] = pr.store.open_session(name)
         session["student"] = name
         return redirect("/choose", 303)
+
+    def _check_pin(name: str, pin: str) -> None:
+        """The roster's PIN for ``name``, with guesses rate-limited per id and per client
+        (:mod:`examgen.practice.throttle`)."""
+        keys = [("id", name), ("client", request.remote_addr or "")]
+        wait = pr.throttle.wait(keys)
+        if wait > 0:
+            raise BadInput("pin_wait", 429, seconds=math.ceil(wait))
+        if not pr.roster.check(name, pin):   # type: ignore[union-attr]
+            pr.throttle.failed(keys)
+            raise BadInput("bad_pin", 403)
+        pr.throttle.succeeded(("id", name))
 
     @app.post("/logout")
     def logout() -> BaseResponse:

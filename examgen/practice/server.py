@@ -22,6 +22,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_listen(host: str, port: int) -> None:
+    """Resolve ``host`` and bind a socket to it (closed at once), as the server will, so that
+    a bad address, a port in use or a missing permission is one ``--host`` error before
+    anything slow starts."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except (OSError, ValueError, UnicodeError) as e:
+        why = getattr(e, "strerror", None) or e
+        raise UsageError(f"--host: cannot listen on {host}:{port}: {why}") from None
+
+
 def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: int = THREADS,
           out: TextIO = sys.stderr, roster: Path | None = None) -> None:
     """Run the app until interrupted. A host other than loopback gets a warning: there are no
@@ -36,6 +53,7 @@ def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: 
 
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")
+    check_listen(host, port)   # a bad --host fails now, not after the slow warm-up
     pins = load_practice_roster(roster) if roster is not None else None
     app = create_app(db, load_bank(bank), prefetch=True, roster=pins)
     app.extensions["examgen.practice"].warm_up()

@@ -109,6 +109,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "This form has expired or was sent from another site. Reload the page and try again."),
     "bad_pin": ("이름 또는 PIN이 맞지 않습니다. 강사에게 받은 학번과 PIN을 입력하세요.",
                 "The name or PIN is not right. Enter the student id and PIN your instructor gave you."),
+    "pin_wait": ("PIN을 여러 번 틀렸습니다. {seconds}초 뒤에 다시 시도하세요.",
+                 "Too many wrong PINs. Try again in {seconds} s."),
     "nickname_long": ("닉네임이 너무 깁니다: {got}자 (최대 {limit}자).",
                       "The nickname is too long: {got} characters (at most {limit})."),
     "nickname_control": ("닉네임에 쓸 수 없는 문자(제어 문자)가 있습니다.",

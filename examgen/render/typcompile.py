@@ -11,6 +11,7 @@ carry no date, so the same source gives the same bytes on every run and in every
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -40,7 +41,7 @@ class TypstWriter:
         import typst
 
         family, folder = font or find_hangul_font_dir()
-        self.root = tempfile.mkdtemp(prefix="examgen-typst-")
+        self.root = tempfile.mkdtemp(prefix=f"examgen-typst-{os.getpid()}-")   # pid: swept if killed
         # multiprocessing's finalizer, not weakref's: it also runs when a pool worker exits
         # (workers leave through os._exit, which skips atexit and weakref finalizers)
         self._cleanup = mp_util.Finalize(self, shutil.rmtree, args=(self.root, True),

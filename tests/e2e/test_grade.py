@@ -157,7 +157,7 @@ def test_overrides_recompute(manifest: Path, tmp_path: Path) -> None:
     r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf",
             "--overrides", str(tmp_path / "bad.csv"))
     assert r.returncode == 1
-    assert f"{tmp_path / 'bad.csv'} row 2: 'Q77' is not a question of 20260002" in r.stderr
+    assert f"{tmp_path / 'bad.csv'}: row 2: 'Q77' is not a question of 20260002" in r.stderr
     assert d["outcome"] == "correct"          # full points from the instructor: correct
 
 
@@ -171,7 +171,7 @@ def test_an_override_of_a_student_with_two_submissions_must_say_which(manifest: 
     r = run("grade", "--manifest", str(manifest), "--responses", str(resp), "--no-pdf",
             "--overrides", str(over))
     assert r.returncode == 1
-    assert (f"{over} row 2: 20260002 handed in 2 submissions (rows 2, 3); add a 'row' column"
+    assert (f"{over}: row 2: 20260002 handed in 2 submissions (rows 2, 3); add a 'row' column"
             in r.stderr)
     assert not (tmp_path / "grades.csv").exists()
     over.write_text("student_id,question_id,points,row\n20260002,Q1,2,3\n", encoding="utf-8")
