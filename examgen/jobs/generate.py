@@ -47,7 +47,7 @@ from examgen.manifest import (
     read_output_manifest,
 )
 from examgen.model import Assembly, ExamCopy, ExamSpec, Student
-from examgen.processes import die_with_process
+from examgen.processes import die_with_parent, die_with_process
 
 _WORKER: Any = None
 
@@ -79,8 +79,13 @@ def _init_worker(templates_dir: str, font: tuple[str, str]) -> None:
 
 def _init_pool_worker(templates_dir: str, font: tuple[str, str], run_pid: int) -> None:
     """A pool worker renders until the pool ends (or the run ``run_pid`` is killed): its
-    collector is tuned for good."""
-    die_with_process(run_pid)
+    collector is tuned for good. The pool has a worker per core, so the compiler gets one
+    thread: a thread pool per worker only adds switching and spinning between them."""
+    if os.getppid() == run_pid:
+        die_with_parent()
+    else:   # a forkserver's child
+        die_with_process(run_pid)
+    os.environ["RAYON_NUM_THREADS"] = "1"   # read when the compiler first runs in parallel
     _init_worker(templates_dir, font)
     tune_collector()
 
@@ -203,10 +208,8 @@ def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec,
             stack.enter_context(collector_tuned())
             results: Any = map(_render_job, jobs)
         else:
-            # forkserver, not fork: a process forked from one that has run the Typst compiler
-            # (a caller that printed something first) hangs in the compiler's thread pool
             pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=n_workers, mp_context=multiprocessing.get_context("forkserver"),
+                max_workers=n_workers, mp_context=_pool_context(),
                 initializer=_init_pool_worker,
                 initargs=(str(TEMPLATES_DIR), font, os.getpid())))
             results = pool.map(_render_job, jobs, chunksize=1)
@@ -215,6 +218,19 @@ def _render_copies(copies: Sequence[ExamCopy], folder: Path, *, spec: ExamSpec,
             if progress:
                 progress(k, len(jobs))
     return pages, n_workers
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork, whose workers start at once with everything this process has loaded; but a
+    process forked from one that has run the Typst compiler (a caller that printed something
+    first, such as a test session) hangs in the compiler's thread pool: then forkserver,
+    whose workers start clean (they import examgen and load the compiler again, ~1 s each)."""
+    from examgen.render import compiler_started
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and not compiler_started():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver")
 
 
 def _write_output(asm: Assembly, bank_hash: str, out: Path, render: Render,
