@@ -59,7 +59,7 @@ from examgen.manifest import (
     read_output_manifest,
 )
 from examgen.model import ExamCopy, ExamSpec, Student
-from examgen.processes import die_with_process
+from examgen.processes import die_with_parent, die_with_process
 
 _WORKER: Any = None
 
@@ -91,8 +91,13 @@ def _init_worker(templates_dir: str, font: tuple[str, str]) -> None:
 
 def _init_pool_worker(templates_dir: str, font: tuple[str, str], run_pid: int) -> None:
     """A pool worker renders until the pool ends (or the run ``run_pid`` is killed): its
-    collector is tuned for good."""
-    die_with_process(run_pid)
+    collector is tuned for good. The pool has a worker per core, so the compiler gets one
+    thread: a thread pool per worker only adds switching and spinning between them."""
+    if os.getppid() == run_pid:
+        die_with_parent()
+    else:   # a forkserver's child
+        die_with_process(run_pid)
+    os.environ["RAYON_NUM_THREADS"] = "1"   # read when the compiler first runs in parallel
     _init_worker(templates_dir, font)
     tune_collector()
 
@@ -248,10 +253,8 @@ def _render_copies(copies: Iterable[ExamCopy], folder: Path, *, spec: ExamSpec,
             results: Iterator[tuple[ExamCopy, tuple[str, int, int]]] = (
                 (job[0], _render_job(job)) for job in jobs)
         else:
-            # forkserver, not fork: a process forked from one that has run the Typst compiler
-            # (a caller that printed something first) hangs in the compiler's thread pool
             pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                max_workers=workers, mp_context=_pool_context(),
                 initializer=_init_pool_worker,
                 initargs=(str(TEMPLATES_DIR), font, os.getpid())))
             results = _bounded_map(pool, jobs, IN_FLIGHT_PER_WORKER * workers)
@@ -259,6 +262,19 @@ def _render_copies(copies: Iterable[ExamCopy], folder: Path, *, spec: ExamSpec,
             yield copy, e, kp
             if progress:
                 progress(k, total)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork, whose workers start at once with everything this process has loaded; but a
+    process forked from one that has run the Typst compiler (a caller that printed something
+    first, such as a test session) hangs in the compiler's thread pool: then forkserver,
+    whose workers start clean (they import examgen and load the compiler again, ~1 s each)."""
+    from examgen.render import compiler_started
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and not compiler_started():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver")
 
 
 def _bounded_map(pool: ProcessPoolExecutor, jobs: Iterable[tuple[ExamCopy, ExamSpec, str]],
@@ -325,6 +341,8 @@ def _write_set(plan: AssemblyPlan, bank_hash: str, staged: Path, where: Path,
         manifest = ManifestWriter(mf, head)
         keys = csv.writer(kf, lineterminator="\n")
         keys.writerow(ANSWER_KEY_HEAD)
+        mf.flush()   # nothing buffered when the pool forks its workers (they inherit buffers)
+        kf.flush()
         for copy, e, kp in render(_checked(plan.copies()), staged):
             cid = copy.copy_id
             entry = manifest.add(copy_entry(copy, {"exam": f"exams/{cid}.pdf",

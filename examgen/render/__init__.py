@@ -28,14 +28,15 @@ from examgen.render.printer import (
 from examgen.render.richtext import formulas
 from examgen.render.richtext import inline as inline_math
 from examgen.render.richtext import rich as rich_text
+from examgen.render.typcompile import compiler_started
 from examgen.render.typsource import TEMPLATES_DIR
 
 if TYPE_CHECKING:
     from examgen.render.pdf import PdfWriter
 
 __all__ = ["LABELS", "TEMPLATES_DIR", "CopyRenderer", "MathImage", "PdfWriter", "RenderedCopy",
-           "bank_math_problems", "environment", "find_hangul_font", "find_hangul_font_dir",
-           "formulas", "inline_math", "math_problems", "pdf_writer", "preload",
+           "bank_math_problems", "compiler_started", "environment", "find_hangul_font",
+           "find_hangul_font_dir", "formulas", "inline_math", "math_problems", "pdf_writer", "preload",
            "readable_spellings", "render_formula_svg", "render_question_preview", "rich_text",
            "typeset"]
 

@@ -25,6 +25,14 @@ from examgen.render.fonts import find_hangul_font_dir
 
 _PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 PDF_TAGS = True   # tagged PDF (structure for screen readers); see bench/generate.py for its cost
+_started = False  # whether this process has made a compiler (and so may run its thread pool)
+
+
+def compiler_started() -> bool:
+    """Whether this process has made a Typst compiler. A process forked after that hangs in
+    the compiler's thread pool (only the forking thread is copied), so a pool of renderers is
+    forked only from a process where this is false."""
+    return _started
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class TypstWriter:
                  pdf_tags: bool = PDF_TAGS):
         import typst
 
+        global _started
+        _started = True
         family, folder = font or find_hangul_font_dir()
         self.root = tempfile.mkdtemp(prefix=f"examgen-typst-{os.getpid()}-")   # pid: swept if killed
         # multiprocessing's finalizer, not weakref's: it also runs when a pool worker exits

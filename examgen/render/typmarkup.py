@@ -77,6 +77,7 @@ def _text_code(text: str) -> Iterator[tuple[str, str]]:
     yield "text", text[pos:].replace("\\$", "$")
 
 
+@lru_cache(maxsize=65536)
 def inline(text: str) -> Typ:
     """One run of bank text (no paragraph breaks) with math and code, Korean words kept whole."""
     words: list[list[str]] = [[]]       # markup of each word; a space separates words
@@ -107,6 +108,7 @@ def inline(text: str) -> Typ:
     return Typ(" ".join(out))
 
 
+@lru_cache(maxsize=65536)
 def rich(text: str, steps: bool = False) -> Typ:
     """Paragraphs of bank text; ``steps`` keeps each line of a paragraph on a line of its own."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]

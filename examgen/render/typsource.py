@@ -141,19 +141,31 @@ def render_source(kind: Kind, copy: ExamCopy, spec: ExamHeader | ExamSpec,
     lang = spec.language
     langs = ["ko", "en"] if lang == "both" else [lang]
     ui = LABELS["en" if lang == "en" else "ko"]
-    if copy.student is not None and copy.student.student_id:
-        footer = f"{ui['student_id']} {copy.student.student_id}"
-    elif copy.student is not None:   # a practice sheet: a nickname, no student id
-        footer = f"{ui['name']} {copy.student.name}"
-    else:
-        footer = ""
-    if copy.form:
-        footer += (" · " if footer else "") + _form(copy.form, langs[0])
     template = environment(templates_dir).get_template("copy.typ.j2")
     return template.render(
         kind=kind, copy=copy, spec=spec, lang=langs[0], langs=langs,
-        doc_lang="en" if lang == "en" else "ko", ui=ui, labels=LABELS, footer=footer,
+        doc_lang="en" if lang == "en" else "ko", ui=ui, labels=LABELS, footer=_footer(copy, langs),
         negative_note=_negative_note(spec, copy), work_for=_work_for(work_space))
+
+
+def _footer(copy: ExamCopy, langs: list[str]) -> str:
+    """Who the pages belong to, in each language of the exam: the student id (a practice
+    sheet: the nickname) and the form."""
+    def label(key: str) -> str:
+        said = [LABELS[x][key] for x in langs]
+        return said[0] if len(said) == 1 else f"{said[0]} ({said[1]})"
+
+    if copy.student is not None and copy.student.student_id:
+        footer = f"{label('student_id')} {copy.student.student_id}"
+    elif copy.student is not None:
+        footer = f"{label('name')} {copy.student.name}"
+    else:
+        footer = ""
+    if copy.form:
+        forms = [_form(copy.form, x) for x in langs]
+        form = forms[0] if len(forms) == 1 else f"{forms[0]} ({forms[1]})"
+        footer += (" · " if footer else "") + form
+    return footer
 
 
 def _work_for(work_space: Any) -> Any:

@@ -174,3 +174,17 @@ def test_a_pool_after_typst_ran_in_the_process(tmp_path: Path) -> None:
                        timeout=300)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "ok 2 2"
+
+
+def test_the_pool_forks_until_typst_has_run_in_the_process() -> None:
+    """Fork while no compiler exists here (workers start with what is loaded), a fork server
+    once one does (a forked copy of it would hang)."""
+    code = ("from examgen.jobs.generate import _pool_context\n"
+            "from examgen.render import CopyRenderer\n"
+            "print(_pool_context().get_start_method())\n"
+            "CopyRenderer()\n"
+            "print(_pool_context().get_start_method())\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["fork", "forkserver"]

@@ -264,3 +264,16 @@ def test_generate_refuses_formulas_it_cannot_print() -> None:
         check_copies_math([copy])
     assert f'question "{first.template_id}": prompt: formula $\\softmax(x)$: unknown macro' \
         in str(e.value)
+
+
+@pytest.mark.parametrize(("language", "says"), [
+    ("ko", "학번 20260000"), ("en", "Student ID 20260000"),
+    ("both", "학번 (Student ID) 20260000")])
+def test_the_footer_speaks_the_exams_languages(language: str, says: str,
+                                               tmp_path: Path) -> None:
+    spec, copies = spec_copies(language)
+    pages = pdf_text(renderer().render(copies[0], spec).exam, tmp_path).split("\f")
+    assert all(says in page for page in pages if page.strip())
+    forms = dataclasses.replace(copies[0], form="B")
+    text = pdf_text(renderer().render(forms, spec).exam, tmp_path)
+    assert {"ko": "B형", "en": "Form B", "both": "B형 (Form B)"}[language] in text
