@@ -137,9 +137,13 @@ def test_rerun_keeps_other_files_and_drops_stale_copies(copied: Path) -> None:
     assert not (out / "combined-exams.pdf").exists()  # generate's own, not asked for this time
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [s["student_id"] for s in m["students"]] == ["20260001", "20260002"]
-    assert sorted(p.name for p in out.iterdir()) == [
-        "answer_key.csv", "answers_template.csv", "exams", "grading", "keys", "manifest.json",
-        "notes.txt"]
+    # the folder is shared with other files: the outputs are links through one pointer to
+    # the set in use (jobs/outswap.py), and nothing else of examgen's is left
+    pointer = out / ".examgen-current"
+    assert (out / "manifest.json").is_symlink() and pointer.is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        ".examgen-current", os.readlink(pointer), "answer_key.csv", "answers_template.csv",
+        "exams", "grading", "keys", "manifest.json", "notes.txt"])
 
 
 @pytest.mark.parametrize("content", ["notes.txt", "manifest.json"])
