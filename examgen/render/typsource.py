@@ -17,7 +17,14 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from examgen.model import ExamCopy, ExamHeader, ExamSpec, Text
-from examgen.render.typmarkup import Typ, escape, inline, math, rich
+from examgen.render.linefit import (
+    BI_ROOM_EM,
+    OPTION_ROOM_EM,
+    SMALL_ROOM_EM,
+    TEXT_ROOM_EM,
+    fits,
+)
+from examgen.render.typmarkup import Typ, escape, inline, math, rich, words
 from examgen.resources import templates_dir
 
 TEMPLATES_DIR = templates_dir()
@@ -98,6 +105,15 @@ def _spellings(synonyms: Any, lang: str) -> list[str]:
     return shown + (["…"] if len(shown) < len(korean) + len(other) else [])
 
 
+def _one_line(text: Text | str, before: list[str], room: float,
+              after: list[str] | None = None) -> bool:
+    """Whether ``text`` (each language alone, as the templates print a text whose languages
+    differ on lines of their own or not at all), with ``before`` and ``after`` on its line,
+    surely fits in ``room`` ems."""
+    said = [text] if isinstance(text, str) else [text.ko, *([text.en] if text.en else [])]
+    return all(fits([*before, t, *(after or [])], room) for t in said)
+
+
 def _finalize(value: Any) -> Any:
     return value if hasattr(value, "__html__") else escape(value)
 
@@ -110,8 +126,12 @@ def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment
     env.filters.update({
         "tr": _tr, "pts": _pts, "num": _num, "minutes": _minutes, "form": _form,
         "spellings": _spellings, "string": _string, "typ_length": _typ_length,
-        "rich": lambda text, steps=False: rich(text, steps), "inline": inline, "math": math,
+        "rich": lambda text, steps=False, room=0.0: rich(text, steps, room), "inline": inline,
+        "math": math,
+        "one_line": _one_line, "parenthesized": lambda text: f" ({text})", "words": words,
     })
+    env.globals.update({"option_room": OPTION_ROOM_EM, "small_room": SMALL_ROOM_EM,
+                        "text_room": TEXT_ROOM_EM, "bi_room": BI_ROOM_EM})
     return env
 
 
