@@ -228,59 +228,80 @@ def _computed(c: Checker, d: LocDict, qtype: QuestionType, points: float) -> dic
 
 
 def _parts(c: Checker, d: LocDict, fam: Mapping[str, str], decimals: int | None,
-           source: str) -> tuple[PartSpec, ...]:  # noqa: C901
+           source: str) -> tuple[PartSpec, ...]:
     pl = c.seq(d.get("parts"), d.line_of("parts"), "parts")
     parts: list[PartSpec] = []
     labels: set[str] = set()
     for k, raw in enumerate(pl or []):
         pd = c.mapping(raw, pl.line_of(k), f"part {k + 1}")  # type: ignore[union-attr]
-        if pd is None:
-            continue
-        c.keys(pd, S.PART_KEYS, S.PART_REQUIRED, f"part {k + 1}")
-        label = str(pd.get("label", ""))
-        if label in labels:
-            c.err(pd.line_of("label"), f"part label '{label}' is used twice")
-        labels.add(label)
-        ref = c.answer_ref(pd.get("answer"), pd.line_of("answer"), fam, source) \
-            if "answer" in pd else None
-        pts = c.number(pd.get("points"), pd.line_of("points"), f"part {label} points",
-                       positive=True) if "points" in pd else None
-        prompt = c.text(pd["prompt"], pd.line_of("prompt"), f"part {label} prompt") \
-            if "prompt" in pd else None
-        tol = c.tolerance(pd["tolerance"], pd.line_of("tolerance")) if "tolerance" in pd else None
-        pdec = decimals
-        if "display" in pd:
-            dm = c.mapping(pd["display"], pd.line_of("display"), "display")
-            if dm is not None and isinstance(dm.get("decimals"), int):
-                pdec = dm["decimals"]
-        if ref is None or pts is None:
-            continue
-        kind = answer_kind(fam, ref)
-        default_type = {"scalar": QuestionType.NUMERIC, "int": QuestionType.NUMERIC,
-                        "vector": QuestionType.VECTOR, "matrix": QuestionType.MATRIX}[kind]
-        ptype = default_type
-        if "type" in pd:
-            try:
-                ptype = QuestionType(pd["type"])
-            except ValueError:
-                ptype = default_type
-            if ptype not in S.PART_TYPES:
-                c.err(pd.line_of("type"), f"part type must be one of "
-                      f"{', '.join(t.value for t in S.PART_TYPES)}, got {pd['type']!r}")
-                continue
-            if ptype in _KIND_FOR_TYPE and kind not in _KIND_FOR_TYPE[ptype]:
-                c.err(pd.line_of("type"), f"part {label}: answer '{ref}' is a {kind}, not a "
-                      f"{ptype.value}")
-        if tol is None:
-            if kind == "int":
-                tol = Tolerance("abs", 0)
-            else:
-                c.err(pd.line, f"part {label} needs a tolerance (abs, rel, sigfigs or decimals)")
-                continue
-        parts.append(PartSpec(label, ref, prompt, pts, tol, pdec, ptype))
+        part = _part(c, pd, k, labels, fam, decimals, source) if pd is not None else None
+        if part is not None:
+            parts.append(part)
     if pl is not None and not pl:
         c.err(pl.line, "parts must list at least one part")
     return tuple(parts)
+
+
+def _part(c: Checker, pd: LocDict, k: int, labels: set[str], fam: Mapping[str, str],
+          decimals: int | None, source: str) -> PartSpec | None:
+    """Part ``k`` (from 0) of a multi-part question, None when it has errors; ``labels``, the
+    labels of the parts before it, gets its label."""
+    c.keys(pd, S.PART_KEYS, S.PART_REQUIRED, f"part {k + 1}")
+    label = str(pd.get("label", ""))
+    if label in labels:
+        c.err(pd.line_of("label"), f"part label '{label}' is used twice")
+    labels.add(label)
+    ref = c.answer_ref(pd.get("answer"), pd.line_of("answer"), fam, source) \
+        if "answer" in pd else None
+    pts = c.number(pd.get("points"), pd.line_of("points"), f"part {label} points",
+                   positive=True) if "points" in pd else None
+    prompt = c.text(pd["prompt"], pd.line_of("prompt"), f"part {label} prompt") \
+        if "prompt" in pd else None
+    tol = c.tolerance(pd["tolerance"], pd.line_of("tolerance")) if "tolerance" in pd else None
+    pdec = _part_decimals(c, pd, decimals)
+    if ref is None or pts is None:
+        return None
+    kind = answer_kind(fam, ref)
+    ptype = _part_type(c, pd, label, ref, kind)
+    if ptype is None:
+        return None
+    if tol is None and kind == "int":
+        tol = Tolerance("abs", 0)
+    if tol is None:
+        c.err(pd.line, f"part {label} needs a tolerance (abs, rel, sigfigs or decimals)")
+        return None
+    return PartSpec(label, ref, prompt, pts, tol, pdec, ptype)
+
+
+def _part_decimals(c: Checker, pd: LocDict, decimals: int | None) -> int | None:
+    """The part's ``display: decimals``, else the question's ``decimals``."""
+    if "display" in pd:
+        dm = c.mapping(pd["display"], pd.line_of("display"), "display")
+        if dm is not None and isinstance(dm.get("decimals"), int):
+            return dm["decimals"]
+    return decimals
+
+
+def _part_type(c: Checker, pd: LocDict, label: str, ref: str, kind: str
+               ) -> QuestionType | None:
+    """The part's question type: its ``type``, else the one of its answer's ``kind``; None
+    (with an error) when the type is not one a part can have."""
+    default_type = {"scalar": QuestionType.NUMERIC, "int": QuestionType.NUMERIC,
+                    "vector": QuestionType.VECTOR, "matrix": QuestionType.MATRIX}[kind]
+    if "type" not in pd:
+        return default_type
+    try:
+        ptype = QuestionType(pd["type"])
+    except ValueError:
+        ptype = default_type
+    if ptype not in S.PART_TYPES:
+        c.err(pd.line_of("type"), f"part type must be one of "
+              f"{', '.join(t.value for t in S.PART_TYPES)}, got {pd['type']!r}")
+        return None
+    if ptype in _KIND_FOR_TYPE and kind not in _KIND_FOR_TYPE[ptype]:
+        c.err(pd.line_of("type"), f"part {label}: answer '{ref}' is a {kind}, not a "
+              f"{ptype.value}")
+    return ptype
 
 
 
