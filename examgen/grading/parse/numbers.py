@@ -60,19 +60,12 @@ _FLOAT_FUNCS: dict[type, Callable[[float], float]] = {
 }
 
 
-def _to_float(e: sympy.Basic) -> float:  # noqa: C901 - not split yet (issue 12)
+def _to_float(e: sympy.Basic) -> float:
     """Evaluate a constant sympy tree in floating point. sympy's evalf is not used: nested
     exponentials ("exp(exp(exp(10)))") make it run for minutes; floats overflow at once."""
-    if e.is_Rational:
-        return int(e.p) / int(e.q)  # type: ignore[attr-defined]
-    if e.is_Float:
-        return float(e)  # type: ignore[arg-type]
-    if e is sympy.pi:
-        return math.pi
-    if e is sympy.E:
-        return math.e
-    if e is sympy.I:
-        raise _NotReal
+    leaf = _leaf_float(e)
+    if leaf is not None:
+        return leaf
     args = [_to_float(a) for a in e.args]
     if e.is_Add:
         return math.fsum(args)
@@ -87,6 +80,21 @@ def _to_float(e: sympy.Basic) -> float:  # noqa: C901 - not split yet (issue 12)
     if fn is None or len(args) != 1:
         raise ValueError(f"cannot evaluate {type(e).__name__}")
     return fn(args[0])
+
+
+def _leaf_float(e: sympy.Basic) -> float | None:
+    """The value of a number or constant (``_NotReal`` for i); None for any other node."""
+    if e.is_Rational:
+        return int(e.p) / int(e.q)  # type: ignore[attr-defined]
+    if e.is_Float:
+        return float(e)  # type: ignore[arg-type]
+    if e is sympy.pi:
+        return math.pi
+    if e is sympy.E:
+        return math.e
+    if e is sympy.I:
+        raise _NotReal
+    return None
 
 
 _EULER = sympy.Symbol("e", real=True)
