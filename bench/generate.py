@@ -38,9 +38,12 @@ TARGET_S = 0.075  # wall per copy (exam + key) with 2 workers on an idle 2-core 
 
 def _one_at_a_time(copies: list, spec: object, renderers: list[CopyRenderer]) -> list[float]:
     """CPU seconds per copy rendering ``copies`` (exam and key) in this process with each of
-    ``renderers``, taking turns copy by copy (so load from elsewhere falls on all alike)."""
+    ``renderers``, taking turns copy by copy (so load from elsewhere falls on all alike), after
+    one copy each to warm up."""
     cpu = [0.0] * len(renderers)
     with collector_tuned():
+        for renderer in renderers:   # warm: fonts loaded, the preamble compiled once
+            renderer.render(copies[0], spec)
         for copy in copies:
             for k, renderer in enumerate(renderers):
                 c0 = time.process_time()

@@ -10,18 +10,20 @@ file. Bank text additionally has ``$...$`` math (converted by :mod:`examgen.rend
 Korean words (eojeol) are kept whole: Typst, like UAX #14, may break Hangul between any two
 syllables and 0.15 has no keep-all switch (typst/typst#1164), so each space-separated word
 holding Hangul is set in an unbreakable box together with any formula or punctuation glued to
-it (``$h_t$의``). The boxes cost about a quarter of the compile time (bench/generate.py).
+it (``$h_t$의``). The boxes cost about a third of the compile time (bench/generate.py), so a
+run the templates know fits on its line (options, a key's one-line notes) gets none.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from examgen.render.linefit import fits
 from examgen.render.texmath import tex_to_typst
 
-__all__ = ["Typ", "escape", "inline", "math", "rich", "formulas"]
+__all__ = ["Typ", "escape", "formulas", "inline", "math", "pieces", "rich", "words"]
 
 _MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.S)
 _CODE = re.compile(r"`([^`]+)`")
@@ -58,7 +60,7 @@ def math(tex: str) -> Typ:
     return Typ("$" + tex_to_typst(" ".join(tex.split())) + "$")
 
 
-def _pieces(text: str) -> Iterator[tuple[str, str]]:
+def pieces(text: str) -> Iterator[tuple[str, str]]:
     """(kind, source) pieces of one line: "text", "math" or "code"."""
     pos = 0
     for m in _MATH.finditer(text):
@@ -78,12 +80,27 @@ def _text_code(text: str) -> Iterator[tuple[str, str]]:
 
 
 @lru_cache(maxsize=65536)
-def inline(text: str) -> Typ:
-    """One run of bank text (no paragraph breaks) with math and code, Korean words kept whole."""
+def inline(text: str, whole: bool = False) -> Typ:
+    """One run of bank text (no paragraph breaks) with math and code, Korean words kept whole;
+    ``whole``: the caller knows the run fits on its line (:mod:`examgen.render.linefit`), so
+    no word can reach a line end and none needs a box."""
+    return _kept_whole(pieces(" ".join(text.split())), whole)
+
+
+@lru_cache(maxsize=65536)
+def words(text: object) -> Typ:
+    """Plain text (a label, a rubric's spellings: no math, no code) printed literally, its
+    Korean words kept whole."""
+    if isinstance(text, Typ):
+        return text
+    return _kept_whole([("text", " ".join(str(text).split()))], False)
+
+
+def _kept_whole(pieces: Iterable[tuple[str, str]], whole: bool) -> Typ:
     words: list[list[str]] = [[]]       # markup of each word; a space separates words
     breakable: list[bool] = [False]     # whether a line could break inside the word
     hangul: list[int] = [0]
-    for kind, src in _pieces(" ".join(text.split())):
+    for kind, src in pieces:
         if kind in ("math", "code"):
             words[-1].append(math(src) if kind == "math" else f"#raw({_string(src)})")
             breakable[-1] = True        # between a formula and a particle (``$h_t$의``)
@@ -102,23 +119,22 @@ def inline(text: str) -> Typ:
         body = "".join(parts)
         # a box costs the compiler time: only words a line could end inside get one (two
         # Hangul syllables, or Hangul next to a formula, code, a Latin letter or a digit)
-        whole = syllables >= 2 or (syllables == 1 and mixed)
+        keep = not whole and (syllables >= 2 or (syllables == 1 and mixed))
         if body:
-            out.append(f"#box[{body}]" if whole else body)
+            out.append(f"#box[{body}]" if keep else body)
     return Typ(" ".join(out))
 
 
 @lru_cache(maxsize=65536)
-def rich(text: str, steps: bool = False) -> Typ:
-    """Paragraphs of bank text; ``steps`` keeps each line of a paragraph on a line of its own."""
+def rich(text: str, steps: bool = False, room: float = 0.0) -> Typ:
+    """Paragraphs of bank text; ``steps`` keeps each line of a paragraph on a line of its own.
+    A line (a paragraph, or a step) that surely fits in ``room`` ems gets no word boxes."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     out = []
     for para in paragraphs:
         lines = [line.strip() for line in para.splitlines() if line.strip()]
-        if steps:
-            out.append(" \\\n".join(inline(x) for x in lines))
-        else:
-            out.append(inline(" ".join(lines)))
+        runs = lines if steps else [" ".join(lines)]
+        out.append(" \\\n".join(inline(x, room > 0 and fits([x], room)) for x in runs))
     return Typ("\n\n".join(out))
 
 

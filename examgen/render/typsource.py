@@ -17,38 +17,25 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from examgen.model import ExamCopy, ExamHeader, ExamSpec, Text
-from examgen.render.typmarkup import Typ, escape, inline, math, rich
+from examgen.render.labels import LABELS, SPELLINGS_SHOWN, tr
+from examgen.render.linefit import (
+    BI_ROOM_EM,
+    OPTION_ROOM_EM,
+    SMALL_ROOM_EM,
+    TEXT_ROOM_EM,
+    fits,
+)
+from examgen.render.typmarkup import Typ, escape, inline, math, rich, words
 from examgen.resources import templates_dir
 
 TEMPLATES_DIR = templates_dir()
 PREAMBLE = "preamble.typ"
 Kind = Literal["exam", "key"]
 
-LABELS: dict[str, dict[str, str]] = {
-    "ko": {"student_id": "학번", "name": "이름", "date": "일시", "duration": "시간",
-           "total": "총점", "form_label": "유형", "answer": "답",
-           "key": "정답 및 풀이", "solution": "풀이", "explanation": "해설",
-           "tolerance": "허용 오차", "wrong": "흔한 오답", "rubric": "채점 기준 (핵심 개념)",
-           "reference": "모범 답안", "choose_all": "해당하는 것을 모두 고르시오.",
-           "expression": "식", "known_wrong": "알려진 오답", "weight": "비중",
-           "absent": "; 답에서 이것이 없다고 해야 함"},
-    "en": {"student_id": "Student ID", "name": "Name", "date": "Date", "duration": "Time",
-           "total": "Total", "form_label": "Form", "answer": "Answer", "key": "Answer key",
-           "solution": "Solution", "explanation": "Explanation", "tolerance": "tolerance",
-           "wrong": "Common wrong answers", "rubric": "Rubric (key concepts)",
-           "reference": "Model answer", "choose_all": "Mark every correct option.",
-           "expression": "Expression", "known_wrong": "Known wrong answers",
-           "weight": "weight", "absent": "; the answer must say this is absent"},
-}
-SPELLINGS_SHOWN = 3   # per script (Hangul, other) in a key; the bank lists every one
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LENGTH = re.compile(r"(\d+(?:\.\d+)?)(mm|cm|pt|in|em)")
 
 
-def _tr(text: Text | str | None, lang: str) -> str:
-    if text is None:
-        return ""
-    return text if isinstance(text, str) else text.get(lang)
 
 
 def _num(x: float) -> str:
@@ -98,6 +85,15 @@ def _spellings(synonyms: Any, lang: str) -> list[str]:
     return shown + (["…"] if len(shown) < len(korean) + len(other) else [])
 
 
+def _one_line(text: Text | str, before: list[str], room: float,
+              after: list[str] | None = None) -> bool:
+    """Whether ``text`` (each language alone, as the templates print a text whose languages
+    differ on lines of their own or not at all), with ``before`` and ``after`` on its line,
+    surely fits in ``room`` ems."""
+    said = [text] if isinstance(text, str) else [text.ko, *([text.en] if text.en else [])]
+    return all(fits([*before, t, *(after or [])], room) for t in said)
+
+
 def _finalize(value: Any) -> Any:
     return value if hasattr(value, "__html__") else escape(value)
 
@@ -108,10 +104,14 @@ def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment
                                undefined=StrictUndefined, trim_blocks=True,
                                lstrip_blocks=True, finalize=_finalize)
     env.filters.update({
-        "tr": _tr, "pts": _pts, "num": _num, "minutes": _minutes, "form": _form,
+        "tr": tr, "pts": _pts, "num": _num, "minutes": _minutes, "form": _form,
         "spellings": _spellings, "string": _string, "typ_length": _typ_length,
-        "rich": lambda text, steps=False: rich(text, steps), "inline": inline, "math": math,
+        "rich": lambda text, steps=False, room=0.0: rich(text, steps, room), "inline": inline,
+        "math": math,
+        "one_line": _one_line, "parenthesized": lambda text: f" ({text})", "words": words,
     })
+    env.globals.update({"option_room": OPTION_ROOM_EM, "small_room": SMALL_ROOM_EM,
+                        "text_room": TEXT_ROOM_EM, "bi_room": BI_ROOM_EM})
     return env
 
 

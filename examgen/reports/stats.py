@@ -55,6 +55,9 @@ class ItemStats:
     needs_review: int
     top_wrong: tuple[tuple[str, int], ...]        # (answer, count), count descending then text
     misconceptions: tuple[tuple[str, int], ...]   # (misconception id, count), count descending
+    # the top wrong answers that are chosen options' text from the bank (may hold $math$),
+    # not text a student typed
+    chosen_options: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ def _item_stats(of: tuple[Item, ...], m: npt.NDArray[np.float64], keyed: Keyed
         mean = float(scores.mean()) if n else math.nan
         answers = by_item[(it.question_id, it.part)]
         wrong: Counter[str] = Counter()
+        chosen: set[str] = set()
         for a in answers:
             if a.outcome in WRONG_OUTCOMES:
                 # a choice by its options' text: letters are shuffled per copy
@@ -189,6 +193,8 @@ def _item_stats(of: tuple[Item, ...], m: npt.NDArray[np.float64], keyed: Keyed
                         else a.normalized or a.response.strip())
                 if text:
                     wrong[text] += 1
+                if a.chosen:
+                    chosen.add(text)
         mis = Counter(a.misconception for a in answers if a.misconception)
         result.append(ItemStats(
             label=it.label, question_id=it.question_id, columns=it.columns,
@@ -198,7 +204,8 @@ def _item_stats(of: tuple[Item, ...], m: npt.NDArray[np.float64], keyed: Keyed
             blank=sum(a.outcome == Outcome.BLANK for a in answers),
             format_errors=sum(a.outcome == Outcome.FORMAT_ERROR for a in answers),
             needs_review=sum(a.needs_review for a in answers),
-            top_wrong=_ranked(wrong, TOP_WRONG), misconceptions=_ranked(mis)))
+            top_wrong=(top := _ranked(wrong, TOP_WRONG)), misconceptions=_ranked(mis),
+            chosen_options=frozenset(t for t, _ in top if t in chosen)))
     return tuple(result)
 
 

@@ -147,3 +147,24 @@ def test_feedback_pages_show_answers_key_misconception_and_solution(manifest: Pa
     assert f"Misconception — {mis['id']}" in page
     assert "풀이 / Worked solutions" in page and "0 / " in page
     assert answers[wrong_col] in page
+
+
+def test_top_wrong_answers_typeset_option_math_and_leave_typed_text_alone() -> None:
+    """A chosen option's text is the bank's (its $...$ is a formula); what a student typed is
+    printed as typed, dollar signs and all."""
+    from examgen.model import ChosenOption
+    from examgen.reports import render_report_html
+
+    option = ChosenOption("$W_{hh}$만 곱해진다", correct=False)
+    people = [StudentGrade(f"s{k}", "", (2,), (AnswerGrade(
+        f"s{k}", "Q1", "q", "B", 0.0, 10.0, Outcome.WRONG, chosen=(option,)),)) for k in range(3)]
+    people.append(StudentGrade("t", "", (2,), (AnswerGrade(
+        "t", "Q1", "q", "$5 $x$", 0.0, 10.0, Outcome.WRONG),)))
+    stats = reports.item_stats(batch(people))[0]
+    assert stats.top_wrong == ((option.text, 3), ("$5 $x$", 1))
+    assert stats.chosen_options == {option.text}
+    html = render_report_html(batch(people))
+    row = html[html.index('<td class="resp">'):]
+    row = row[: row.index("</td>")]
+    assert "$W_{hh}$" not in row and "<img" in row and "만 곱해진다" in row
+    assert "$5 $x$" in row
