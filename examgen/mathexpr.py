@@ -224,7 +224,7 @@ class _Parser(_Cursor):
         if not math.isfinite(value) or value > MAX_VALUE:
             raise self.error(f"the value of {name}(…) is not a finite number (too large)", t)
 
-    def atom(self) -> sympy.Expr:  # noqa: C901 - not split yet (issue 12)
+    def atom(self) -> sympy.Expr:
         t = self.peek()
         if t is None:
             raise self.error("expression ends too early")
@@ -233,31 +233,36 @@ class _Parser(_Cursor):
             return self.number(t)
         if t.kind == "op" and t.value == "(":
             self.i += 1
-            e = self.expr()
-            if not self.take(")"):
-                raise self.error("missing ')'", self.peek())
-            return e
+            return self.closed(self.expr())
         if t.kind == "op" and t.value == "√":
             self.i += 1
             return sympy.sqrt(self.atom())
         if t.kind == "name":
             self.i += 1
-            name = unicodedata.normalize("NFKC", t.value)
-            name = GREEK.get(name, name)
-            if name in FUNCTIONS and self.take("("):
-                arg = self.expr()
-                if not self.take(")"):
-                    raise self.error("missing ')'", self.peek())
-                if arg.is_number:
-                    self.check_value(name, arg, t)
-                return FUNCTIONS[name](arg)
-            if name in CONSTANTS:
-                return CONSTANTS[name]
-            if self.allowed is not None and name not in self.allowed:
-                hint = ", ".join(sorted(self.allowed)) or "none"
-                raise self.error(f"unknown name {name!r} (allowed: {hint})", t)
-            return sympy.Symbol(name, real=True)
+            return self.name(t)
         raise self.error(f"unexpected {t.value!r}", t)
+
+    def closed(self, e: sympy.Expr) -> sympy.Expr:
+        """``e``, read after a '(' that must close now."""
+        if not self.take(")"):
+            raise self.error("missing ')'", self.peek())
+        return e
+
+    def name(self, t: _Tok) -> sympy.Expr:
+        """The name token ``t`` (taken): a function call, a constant or an allowed variable."""
+        name = unicodedata.normalize("NFKC", t.value)
+        name = GREEK.get(name, name)
+        if name in FUNCTIONS and self.take("("):
+            arg = self.closed(self.expr())
+            if arg.is_number:
+                self.check_value(name, arg, t)
+            return FUNCTIONS[name](arg)
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if self.allowed is not None and name not in self.allowed:
+            hint = ", ".join(sorted(self.allowed)) or "none"
+            raise self.error(f"unknown name {name!r} (allowed: {hint})", t)
+        return sympy.Symbol(name, real=True)
 
 
 _COMPLEX_FUNCS = {

@@ -112,7 +112,7 @@ class Checker:
             return None
         return Tolerance(kind, v)  # type: ignore[arg-type]
 
-    def sampler(self, name: str, value: Any, line: int, earlier: set[str]) -> ParamSpec | None:  # noqa: C901
+    def sampler(self, name: str, value: Any, line: int, earlier: set[str]) -> ParamSpec | None:
         what = f"parameter '{name}'"
         if not re.match(r"^[A-Za-z_]\w*$", str(name)):
             self.err(line, f"{what}: names must be identifiers (letters, digits, _)")
@@ -127,46 +127,55 @@ class Checker:
                      + (", ".join(kinds) or "none"))
             return None
         kind = kinds[0]
-        kline = d.line_of(kind)
-        shape: list[int | str] = []
-        if "shape" in d:
-            sh = d["shape"]
-            if isinstance(sh, int) and not isinstance(sh, bool):
-                sh = [sh]
-            if not isinstance(sh, list) or not 1 <= len(sh) <= 2:
-                self.err(d.line_of("shape"), f"{what}: shape must be [n] or [rows, cols]")
-                return None
-            for s in sh:
-                named = isinstance(s, str) and s in earlier
-                if named or (isinstance(s, int) and not isinstance(s, bool) and s > 0):
-                    shape.append(s)
-                else:
-                    self.err(d.line_of("shape"), f"{what}: shape entry {s!r} must be a positive "
-                             "integer or the name of an earlier parameter")
-                    return None
+        shape = self._shape(d, what, earlier) if "shape" in d else ()
+        if shape is None:
+            return None
         exclude = tuple(d.get("exclude", ()) or ())
         if kind == "choice":
-            opts = d["choice"]
-            if not isinstance(opts, list) or not opts:
-                self.err(kline, f"{what}: choice must be a non-empty list of values")
+            return self._choice_sampler(name, d, what, shape, exclude)
+        return self._grid_sampler(name, kind, d, what, shape, exclude)
+
+    def _shape(self, d: LocDict, what: str, earlier: set[str]) -> tuple[int | str, ...] | None:
+        """A sampler's ``shape``: [n] or [rows, cols], each a positive integer or the name of
+        an ``earlier`` parameter; None (reported) when it is not."""
+        sh = d["shape"]
+        if isinstance(sh, int) and not isinstance(sh, bool):
+            sh = [sh]
+        if not isinstance(sh, list) or not 1 <= len(sh) <= 2:
+            self.err(d.line_of("shape"), f"{what}: shape must be [n] or [rows, cols]")
+            return None
+        shape: list[int | str] = []
+        for s in sh:
+            named = isinstance(s, str) and s in earlier
+            if named or (isinstance(s, int) and not isinstance(s, bool) and s > 0):
+                shape.append(s)
+            else:
+                self.err(d.line_of("shape"), f"{what}: shape entry {s!r} must be a positive "
+                         "integer or the name of an earlier parameter")
                 return None
-            if not [o for o in opts if o not in exclude]:
-                self.err(kline, f"{what}: every choice is excluded")
-                return None
-            return ParamSpec(name, "choice", options=tuple(opts), shape=tuple(shape),
-                             exclude=exclude, line=kline)
-        bounds = d[kind]
-        if (not isinstance(bounds, list) or len(bounds) != 2
-                or any(isinstance(b, bool) or not isinstance(b, (int, float)) for b in bounds)):
-            self.err(kline, f"{what}: {kind} must be [low, high], got {bounds!r}")
+        return tuple(shape)
+
+    def _choice_sampler(self, name: str, d: LocDict, what: str, shape: tuple[int | str, ...],
+                        exclude: tuple[Any, ...]) -> ParamSpec | None:
+        kline = d.line_of("choice")
+        opts = d["choice"]
+        if not isinstance(opts, list) or not opts:
+            self.err(kline, f"{what}: choice must be a non-empty list of values")
             return None
-        lo, hi = float(bounds[0]), float(bounds[1])
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            self.err(kline, f"{what}: {kind} bounds must be finite numbers, got {bounds!r}")
+        if not [o for o in opts if o not in exclude]:
+            self.err(kline, f"{what}: every choice is excluded")
             return None
-        if lo > hi:
-            self.err(kline, f"{what}: low {bounds[0]} is above high {bounds[1]}")
+        return ParamSpec(name, "choice", options=tuple(opts), shape=shape, exclude=exclude,
+                         line=kline)
+
+    def _grid_sampler(self, name: str, kind: str, d: LocDict, what: str,
+                      shape: tuple[int | str, ...], exclude: tuple[Any, ...]) -> ParamSpec | None:
+        """An ``int`` or ``real`` sampler: [low, high] in steps, not every value excluded."""
+        kline = d.line_of(kind)
+        bounds = self._bounds(d[kind], kind, what, kline)
+        if bounds is None:
             return None
+        lo, hi = bounds
         if kind == "real" and "step" not in d:
             self.err(kline, f"{what}: real needs a step (e.g. step: 0.1) so values stay "
                      "easy to compute by hand")
@@ -179,16 +188,32 @@ class Checker:
             return None
         span = (hi - lo) / step
         if not math.isfinite(span) or span + 1 > MAX_GRID:   # the grid is built in memory
-            self.err(kline, f"{what}: [{bounds[0]}, {bounds[1]}] in steps of {d.get('step', 1)} "
-                     f"gives more than {MAX_GRID:,} values; use a larger step or narrower bounds")
+            self.err(kline, f"{what}: [{d[kind][0]}, {d[kind][1]}] in steps of "
+                     f"{d.get('step', 1)} gives more than {MAX_GRID:,} values; use a larger "
+                     "step or narrower bounds")
             return None
         n = math.floor(span + 1e-9) + 1
         grid = [round(lo + k * step, 10) for k in range(n)]
         if not [g for g in grid if g not in exclude]:
             self.err(kline, f"{what}: every value is excluded")
             return None
-        return ParamSpec(name, cast(Any, kind), lo=lo, hi=hi, step=step, shape=tuple(shape),
+        return ParamSpec(name, cast(Any, kind), lo=lo, hi=hi, step=step, shape=shape,
                          exclude=exclude, line=kline)
+
+    def _bounds(self, bounds: Any, kind: str, what: str, kline: int) -> tuple[float, float] | None:
+        """``[low, high]``: two finite numbers, low not above high."""
+        if (not isinstance(bounds, list) or len(bounds) != 2
+                or any(isinstance(b, bool) or not isinstance(b, (int, float)) for b in bounds)):
+            self.err(kline, f"{what}: {kind} must be [low, high], got {bounds!r}")
+            return None
+        lo, hi = float(bounds[0]), float(bounds[1])
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            self.err(kline, f"{what}: {kind} bounds must be finite numbers, got {bounds!r}")
+            return None
+        if lo > hi:
+            self.err(kline, f"{what}: low {bounds[0]} is above high {bounds[1]}")
+            return None
+        return lo, hi
 
     def answer_ref(self, ref: Any, line: int, outputs: Mapping[str, str],
                    source: str = "the family or a quantity") -> str | None:

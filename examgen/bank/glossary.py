@@ -170,7 +170,23 @@ class Glossary:
 EMPTY = Glossary(())
 
 
-def parse_glossary(text: str, source: str) -> Glossary:  # noqa: C901 - not split yet (issue 12)
+def parse_glossary(text: str, source: str) -> Glossary:
+    doc = _glossary_document(text, source)
+    terms: list[Term] = []
+    owner: dict[str, str] = {}   # folded spelling -> the id of the term it belongs to
+    problems: list[str] = []
+    for k, raw in enumerate(doc["terms"], start=1):
+        term = _term(raw, k, source, owner, problems)
+        if term is not None:
+            terms.append(term)
+    contrasts = _contrasts(doc.get("contrasts", []), {t.id for t in terms}, source, problems)
+    if problems:
+        raise GlossaryError("\n".join(problems))
+    return Glossary(tuple(terms), contrasts)
+
+
+def _glossary_document(text: str, source: str) -> dict[str, Any]:
+    """The YAML mapping of a glossary: a 'terms' list and optional 'contrasts'."""
     try:
         doc = safe_load(text)
     except yaml.YAMLError as e:
@@ -183,36 +199,35 @@ def parse_glossary(text: str, source: str) -> Glossary:  # noqa: C901 - not spli
     if unknown_top:
         raise GlossaryError(f"{source}: unknown key(s) {sorted(unknown_top)}; expected terms, "
                             "contrasts")
-    terms: list[Term] = []
-    owner: dict[str, str] = {}
-    problems: list[str] = []
-    for k, raw in enumerate(doc["terms"], start=1):
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            problems.append(f"{source}: term {k}: expected a mapping with an 'id'")
+    return doc
+
+
+def _term(raw: Any, k: int, source: str, owner: dict[str, str], problems: list[str]
+          ) -> Term | None:
+    """Term ``k`` (from 1) with its spellings; problems appended to ``problems``, each
+    spelling claimed in ``owner``."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        problems.append(f"{source}: term {k}: expected a mapping with an 'id'")
+        return None
+    unknown = set(raw) - {"id", "ko", "en", "abbr"}
+    if unknown:
+        problems.append(f"{source}: term {raw['id']!r}: unknown key(s) {sorted(unknown)}; "
+                        "expected id, ko, en, abbr")
+    spellings: list[str] = []
+    for lang in ("ko", "en", "abbr"):
+        vals = raw.get(lang, [])
+        if not isinstance(vals, list) or not all(isinstance(v, str) for v in vals):
+            problems.append(f"{source}: term {raw['id']!r}: {lang} must be a list of text")
             continue
-        unknown = set(raw) - {"id", "ko", "en", "abbr"}
-        if unknown:
-            problems.append(f"{source}: term {raw['id']!r}: unknown key(s) {sorted(unknown)}; "
-                            "expected id, ko, en, abbr")
-        spellings: list[str] = []
-        for lang in ("ko", "en", "abbr"):
-            vals = raw.get(lang, [])
-            if not isinstance(vals, list) or not all(isinstance(v, str) for v in vals):
-                problems.append(f"{source}: term {raw['id']!r}: {lang} must be a list of text")
-                continue
-            spellings += vals
-        for s in spellings:
-            key = _SEPARATORS.sub("", fold(s))
-            if len(key) < 2:
-                problems.append(f"{source}: term {raw['id']!r}: spelling {s!r} is too short")
-            elif owner.setdefault(key, raw["id"]) != raw["id"]:
-                problems.append(f"{source}: term {raw['id']!r}: spelling {s!r} already belongs "
-                                f"to {owner[key]!r}")
-        terms.append(Term(raw["id"], tuple(spellings)))
-    contrasts = _contrasts(doc.get("contrasts", []), {t.id for t in terms}, source, problems)
-    if problems:
-        raise GlossaryError("\n".join(problems))
-    return Glossary(tuple(terms), contrasts)
+        spellings += vals
+    for s in spellings:
+        key = _SEPARATORS.sub("", fold(s))
+        if len(key) < 2:
+            problems.append(f"{source}: term {raw['id']!r}: spelling {s!r} is too short")
+        elif owner.setdefault(key, raw["id"]) != raw["id"]:
+            problems.append(f"{source}: term {raw['id']!r}: spelling {s!r} already belongs "
+                            f"to {owner[key]!r}")
+    return Term(raw["id"], tuple(spellings))
 
 
 def _contrasts(raw: Any, ids: set[str], source: str, problems: list[str]

@@ -134,7 +134,7 @@ def _finite(v: object) -> bool:
     return bool(np.all(np.isfinite(np.asarray(v, dtype=np.float64))))
 
 
-def inspect_variant(t: Template, v: Variant, res: StressResult) -> None:  # noqa: C901
+def inspect_variant(t: Template, v: Variant, res: StressResult) -> None:
     """Record every degenerate or unfair property of one variant."""
     for p in v.parts:
         at = f"seed {v.seed}: " + (f"part {p.label}: " if p.label else "")

@@ -96,18 +96,7 @@ def _item(item: ExportItem, k: int, v: Variant, w: Writer, s: Settings,
     ident = f"{item.template.id}-{k:03d}"
     e = ET.Element("item", ident=ident, title=f"{item.template.id} #{k:03d}")
     meta = _sub(_sub(e, "itemmetadata"), "qtimetadata")
-    part = v.parts[0]
-    single = len(v.parts) == 1 and not part.label
-    if single and part.kind is QuestionType.NUMERIC:
-        qtype = "numerical_question"
-    elif single and part.kind is QuestionType.SINGLE_CHOICE:
-        qtype = "multiple_choice_question"
-    elif single and part.kind is QuestionType.MULTIPLE_CHOICE:
-        qtype = "multiple_answers_question"
-    elif v.type in (QuestionType.SHORT_ANSWER, QuestionType.SYMBOLIC):
-        qtype = "essay_question"
-    else:
-        qtype = "fill_in_multiple_blanks_question"
+    qtype = _question_type(v)
     _field(meta, "question_type", qtype)
     _field(meta, "points_possible", fmt_full(v.points))
     _field(meta, "assessment_question_identifierref", f"q_{ident}")
@@ -115,34 +104,17 @@ def _item(item: ExportItem, k: int, v: Variant, w: Writer, s: Settings,
     rp = ET.Element("resprocessing")
     outcomes = _sub(rp, "outcomes")
     _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
-    feedback: list[tuple[str, str]] = []
     worked = solution(v, w).html
     if qtype == "numerical_question":
-        _mattext(pres, w.text(v.prompt).html)
-        _numerical(pres, rp, value_blanks(v)[0])
-        if part.misconceptions:
-            notes.add(item.template.id, "Canvas counts every numerical answer as correct: the "
-                      "misconceptions (0 % answers) and the grader's precision credit are left "
-                      "out")
+        feedback = _numerical_item(pres, rp, item, v, w, notes)
     elif qtype in ("multiple_choice_question", "multiple_answers_question"):
-        _mattext(pres, w.text(v.prompt).html + w.text(part.prompt).html)
-        feedback += _choices(pres, rp, v, w, qtype == "multiple_answers_question")
-        if s.negative:
-            notes.add(item.template.id, "Canvas classic quizzes have no negative marking; "
-                      "exported without it")
+        feedback = _choice_item(pres, rp, item, v, w, s, notes,
+                                qtype == "multiple_answers_question")
     elif qtype == "essay_question":
-        _mattext(pres, w.text(v.prompt).html + w.text(part.prompt).html)
-        resp = _sub(pres, "response_str", ident="response1", rcardinality="Single")
-        _sub(_sub(resp, "render_fib"), "response_label", ident="answer1", rshuffle="No")
-        cond = _sub(rp, "respcondition", **{"continue": "No"})
-        _sub(_sub(cond, "conditionvar"), "other")
         # graders see the neutral comments with the reference answers and rubric
-        feedback.append(("general_fb", grader_info(v, w).html + worked))
-        worked = ""
-        notes.add(item.template.id, "essays are graded by hand in Canvas (SpeedGrader); the "
-                  "references and rubric are in the question's comments")
+        feedback, worked = _essay_item(pres, rp, item, v, w, notes, worked), ""
     else:
-        feedback += _blanks(pres, rp, item, v, w, notes)
+        feedback = _blanks(pres, rp, item, v, w, notes)
     if worked:
         feedback.insert(0, ("general_fb", worked))
     if feedback and feedback[0][0] == "general_fb":
@@ -155,6 +127,56 @@ def _item(item: ExportItem, k: int, v: Variant, w: Writer, s: Settings,
         fb = _sub(e, "itemfeedback", ident=fid)
         _mattext(_sub(fb, "flow_mat"), html)
     return e
+
+
+def _question_type(v: Variant) -> str:
+    """The Canvas question type a variant is exported as."""
+    part = v.parts[0]
+    single = len(v.parts) == 1 and not part.label
+    if single and part.kind is QuestionType.NUMERIC:
+        return "numerical_question"
+    if single and part.kind is QuestionType.SINGLE_CHOICE:
+        return "multiple_choice_question"
+    if single and part.kind is QuestionType.MULTIPLE_CHOICE:
+        return "multiple_answers_question"
+    if v.type in (QuestionType.SHORT_ANSWER, QuestionType.SYMBOLIC):
+        return "essay_question"
+    return "fill_in_multiple_blanks_question"
+
+
+def _numerical_item(pres: ET.Element, rp: ET.Element, item: ExportItem, v: Variant,
+                    w: Writer, notes: Notes) -> list[tuple[str, str]]:
+    _mattext(pres, w.text(v.prompt).html)
+    _numerical(pres, rp, value_blanks(v)[0])
+    if v.parts[0].misconceptions:
+        notes.add(item.template.id, "Canvas counts every numerical answer as correct: the "
+                  "misconceptions (0 % answers) and the grader's precision credit are left "
+                  "out")
+    return []
+
+
+def _choice_item(pres: ET.Element, rp: ET.Element, item: ExportItem, v: Variant, w: Writer,
+                 s: Settings, notes: Notes, multiple: bool) -> list[tuple[str, str]]:
+    _mattext(pres, w.text(v.prompt).html + w.text(v.parts[0].prompt).html)
+    feedback = _choices(pres, rp, v, w, multiple)
+    if s.negative:
+        notes.add(item.template.id, "Canvas classic quizzes have no negative marking; "
+                  "exported without it")
+    return feedback
+
+
+def _essay_item(pres: ET.Element, rp: ET.Element, item: ExportItem, v: Variant, w: Writer,
+                notes: Notes, worked: str) -> list[tuple[str, str]]:
+    """An essay box; the references, rubric and ``worked`` solution as the neutral comment."""
+    _mattext(pres, w.text(v.prompt).html + w.text(v.parts[0].prompt).html)
+    resp = _sub(pres, "response_str", ident="response1", rcardinality="Single")
+    _sub(_sub(resp, "render_fib"), "response_label", ident="answer1", rshuffle="No")
+    cond = _sub(rp, "respcondition", **{"continue": "No"})
+    _sub(_sub(cond, "conditionvar"), "other")
+    comment = grader_info(v, w).html + worked
+    notes.add(item.template.id, "essays are graded by hand in Canvas (SpeedGrader); the "
+              "references and rubric are in the question's comments")
+    return [("general_fb", comment)]
 
 
 def _numerical(pres: ET.Element, rp: ET.Element, blank: Blank) -> None:
@@ -350,13 +372,40 @@ def _check_assessment(root: ET.Element, where: str, seen: Counter[str]) -> tuple
     return count, out
 
 
+_CONDITIONS = ("varequal", "vargte", "varlte", "vargt", "varlt")
+
+
 def _check_item(item: ET.Element, where: str) -> list[str]:
-    out = []
+    fields = _metadata(item)
+    out = _check_fields(fields, where)
+    responses: dict[str, set[str]] = {}
+    for r in (r for r in item.iter() if local(r.tag) in ("response_lid", "response_str")):
+        responses[r.get("ident", "")] = {lab.get("ident", "") for lab in r.iter()
+                                         if local(lab.tag) == "response_label"}
+    feedback = {f.get("ident") for f in item if local(f.tag) == "itemfeedback"}
+    numerical = fields.get("question_type") == "numerical_question"
+    for e in item.iter():
+        name = local(e.tag)
+        if name in _CONDITIONS:
+            out += _check_condition(e, name, where, responses, numerical)
+        if name == "displayfeedback" and e.get("linkrefid") not in feedback:
+            out.append(f"{where}: feedback {e.get('linkrefid')!r} does not exist")
+    return out
+
+
+def _metadata(item: ET.Element) -> dict[str, str]:
+    """The item's metadata fields, label -> entry."""
     fields = {}
     for f in (f for f in item.iter() if local(f.tag) == "qtimetadatafield"):
         label = next((c.text for c in f if local(c.tag) == "fieldlabel"), "")
         entry = next((c.text for c in f if local(c.tag) == "fieldentry"), "")
         fields[label or ""] = entry or ""
+    return fields
+
+
+def _check_fields(fields: dict[str, str], where: str) -> list[str]:
+    """A question type Canvas knows and numeric points."""
+    out = []
     if fields.get("question_type") not in QUESTION_TYPES:
         out.append(f"{where}: question_type {fields.get('question_type')!r} is not one of "
                    "Canvas's")
@@ -364,26 +413,24 @@ def _check_item(item: ET.Element, where: str) -> list[str]:
         float(fields.get("points_possible", ""))
     except ValueError:
         out.append(f"{where}: points_possible {fields.get('points_possible')!r} is not a number")
-    responses: dict[str, set[str]] = {}
-    for r in (r for r in item.iter() if local(r.tag) in ("response_lid", "response_str")):
-        responses[r.get("ident", "")] = {lab.get("ident", "") for lab in r.iter()
-                                         if local(lab.tag) == "response_label"}
-    feedback = {f.get("ident") for f in item if local(f.tag) == "itemfeedback"}
-    for e in item.iter():
-        name = local(e.tag)
-        if name in ("varequal", "vargte", "varlte", "vargt", "varlt"):
-            rid = e.get("respident", "")
-            if rid not in responses:
-                out.append(f"{where}: a condition reads {rid!r}, which is no response")
-            elif name == "varequal" and responses[rid] and e.text not in responses[rid] \
-                    and fields.get("question_type") != "numerical_question":
-                out.append(f"{where}: a condition expects {e.text!r}, which is not a choice of "
-                           f"{rid!r}")
-            if name != "varequal" or fields.get("question_type") == "numerical_question":
-                try:
-                    float(e.text or "")
-                except ValueError:
-                    out.append(f"{where}: bound {e.text!r} is not a number")
-        if name == "displayfeedback" and e.get("linkrefid") not in feedback:
-            out.append(f"{where}: feedback {e.get('linkrefid')!r} does not exist")
+    return out
+
+
+def _check_condition(e: ET.Element, name: str, where: str, responses: dict[str, set[str]],
+                     numerical: bool) -> list[str]:
+    """A condition reads an existing response, expects one of its choices (not for a numerical
+    question) and compares with a number (bounds, and every value of a numerical question)."""
+    out = []
+    rid = e.get("respident", "")
+    if rid not in responses:
+        out.append(f"{where}: a condition reads {rid!r}, which is no response")
+    elif name == "varequal" and responses[rid] and e.text not in responses[rid] \
+            and not numerical:
+        out.append(f"{where}: a condition expects {e.text!r}, which is not a choice of "
+                   f"{rid!r}")
+    if name != "varequal" or numerical:
+        try:
+            float(e.text or "")
+        except ValueError:
+            out.append(f"{where}: bound {e.text!r} is not a number")
     return out

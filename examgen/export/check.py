@@ -166,34 +166,47 @@ def check_moodle(data: bytes, file: str) -> CheckReport:
             continue
         if qtype == "category":
             category = _text_of(_kid(q, "category")).strip()
-            if not category or any(not seg.strip() for seg in category.split("/")):
-                problems.append(f"{where}: a category needs a path such as "
-                                f"$course$/examgen/topic/id, got {category!r}")
+            problems += _check_category(category, where)
             continue
         count += 1
         if category is None:
             problems.append(f"{where}: no category before it (every question of an examgen "
                             "export sits in its template's category)")
             category = ""
-        if not name:
-            problems.append(f"{where}: the question has no name")
-        if _kid(q, "questiontext") is None or not _text_of(_kid(q, "questiontext")).strip():
-            problems.append(f"{where}: the question has no question text")
-        problems += _check_files(q, where)
-        problems += [f"{where}: answer {i}: fraction {a.get('fraction')!r} is not one of Moodle's "
-                     f"grades ({', '.join(f'{f:g}' for f in MOODLE_FRACTIONS)} and their "
-                     "negatives); Moodle aborts the import"
-                     for i, a in enumerate(_kids(q, "answer"), start=1)
-                     if not is_moodle_fraction(a.get("fraction", "0"))]
-        if qtype == "numerical":
-            problems += _check_numerical(q, where)
-        elif qtype == "multichoice":
-            problems += _check_multichoice(q, where)
-        elif qtype == "cloze":
-            problems += _check_cloze(_text_of(_kid(q, "questiontext")), where)
+        problems += _check_question(q, qtype, name, where)
     if count == 0:
         problems.append(f"{file}: no questions")
     return CheckReport(file, "moodle", count, tuple(problems))
+
+
+def _check_category(category: str, where: str) -> list[str]:
+    if not category or any(not seg.strip() for seg in category.split("/")):
+        return [f"{where}: a category needs a path such as $course$/examgen/topic/id, got "
+                f"{category!r}"]
+    return []
+
+
+def _check_question(q: Element, qtype: str, name: str, where: str) -> list[str]:
+    """A question (not a category): name, text, shipped files, answer grades, and the rules of
+    its type."""
+    out = []
+    if not name:
+        out.append(f"{where}: the question has no name")
+    if _kid(q, "questiontext") is None or not _text_of(_kid(q, "questiontext")).strip():
+        out.append(f"{where}: the question has no question text")
+    out += _check_files(q, where)
+    out += [f"{where}: answer {i}: fraction {a.get('fraction')!r} is not one of Moodle's "
+            f"grades ({', '.join(f'{f:g}' for f in MOODLE_FRACTIONS)} and their "
+            "negatives); Moodle aborts the import"
+            for i, a in enumerate(_kids(q, "answer"), start=1)
+            if not is_moodle_fraction(a.get("fraction", "0"))]
+    if qtype == "numerical":
+        out += _check_numerical(q, where)
+    elif qtype == "multichoice":
+        out += _check_multichoice(q, where)
+    elif qtype == "cloze":
+        out += _check_cloze(_text_of(_kid(q, "questiontext")), where)
+    return out
 
 
 def _float(text: str | None) -> float | None:

@@ -91,20 +91,42 @@ def _item(ident: str, item: ExportItem, v: Variant, w: Writer, s: Settings,
         f"{{{XSI}}}schemaLocation": SCHEMA, "identifier": ident,
         "title": f"{item.template.id} #{ident[-3:]}", "adaptive": "false",
         "timeDependent": "false"})
-    single = len(v.parts) == 1 and not v.parts[0].label
-    part = v.parts[0]
-    if single and part.kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-        kind = "choice"
-    elif v.type in (QuestionType.SHORT_ANSWER, QuestionType.SYMBOLIC):
-        kind = "essay"
-    else:
-        kind = "values"
+    kind = _item_kind(v)
     blanks = value_blanks(v) if kind == "values" else []
     choice_parts = [(i, p) for i, p in enumerate(v.parts, start=1)
                     if kind == "values" and p.kind is QuestionType.SINGLE_CHOICE]
-    # declarations
+    _declarations(root, kind, v, blanks, choice_parts, s)
+    body = _el(root, "itemBody")
+    _html(body, w.text(v.prompt).html)
     if kind == "choice":
-        _choice_declaration(root, "RESPONSE", part, s)
+        _choice_interaction(body, "RESPONSE", v.parts[0], w)
+    elif kind == "essay":
+        _essay_body(body, item, v, w, notes)
+    else:
+        _value_body(body, v, blanks, choice_parts, w)
+    mis_feedback = _processing(_el(root, "responseProcessing"), kind, v, blanks, choice_parts,
+                               s, w)
+    _modal_feedback(root, mis_feedback, solution(v, w).html)
+    return root
+
+
+def _item_kind(v: Variant) -> str:
+    """``choice`` (one unlabelled choice part), ``essay`` (a short or symbolic answer) or
+    ``values`` (numbers, vectors, matrices, parts: entry boxes and per-part choices)."""
+    part = v.parts[0]
+    single = len(v.parts) == 1 and not part.label
+    if single and part.kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        return "choice"
+    if v.type in (QuestionType.SHORT_ANSWER, QuestionType.SYMBOLIC):
+        return "essay"
+    return "values"
+
+
+def _declarations(root: ET.Element, kind: str, v: Variant, blanks: list[Blank],
+                  choice_parts: list[tuple[int, VariantPart]], s: Settings) -> None:
+    """The response declarations of ``kind``, then the outcomes SCORE, MAXSCORE, FEEDBACK."""
+    if kind == "choice":
+        _choice_declaration(root, "RESPONSE", v.parts[0], s)
     elif kind == "essay":
         _el(root, "responseDeclaration", identifier="RESPONSE", cardinality="single",
             baseType="string")
@@ -121,45 +143,49 @@ def _item(ident: str, item: ExportItem, v: Variant, w: Writer, s: Settings,
     _el(_el(max_score, "defaultValue"), "value", fmt_full(v.points))
     _el(root, "outcomeDeclaration", identifier="FEEDBACK", cardinality="multiple",
         baseType="identifier")
-    # body
-    body = _el(root, "itemBody")
-    _html(body, w.text(v.prompt).html)
-    if kind == "choice":
-        _choice_interaction(body, "RESPONSE", part, w)
-    elif kind == "essay":
-        if part.prompt is not None:
-            _html(body, w.text(part.prompt).html)
-        _el(body, "extendedTextInteraction", responseIdentifier="RESPONSE",
-            expectedLines="8" if part.references else "2")
-        if v.type is QuestionType.SYMBOLIC:
-            notes.add(item.template.id, "a symbolic answer is scored by hand (QTI has no "
-                      "expression equivalence); the expected expression is in the scorer's "
-                      "rubric block")
-        rubric = _el(body, "rubricBlock", view="scorer")
-        _html(rubric, grader_info(v, w).html)
-    else:
-        _value_body(body, v, blanks, choice_parts, w)
-    # scoring
-    rp = _el(root, "responseProcessing")
+
+
+def _essay_body(body: ET.Element, item: ExportItem, v: Variant, w: Writer, notes: Notes) -> None:
+    """The answer box of a short or symbolic answer and the scorer's rubric block."""
+    part = v.parts[0]
+    if part.prompt is not None:
+        _html(body, w.text(part.prompt).html)
+    _el(body, "extendedTextInteraction", responseIdentifier="RESPONSE",
+        expectedLines="8" if part.references else "2")
+    if v.type is QuestionType.SYMBOLIC:
+        notes.add(item.template.id, "a symbolic answer is scored by hand (QTI has no "
+                  "expression equivalence); the expected expression is in the scorer's "
+                  "rubric block")
+    rubric = _el(body, "rubricBlock", view="scorer")
+    _html(rubric, grader_info(v, w).html)
+
+
+def _processing(rp: ET.Element, kind: str, v: Variant, blanks: list[Blank],
+                choice_parts: list[tuple[int, VariantPart]], s: Settings, w: Writer
+                ) -> dict[str, str]:
+    """Fill the response processing; the misconceptions' feedback (id -> html) it refers to."""
     _set(rp, "FEEDBACK", _multiple_ids(["SOLUTION"]))
     mis_feedback: dict[str, str] = {}
     if kind == "choice":
-        _choice_processing(rp, "RESPONSE", part, s, mis_feedback, w)
+        _choice_processing(rp, "RESPONSE", v.parts[0], s, mis_feedback, w)
     for b in blanks:
         _blank_processing(rp, b, mis_feedback, w)
     for _, p in choice_parts:
         _choice_processing(rp, f"CHOICE_{v.parts.index(p) + 1}", p, s, mis_feedback, w,
                            add=True)
+    return mis_feedback
+
+
+def _modal_feedback(root: ET.Element, mis_feedback: dict[str, str], worked: str) -> None:
+    """A modalFeedback per misconception, then the worked solution's (when there is one)."""
     for mid, html in sorted(mis_feedback.items()):
         fb = _el(root, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier=_fid(mid),
                  showHide="show")
         _html(fb, html)
-    worked = solution(v, w).html
     if worked:
         fb = _el(root, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier="SOLUTION",
                  showHide="show", title="풀이 / Solution")
         _html(fb, worked)
-    return root
 
 
 def _fid(mid: str) -> str:
@@ -407,12 +433,26 @@ def check_qti21(zf: zipfile.ZipFile, file: str) -> CheckReport:
 
 def _check_item(root: ET.Element, where: str, names: set[str], href: str
                 ) -> tuple[str, list[str]]:
-    out: list[str] = []
     if root.tag != qn("assessmentItem"):
         return "", [f"{where}: the root is <{root.tag}>, not a QTI 2.1 assessmentItem"]
-    for attr in ("identifier", "title", "adaptive", "timeDependent"):
-        if not root.get(attr):
-            out.append(f"{where}: assessmentItem has no {attr}")
+    responses = {d.get("identifier", ""): d for d in root if local(d.tag) == "responseDeclaration"}
+    outcomes = {d.get("identifier", ""): d for d in root if local(d.tag) == "outcomeDeclaration"}
+    declared = Counter([d.get("identifier", "") for d in root
+                        if local(d.tag) in ("responseDeclaration", "outcomeDeclaration")])
+    out = _check_item_root(root, where)
+    out += _check_declarations(where, declared, list(responses.values()) + list(outcomes.values()))
+    out += _check_body(root.find(qn("itemBody")), where, responses, names, href)
+    out += _check_processing(root.find(qn("responseProcessing")), where, declared, outcomes)
+    out += [f"{where}: modalFeedback uses the undeclared outcome {fb.get('outcomeIdentifier')!r}"
+            for fb in root.findall(qn("modalFeedback"))
+            if fb.get("outcomeIdentifier") not in outcomes]
+    return root.get("identifier", ""), out
+
+
+def _check_item_root(root: ET.Element, where: str) -> list[str]:
+    """The assessmentItem's required attributes and the order of its children."""
+    out = [f"{where}: assessmentItem has no {attr}"
+           for attr in ("identifier", "title", "adaptive", "timeDependent") if not root.get(attr)]
     order = [ITEM_ORDER.index(local(c.tag)) if local(c.tag) in ITEM_ORDER else -1 for c in root]
     if -1 in order:
         out.append(f"{where}: unexpected child <{local(root[order.index(-1)].tag)}> of "
@@ -420,62 +460,82 @@ def _check_item(root: ET.Element, where: str, names: set[str], href: str
     elif order != sorted(order):
         out.append(f"{where}: assessmentItem children are not in the schema's order "
                    f"({', '.join(ITEM_ORDER)})")
-    responses = {d.get("identifier", ""): d for d in root if local(d.tag) == "responseDeclaration"}
-    outcomes = {d.get("identifier", ""): d for d in root if local(d.tag) == "outcomeDeclaration"}
-    declared = Counter([d.get("identifier", "") for d in root
-                        if local(d.tag) in ("responseDeclaration", "outcomeDeclaration")])
-    out += [f"{where}: identifier {i!r} is declared {n} times" for i, n in declared.items()
-            if n > 1]
-    for d in list(responses.values()) + list(outcomes.values()):
-        if not d.get("cardinality") or not d.get("identifier"):
-            out.append(f"{where}: a {local(d.tag)} lacks identifier or cardinality")
-    body = root.find(qn("itemBody"))
+    return out
+
+
+def _check_declarations(where: str, declared: Counter[str], declarations: list[ET.Element]
+                        ) -> list[str]:
+    """Identifiers declared once; each declaration with identifier and cardinality."""
+    out = [f"{where}: identifier {i!r} is declared {n} times" for i, n in declared.items()
+           if n > 1]
+    return out + [f"{where}: a {local(d.tag)} lacks identifier or cardinality"
+                  for d in declarations if not d.get("cardinality") or not d.get("identifier")]
+
+
+def _check_body(body: ET.Element | None, where: str, responses: dict[str, ET.Element],
+                names: set[str], href: str) -> list[str]:
+    """Interactions bound to declared responses (and every response to one), images shipped."""
+    out: list[str] = []
     bound: set[str] = set()
     for e in body.iter() if body is not None else ():
         name = local(e.tag)
         if name in INTERACTIONS:
-            rid = e.get("responseIdentifier", "")
-            bound.add(rid)
-            if rid not in responses:
-                out.append(f"{where}: {name} answers {rid!r}, which no responseDeclaration "
-                           "declares")
-                continue
-            base = responses[rid].get("baseType")
-            if name == "textEntryInteraction" and base not in ("float", "integer", "string"):
-                out.append(f"{where}: {name} {rid!r} has baseType {base!r}")
-            if name == "choiceInteraction":
-                choices = [c.get("identifier", "") for c in e if local(c.tag) == "simpleChoice"]
-                if len(set(choices)) != len(choices) or not all(choices):
-                    out.append(f"{where}: choiceInteraction {rid!r} has missing or repeated "
-                               "choice identifiers")
-                for v in responses[rid].iter(qn("value")):
-                    if v.text not in choices:
-                        out.append(f"{where}: the correct response {v.text!r} of {rid!r} is not "
-                                   "one of its choices")
-        if name == "img" and e.get("src"):
-            target = _resolve(href, e.get("src", ""))
-            if target not in names:
-                out.append(f"{where}: image {e.get('src')!r} is not in the package")
-    out += [f"{where}: response {r!r} has no interaction" for r in responses if r not in bound]
-    rp = root.find(qn("responseProcessing"))
+            bound.add(e.get("responseIdentifier", ""))
+            out += _check_interaction(e, name, where, responses)
+        if name == "img" and e.get("src") and _resolve(href, e.get("src", "")) not in names:
+            out.append(f"{where}: image {e.get('src')!r} is not in the package")
+    return out + [f"{where}: response {r!r} has no interaction" for r in responses
+                  if r not in bound]
+
+
+def _check_interaction(e: ET.Element, name: str, where: str, responses: dict[str, ET.Element]
+                       ) -> list[str]:
+    rid = e.get("responseIdentifier", "")
+    if rid not in responses:
+        return [f"{where}: {name} answers {rid!r}, which no responseDeclaration declares"]
+    base = responses[rid].get("baseType")
+    if name == "textEntryInteraction" and base not in ("float", "integer", "string"):
+        return [f"{where}: {name} {rid!r} has baseType {base!r}"]
+    if name == "choiceInteraction":
+        return _check_choices(e, where, rid, responses[rid])
+    return []
+
+
+def _check_choices(e: ET.Element, where: str, rid: str, declaration: ET.Element) -> list[str]:
+    """Choice identifiers present and unique; the correct responses among them."""
+    out = []
+    choices = [c.get("identifier", "") for c in e if local(c.tag) == "simpleChoice"]
+    if len(set(choices)) != len(choices) or not all(choices):
+        out.append(f"{where}: choiceInteraction {rid!r} has missing or repeated choice "
+                   "identifiers")
+    return out + [f"{where}: the correct response {v.text!r} of {rid!r} is not one of its choices"
+                  for v in declaration.iter(qn("value")) if v.text not in choices]
+
+
+def _check_processing(rp: ET.Element | None, where: str, declared: Counter[str],
+                      outcomes: dict[str, ET.Element]) -> list[str]:
+    """Response processing reads declared variables, sets declared outcomes, floats numeric."""
+    out = []
     for e in rp.iter() if rp is not None else ():
-        name = local(e.tag)
-        if name == "variable" and e.get("identifier") not in declared:
-            out.append(f"{where}: response processing reads {e.get('identifier')!r}, which is "
-                       "not declared")
-        if name == "setOutcomeValue" and e.get("identifier") not in outcomes:
-            out.append(f"{where}: response processing sets {e.get('identifier')!r}, which is not "
-                       "a declared outcome")
-        if name == "baseValue" and e.get("baseType") == "float":
-            try:
-                float(e.text or "")
-            except ValueError:
-                out.append(f"{where}: float value {e.text!r} is not a number")
-    for fb in root.findall(qn("modalFeedback")):
-        if fb.get("outcomeIdentifier") not in outcomes:
-            out.append(f"{where}: modalFeedback uses the undeclared outcome "
-                       f"{fb.get('outcomeIdentifier')!r}")
-    return root.get("identifier", ""), out
+        out += _check_rule(e, where, declared, outcomes)
+    return out
+
+
+def _check_rule(e: ET.Element, where: str, declared: Counter[str],
+                outcomes: dict[str, ET.Element]) -> list[str]:
+    name = local(e.tag)
+    if name == "variable" and e.get("identifier") not in declared:
+        return [f"{where}: response processing reads {e.get('identifier')!r}, which is not "
+                "declared"]
+    if name == "setOutcomeValue" and e.get("identifier") not in outcomes:
+        return [f"{where}: response processing sets {e.get('identifier')!r}, which is not a "
+                "declared outcome"]
+    if name == "baseValue" and e.get("baseType") == "float":
+        try:
+            float(e.text or "")
+        except ValueError:
+            return [f"{where}: float value {e.text!r} is not a number"]
+    return []
 
 
 def _resolve(base: str, src: str) -> str:

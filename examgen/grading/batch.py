@@ -30,7 +30,7 @@ from examgen.model import (
 )
 
 
-def grade_batch(key: AnswerKey, subs: Submissions, overrides: Sequence[Override] = (), *,  # noqa: C901
+def grade_batch(key: AnswerKey, subs: Submissions, overrides: Sequence[Override] = (), *,
                 glossary: Glossary) -> GradeBatch:
     """Grade every submission against the key; short answers are read through the
     ``glossary`` of the bank the exam was made from."""

@@ -121,7 +121,7 @@ _TOLERANCE_FORMS = ("0.01 or ±0.01 (absolute), 1% (relative), 3sf (significant 
                     "2dp (decimal places)")
 
 
-def parse_tolerance(text: str) -> Tolerance:  # noqa: C901 - not split yet (issue 12)
+def parse_tolerance(text: str) -> Tolerance:
     """``0.01`` (or ``±0.01``, ``+-0.01``) absolute, ``1%`` relative, ``3sf`` significant figures,
     ``2dp`` decimals."""
     t = text.strip().lower().replace(" ", "")
@@ -130,6 +130,12 @@ def parse_tolerance(text: str) -> Tolerance:  # noqa: C901 - not split yet (issu
         t = t[plus_minus.end():]
         if not re.fullmatch(r"\d+(?:\.\d+)?%?", t):
             raise ValueError(f"tolerance {text!r} is not one of {_TOLERANCE_FORMS}")
+    form = _relative_or_digits(t, text)
+    return form if form is not None else _absolute(t, text)
+
+
+def _relative_or_digits(t: str, text: str) -> Tolerance | None:
+    """``1%``, ``3sf`` or ``2dp`` (``t``: ``text`` lower-cased without spaces), else None."""
     m = re.fullmatch(r"(\d+(?:\.\d+)?)%", t)
     if m:
         return Tolerance("rel", float(m.group(1)) / 100)
@@ -143,6 +149,11 @@ def parse_tolerance(text: str) -> Tolerance:  # noqa: C901 - not split yet (issu
         if not 0 <= int(m.group(1)) <= 15:
             raise ValueError(f"tolerance {text!r}: decimal places must be 0 to 15")
         return Tolerance("decimals", float(m.group(1)))
+    return None
+
+
+def _absolute(t: str, text: str) -> Tolerance:
+    """An absolute tolerance: a finite, non-negative number."""
     try:
         v = float(t)
     except ValueError:
@@ -154,7 +165,7 @@ def parse_tolerance(text: str) -> Tolerance:  # noqa: C901 - not split yet (issu
     return Tolerance("abs", v)
 
 
-def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> AnswerKey:  # noqa: C901
+def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> AnswerKey:
     """A key shared by every student from the rows of a KEY.csv or KEY.yaml (as
     :func:`examgen.io.read_key_rows` read them from the file ``source``)."""
     from examgen.grading import parse as P
@@ -164,50 +175,63 @@ def key_from_rows(source: str, rows: Sequence[tuple[int, dict[str, str]]]) -> An
     order: list[str] = []
     parts: dict[str, PartKey] = {}
     for rownum, r in rows:
-        where = f"{p}: row {rownum}"
-        qid = r.get("question_id", "").strip()
-        kind = KEY_TYPES.get(r.get("type", "").strip().lower())
-        if not qid:
-            problems.append(f"{where}: empty question_id")
-            continue
-        if kind is None:
-            problems.append(f"{where}: type {r.get('type')!r} is not one of "
-                            f"{', '.join(KEY_TYPES)}" + did_you_mean(r.get("type", ""), KEY_TYPES))
-            continue
-        try:
-            points = float(r.get("points", ""))
-            if not (math.isfinite(points) and 0 < points <= MAX_POINTS):
-                raise ValueError
-        except ValueError:
-            problems.append(f"{where}: column points: expected a positive number up to "
-                            f"{MAX_POINTS:g}, got {r.get('points')!r}")
-            continue
-        answer = r.get("answer", "")
-        if not answer.strip():
-            problems.append(f"{where}: column answer: empty; every question needs its answer "
-                            "(a short answer its reference text)")
-            continue
-        if qid in parts:  # several rows of a short-answer question: several references
-            prev = parts[qid]
-            if prev.kind != QuestionType.SHORT_ANSWER or kind != QuestionType.SHORT_ANSWER:
-                problems.append(f"{where}: question_id {qid!r} repeats; only short answers may "
-                                "have several rows (one reference answer each)")
-                continue
-            parts[qid] = replace(prev, references=prev.references + (answer,))
-            continue
-        try:
-            part = _key_part(qid, kind, answer, points, r, P)
-        except ValueError as e:
-            problems.append(f"{where}: {e}")
-            continue
-        parts[qid] = part
-        order.append(qid)
+        problem = _add_key_row(f"{p}: row {rownum}", r, parts, order, P)
+        if problem is not None:
+            problems.append(problem)
     if problems:
         raise KeyFileError("\n".join(problems))
     if not order:
         raise KeyFileError(f"{p}: the key has no questions")
     shared = tuple(parts[q] for q in order)
     return AnswerKey(p.stem, str(p), tuple(order), shared)
+
+
+def _add_key_row(where: str, r: dict[str, str], parts: dict[str, PartKey], order: list[str],
+                 P: Any) -> str | None:
+    """Add the question of row ``r`` to ``parts`` and ``order`` (a further row of a short
+    answer: one more reference); the problem with the row, if any."""
+    fields = _key_row_fields(where, r)
+    if isinstance(fields, str):
+        return fields
+    qid, kind, points, answer = fields
+    if qid in parts:  # several rows of a short-answer question: several references
+        prev = parts[qid]
+        if prev.kind != QuestionType.SHORT_ANSWER or kind != QuestionType.SHORT_ANSWER:
+            return (f"{where}: question_id {qid!r} repeats; only short answers may "
+                    "have several rows (one reference answer each)")
+        parts[qid] = replace(prev, references=prev.references + (answer,))
+        return None
+    try:
+        part = _key_part(qid, kind, answer, points, r, P)
+    except ValueError as e:
+        return f"{where}: {e}"
+    parts[qid] = part
+    order.append(qid)
+    return None
+
+
+def _key_row_fields(where: str, r: dict[str, str]
+                    ) -> tuple[str, QuestionType, float, str] | str:
+    """The question id, type, points and answer of a key row, or the problem with it."""
+    qid = r.get("question_id", "").strip()
+    kind = KEY_TYPES.get(r.get("type", "").strip().lower())
+    if not qid:
+        return f"{where}: empty question_id"
+    if kind is None:
+        return (f"{where}: type {r.get('type')!r} is not one of "
+                f"{', '.join(KEY_TYPES)}" + did_you_mean(r.get("type", ""), KEY_TYPES))
+    try:
+        points = float(r.get("points", ""))
+        if not (math.isfinite(points) and 0 < points <= MAX_POINTS):
+            raise ValueError
+    except ValueError:
+        return (f"{where}: column points: expected a positive number up to "
+                f"{MAX_POINTS:g}, got {r.get('points')!r}")
+    answer = r.get("answer", "")
+    if not answer.strip():
+        return (f"{where}: column answer: empty; every question needs its answer "
+                "(a short answer its reference text)")
+    return qid, kind, points, answer
 
 
 def _key_part(qid: str, kind: QuestionType, answer: str, points: float, r: dict[str, str],

@@ -131,35 +131,46 @@ def stem_view(canonical: str) -> str:
     # a token keeps its particle attached ("QQa가"), as the student wrote it
     hidden = re.sub(r"(QQ[a-z]+) +(?=[가-힣])", r"\1", _TOKEN.sub(hide, canonical))
     k = kiwi()
+    words = _fallback_words(hidden) if k is None else _kiwi_words(k, hidden)
+    return " ".join(_word_stem(w, tokens) for w in words)
+
+
+def _fallback_words(hidden: str) -> list[str]:
+    """Words and clause marks of ``hidden`` without Kiwi: a trailing particle cut."""
+    return [_fallback_ko(w) if re.match(r"[가-힣]", w) else w
+            for w in re.findall(r"[가-힣]+|QQ[a-z]+|[a-z0-9]+|[.,;!?]", hidden)]
+
+
+def _kiwi_words(k: Any, hidden: str) -> list[str]:
+    """Kiwi's morphemes of ``hidden`` that carry meaning (verbs as stems, a prefix joined to
+    the next word, light nouns left out) and its sentence and clause marks."""
     words: list[str] = []
-    if k is None:
-        for w in re.findall(r"[가-힣]+|QQ[a-z]+|[a-z0-9]+|[.,;!?]", hidden):
-            words.append(_fallback_ko(w) if re.match(r"[가-힣]", w) else w)
-    else:
+    prefix = ""
+    for t in k.tokenize(hidden):
+        tag = t.tag
+        if tag in ("SF", "SP"):
+            words.append("." if tag == "SF" else ",")
+            continue
+        if _DROP.match(tag) and not (tag == "JX" and t.form in KEPT_PARTICLES):
+            continue
+        if tag == "XPN":
+            prefix += t.form
+            continue
+        form = t.lemma[:-1] if tag.startswith("V") and t.lemma.endswith("다") else t.form
+        form = prefix + form
         prefix = ""
-        for t in k.tokenize(hidden):
-            tag = t.tag
-            if tag in ("SF", "SP"):
-                words.append("." if tag == "SF" else ",")
-                continue
-            if _DROP.match(tag) and not (tag == "JX" and t.form in KEPT_PARTICLES):
-                continue
-            if tag == "XPN":
-                prefix += t.form
-                continue
-            form = t.lemma[:-1] if tag.startswith("V") and t.lemma.endswith("다") else t.form
-            form = prefix + form
-            prefix = ""
-            if form in LIGHT_NOUNS and tag.startswith("NN"):
-                continue
-            words.append(form)
-    out = []
-    for w in words:
-        m = _PLACEHOLDER.fullmatch(w)
-        if m:
-            out.append(tokens[_number(m.group(1))])
-        elif re.fullmatch(r"[a-zA-Z][a-zA-Z0-9]*", w):
-            out.append(stem_en(w.lower()))
-        else:
-            out.append(w.lower())
-    return " ".join(out)
+        if form in LIGHT_NOUNS and tag.startswith("NN"):
+            continue
+        words.append(form)
+    return words
+
+
+def _word_stem(w: str, tokens: list[str]) -> str:
+    """A word of :func:`stem_view`: a hidden glossary token back, an English word stemmed,
+    the rest lower-cased."""
+    m = _PLACEHOLDER.fullmatch(w)
+    if m:
+        return tokens[_number(m.group(1))]
+    if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9]*", w):
+        return stem_en(w.lower())
+    return w.lower()

@@ -66,7 +66,7 @@ def _submissions(o: Override, mine: list[int], students: Sequence[StudentGrade]
     return mine, None
 
 
-def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:  # noqa: C901
+def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBatch:
     """The batch with the instructor's points replacing the computed ones (every total and
     statistic is recomputed from the answers)."""
     by_student: dict[str, list[int]] = {}
@@ -85,22 +85,32 @@ def apply_overrides(batch: GradeBatch, overrides: Sequence[Override]) -> GradeBa
             continue
         hit = False
         for i in targets:
-            s = students[i]
-            answers = list(s.answers)
-            for k, a in enumerate(answers):
-                if o.question not in (a.column, a.question_id) or \
-                        (o.via_group and a.group != o.via_group):
-                    continue
-                hit = True
-                if not _allowed(o.points, a.max_points):
-                    problems.append(f"{o.source}: row {o.row}: {o.points:g} points is outside "
-                                    f"0..{a.max_points:g} for {a.column}")
-                    break
-                answers[k] = _regraded(a, o)
-            students[i] = replace(s, answers=tuple(answers))
+            answers, hit_here, problem = _overridden_answers(students[i], o)
+            hit = hit or hit_here
+            if problem is not None:
+                problems.append(problem)
+            students[i] = replace(students[i], answers=answers)
         if not hit:
             problems.append(f"{o.source}: row {o.row}: {o.question!r} is not a question of "
                             f"{o.student_id}")
     if problems:
         raise OverrideError("\n".join(problems))
     return replace(batch, students=tuple(students))
+
+
+def _overridden_answers(s: StudentGrade, o: Override
+                        ) -> tuple[tuple[AnswerGrade, ...], bool, str | None]:
+    """The submission's answers with ``o`` applied to those it names, whether it named any,
+    and the problem that stopped it (points outside the answer's range) if one did."""
+    answers = list(s.answers)
+    hit = False
+    for k, a in enumerate(answers):
+        if o.question not in (a.column, a.question_id) or \
+                (o.via_group and a.group != o.via_group):
+            continue
+        hit = True
+        if not _allowed(o.points, a.max_points):
+            return tuple(answers), hit, (f"{o.source}: row {o.row}: {o.points:g} points is "
+                                         f"outside 0..{a.max_points:g} for {a.column}")
+        answers[k] = _regraded(a, o)
+    return tuple(answers), hit, None

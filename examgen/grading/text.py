@@ -222,54 +222,71 @@ class ShortAnswerScorer:
     def _combine(self, canon: str, sim: float, cosine: float, wrong_sim: float,
                  question_sim: float) -> TextScore:
         """``cosine``: to the closest reference, in the same space as ``wrong_sim`` and
-        ``question_sim``."""
+        ``question_sim``. Every note sends the answer to review, and so does a score in the
+        uncertain band."""
         hits: RubricHits = self.matcher_.hits(canon, canonical=canon)
         swapped = self.contrast_.cues(canon)    # a confusable term in place of the reference's
         if swapped:
             hits = replace(hits, wrong=hits.wrong + swapped)
-        value = sim
-        notes, review = [], False
-        if self.rubric:
-            # the rubric decides most of the score; an answer that is close to a model answer
-            # keeps its similarity even when the rubric's spellings do not occur in it, unless
-            # it names a wrong concept: then the closeness is the model answer's frame around
-            # the wrong idea ("the heads' outputs are averaged, so ...")
-            value = RUBRIC_WEIGHT * hits.coverage + (1 - RUBRIC_WEIGHT) * sim
-            if cosine >= CLOSE_TO_REFERENCE and not hits.wrong:
-                value = max(value, sim)
-            elif abs(sim - hits.coverage) >= DISAGREE:
-                notes.append("rubric and similarity disagree")
-                review = True
-            key = self.matcher_.key_concept
-            if key is not None and key in hits.missing and value >= 0.5 and not review:
-                notes.append(f"the key concept {key} is missing")
-                review = True
+        value, notes = self._rubric_value(hits, sim, cosine) if self.rubric else (sim, [])
         if hits.wrong:
             value -= WRONG_CUE_PENALTY * len(hits.wrong)
+        notes += self._concept_notes(canon, hits)
+        if (not self.rubric and 0.5 <= value < WEAK_SCORE and cosine < WEAK_COSINE
+                and not notes):
+            notes.append("little wording in common with the model answer")
+        value, closeness = self._closeness(value, cosine, wrong_sim, question_sim)
+        value = float(np.clip(value, 0.0, 1.0))
+        notes += closeness
+        review = bool(notes) or self.low <= value <= self.high
+        return self._text_score(hits, value, sim, cosine, notes, review)
+
+    def _rubric_value(self, hits: RubricHits, sim: float, cosine: float
+                      ) -> tuple[float, list[str]]:
+        """The score of a question with a rubric (before wrong-concept penalties) and its
+        notes."""
+        # the rubric decides most of the score; an answer that is close to a model answer
+        # keeps its similarity even when the rubric's spellings do not occur in it, unless
+        # it names a wrong concept: then the closeness is the model answer's frame around
+        # the wrong idea ("the heads' outputs are averaged, so ...")
+        value = RUBRIC_WEIGHT * hits.coverage + (1 - RUBRIC_WEIGHT) * sim
+        notes = []
+        if cosine >= CLOSE_TO_REFERENCE and not hits.wrong:
+            value = max(value, sim)
+        elif abs(sim - hits.coverage) >= DISAGREE:
+            notes.append("rubric and similarity disagree")
+        key = self.matcher_.key_concept
+        if key is not None and key in hits.missing and value >= 0.5 and not notes:
+            notes.append(f"the key concept {key} is missing")
+        return value, notes
+
+    def _concept_notes(self, canon: str, hits: RubricHits) -> list[str]:
+        """Notes on wrong, negated and (without a rubric) denied concepts."""
+        notes = []
+        if hits.wrong:
             notes.append(f"wrong concept: {', '.join(hits.wrong)}")
-            review = True
         if hits.negated:
             notes.append(f"negated: {', '.join(hits.negated)}")
-            review = True
         # without a rubric: the answer denies a term of the model answer ("쿼리·키·값이 아니라")
         denied = () if self.rubric else self.contrast_.denied(canon)
         if denied:
             notes.append(f"denies a term of the model answer: {', '.join(denied)}")
-            review = True
-        if (not self.rubric and 0.5 <= value < WEAK_SCORE and cosine < WEAK_COSINE
-                and not review):
-            notes.append("little wording in common with the model answer")
-            review = True
+        return notes
+
+    def _closeness(self, value: float, cosine: float, wrong_sim: float, question_sim: float
+                   ) -> tuple[float, list[str]]:
+        """An answer closer to the question or to a known wrong answer than to the model
+        answers: notes, and the score capped when it is a known wrong answer."""
+        notes = []
         if question_sim >= RESTATES and question_sim > cosine + 0.15:
             notes.append(f"mostly restates the question ({question_sim:.2f})")
-            review = True
         if self.wrong_m_ is not None and wrong_sim >= NEAR_WRONG and wrong_sim > cosine + 0.15:
             value = min(value, 0.2)
             notes.append(f"close to a known wrong answer ({wrong_sim:.2f})")
-            review = True
-        value = float(np.clip(value, 0.0, 1.0))
-        if self.low <= value <= self.high:
-            review = True
+        return value, notes
+
+    def _text_score(self, hits: RubricHits, value: float, sim: float, cosine: float,
+                    notes: list[str], review: bool) -> TextScore:
         half = (self.high - self.low) / 2
         centre = (self.high + self.low) / 2
         confidence = float(np.clip((abs(value - centre) - half) / max(1 - self.high, 1e-9), 0, 1))

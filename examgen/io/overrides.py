@@ -11,7 +11,7 @@ from examgen.io.csvfile import read_csv_text
 from examgen.model import Override
 
 
-def read_overrides(path: Path | str) -> list[Override]:  # noqa: C901 - not split yet (issue 12)
+def read_overrides(path: Path | str) -> list[Override]:
     """overrides.csv: ``student_id,question_id,points,comment`` (question_id: a submission
     column such as Q3b, or the question's id), optional ``group`` (grades every member of an
     answer group) and ``row`` (which submission, by its row in the responses file, when a
@@ -32,24 +32,29 @@ def read_overrides(path: Path | str) -> list[Override]:  # noqa: C901 - not spli
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
         if not any(row.values()):
             continue
-        try:
-            pts = float(row.get("points", ""))
-        except ValueError:
-            problems.append(f"{p}: row {rownum}: points {row.get('points')!r} is not a number")
-            continue
-        sid, group = row.get("student_id", ""), row.get("group", "")
-        if not sid and not group:
-            problems.append(f"{p}: row {rownum}: give a student_id or an answer group")
-            continue
-        submission = None
-        if row.get("row"):
-            if not row["row"].isdigit():
-                problems.append(f"{p}: row {rownum}: row {row['row']!r} is not a row number of "
-                                "the responses file")
-                continue
-            submission = int(row["row"])
-        out.append(Override(sid, row.get("question_id", ""), pts, row.get("comment", ""),
-                            rownum, "" if sid else group, str(p), submission))
+        got = _override(p, rownum, row)
+        if isinstance(got, str):
+            problems.append(f"{p}: row {rownum}: {got}")
+        else:
+            out.append(got)
     if problems:
         raise OverrideError("\n".join(problems))
     return out
+
+
+def _override(p: Path, rownum: int, row: dict[str, str]) -> Override | str:
+    """The override of a (non-empty) row, or what is wrong with it."""
+    try:
+        pts = float(row.get("points", ""))
+    except ValueError:
+        return f"points {row.get('points')!r} is not a number"
+    sid, group = row.get("student_id", ""), row.get("group", "")
+    if not sid and not group:
+        return "give a student_id or an answer group"
+    submission = None
+    if row.get("row"):
+        if not row["row"].isdigit():
+            return f"row {row['row']!r} is not a row number of the responses file"
+        submission = int(row["row"])
+    return Override(sid, row.get("question_id", ""), pts, row.get("comment", ""), rownum,
+                    "" if sid else group, str(p), submission)

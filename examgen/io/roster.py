@@ -20,7 +20,7 @@ DEFAULT_ROSTER = example("roster.csv")
 MAX_ID = 64   # characters of a student id
 
 
-def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:  # noqa: C901 - not split yet (issue 12)
+def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:
     """Read a roster CSV with a student id column (``student_id``, ``학번``, ...) and optionally
     a name column (``name``, ``이름``, ...): the header names the responses reader accepts.
 
@@ -48,21 +48,9 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:  # noqa:
         if not any(cell.strip() for cell in row):
             continue
         sid = normalize_id(row[i_id]) if i_id < len(row) else ""   # as responses ids are
-        if not sid:
-            problems.append(f"{p}: row {rownum}: empty student_id")
-            continue
-        if len(sid) > MAX_ID:
-            problems.append(f"{p}: row {rownum}: student_id of {len(sid)} characters; at most "
-                            f"{MAX_ID} (it names files)")
-            continue
-        if not re.match(r"^[\w.-]+$", sid):
-            problems.append(f"{p}: row {rownum}: student_id {sid!r} may only contain letters, "
-                            "digits, '-', '_' and '.' (it names files)")
-            continue
-        if sid in seen:
-            problems.append(f"{p}: row {rownum}: duplicate student_id {sid!r} (also in row "
-                            f"{seen[sid]}; ids are compared in one spelling: NFC, full-width "
-                            "digits as ASCII, invisible characters removed)")
+        problem = _id_problem(sid, seen)
+        if problem is not None:
+            problems.append(f"{p}: row {rownum}: {problem}")
             continue
         seen[sid] = rownum
         name, email, sis = (row[i].strip() if i is not None and i < len(row) else ""
@@ -73,3 +61,19 @@ def load_roster(path: Path | str | None = None) -> tuple[Student, ...]:  # noqa:
     if not students:
         raise SpecError(f"{p}: roster has no students")
     return tuple(students)
+
+
+def _id_problem(sid: str, seen: dict[str, int]) -> str | None:
+    """What is wrong with a roster's student id (``seen``: the ids of the rows above, with
+    their row numbers), or None."""
+    if not sid:
+        return "empty student_id"
+    if len(sid) > MAX_ID:
+        return f"student_id of {len(sid)} characters; at most {MAX_ID} (it names files)"
+    if not re.match(r"^[\w.-]+$", sid):
+        return (f"student_id {sid!r} may only contain letters, digits, '-', '_' and '.' "
+                "(it names files)")
+    if sid in seen:
+        return (f"duplicate student_id {sid!r} (also in row {seen[sid]}; ids are compared in "
+                "one spelling: NFC, full-width digits as ASCII, invisible characters removed)")
+    return None

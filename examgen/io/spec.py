@@ -63,24 +63,12 @@ class _SpecChecker:
         return default
 
 
-def load_spec(path: Path | str | None = None) -> ExamSpec:  # noqa: C901 - not split yet (issue 12)
+def load_spec(path: Path | str | None = None) -> ExamSpec:
     """Load and validate an exam spec; raise :class:`SpecError` listing every problem."""
     p = Path(path) if path is not None else DEFAULT_SPEC
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise SpecError(f"cannot read exam spec {p}: {e.strerror or e}") from None
+    raw, doc = _spec_document(p)
     name = str(p)
     c = _SpecChecker(name)
-    try:
-        doc = load_located(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SpecError(f"{name}: not UTF-8 text; save the spec as UTF-8") from None
-    except yaml.YAMLError as e:
-        line, problem = yaml_problem(e)
-        raise SpecError(f"{name}:{line or 1}: not valid YAML: {problem}") from None
-    if not isinstance(doc, LocDict):
-        raise SpecError(f"{name}:1: an exam spec is a mapping (title:, sections:, ...)")
     c.keys(doc, SPEC_KEYS, "the exam spec")
     title = c.text(doc, "title", None)
     if title is None:
@@ -88,43 +76,11 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:  # noqa: C901 - not s
         title = Text("시험")
     course = c.text(doc, "course", Text("")) or Text("")
     instructions = c.text(doc, "instructions", None)
-    language = doc.get("language", "ko")
-    if language not in ("ko", "en", "both"):
-        c.err(doc.line_of("language"), f"language must be ko, en or both, got {language!r}")
-        language = "ko"
-    seed = doc.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        c.err(doc.line_of("seed"), f"seed must be a non-negative whole number, got {seed!r}")
-        seed = 0
-    mode = doc.get("mode", "per-student")
-    if mode not in ("per-student", "forms"):
-        c.err(doc.line_of("mode"), f"mode must be per-student or forms, got {mode!r}"
-              + did_you_mean(str(mode), ["per-student", "forms"]))
-        mode = "per-student"
-    forms = doc.get("forms", 2 if mode == "forms" else 0)
-    if mode == "forms" and (isinstance(forms, bool) or not isinstance(forms, int)
-                            or not 1 <= forms <= 26):
-        c.err(doc.line_of("forms"), f"forms must be a whole number from 1 to 26, got {forms!r}")
-        forms = 1
-    if mode == "per-student" and "forms" in doc:
-        c.err(doc.line_of("forms"), "forms only applies with mode: forms")
-    duration = doc.get("duration", 60)
-    if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
-        c.err(doc.line_of("duration"), f"duration must be minutes (a whole number), got "
-              f"{duration!r}")
-        duration = 60
-    shuffle_q, shuffle_c = True, True
-    if "shuffle" in doc:
-        sh = doc["shuffle"]
-        if isinstance(sh, bool):
-            shuffle_q = shuffle_c = sh
-        elif isinstance(sh, LocDict):
-            c.keys(sh, SHUFFLE_KEYS, "shuffle")
-            shuffle_q = sh.get("questions", True) is True
-            shuffle_c = sh.get("choices", True) is True
-        else:
-            c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
-                  "choices: ...}")
+    language = _language(c, doc)
+    seed = _seed(c, doc)
+    mode, forms = _mode_and_forms(c, doc)
+    duration = _duration(c, doc)
+    shuffle_q, shuffle_c = _shuffle(c, doc)
     negative, partial, floor = _grading(c, doc)
     work_space = _work_space(c, doc)
     gd = doc.get("grading")
@@ -145,6 +101,82 @@ def load_spec(path: Path | str | None = None) -> ExamSpec:  # noqa: C901 - not s
                     sections=sections, path=name, sha256=hashlib.sha256(raw).hexdigest(),
                     negative=negative, partial_credit=partial, floor=floor, short_answer=short,
                     work_space=work_space)
+
+
+def _spec_document(p: Path) -> tuple[bytes, LocDict]:
+    """The spec file's bytes and its YAML mapping (:class:`SpecError` when it is none)."""
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise SpecError(f"cannot read exam spec {p}: {e.strerror or e}") from None
+    name = str(p)
+    try:
+        doc = load_located(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError(f"{name}: not UTF-8 text; save the spec as UTF-8") from None
+    except yaml.YAMLError as e:
+        line, problem = yaml_problem(e)
+        raise SpecError(f"{name}:{line or 1}: not valid YAML: {problem}") from None
+    if not isinstance(doc, LocDict):
+        raise SpecError(f"{name}:1: an exam spec is a mapping (title:, sections:, ...)")
+    return raw, doc
+
+
+def _language(c: _SpecChecker, doc: LocDict) -> str:
+    language = doc.get("language", "ko")
+    if language not in ("ko", "en", "both"):
+        c.err(doc.line_of("language"), f"language must be ko, en or both, got {language!r}")
+        return "ko"
+    return language
+
+
+def _seed(c: _SpecChecker, doc: LocDict) -> int:
+    seed = doc.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        c.err(doc.line_of("seed"), f"seed must be a non-negative whole number, got {seed!r}")
+        return 0
+    return seed
+
+
+def _mode_and_forms(c: _SpecChecker, doc: LocDict) -> tuple[str, Any]:
+    """``mode`` (per-student or forms) and, with forms, how many (1 to 26)."""
+    mode = doc.get("mode", "per-student")
+    if mode not in ("per-student", "forms"):
+        c.err(doc.line_of("mode"), f"mode must be per-student or forms, got {mode!r}"
+              + did_you_mean(str(mode), ["per-student", "forms"]))
+        mode = "per-student"
+    forms = doc.get("forms", 2 if mode == "forms" else 0)
+    if mode == "forms" and (isinstance(forms, bool) or not isinstance(forms, int)
+                            or not 1 <= forms <= 26):
+        c.err(doc.line_of("forms"), f"forms must be a whole number from 1 to 26, got {forms!r}")
+        forms = 1
+    if mode == "per-student" and "forms" in doc:
+        c.err(doc.line_of("forms"), "forms only applies with mode: forms")
+    return mode, forms
+
+
+def _duration(c: _SpecChecker, doc: LocDict) -> int:
+    duration = doc.get("duration", 60)
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
+        c.err(doc.line_of("duration"), f"duration must be minutes (a whole number), got "
+              f"{duration!r}")
+        return 60
+    return duration
+
+
+def _shuffle(c: _SpecChecker, doc: LocDict) -> tuple[bool, bool]:
+    """Whether questions and choices are shuffled: ``shuffle: true/false`` or a mapping."""
+    if "shuffle" not in doc:
+        return True, True
+    sh = doc["shuffle"]
+    if isinstance(sh, bool):
+        return sh, sh
+    if isinstance(sh, LocDict):
+        c.keys(sh, SHUFFLE_KEYS, "shuffle")
+        return sh.get("questions", True) is True, sh.get("choices", True) is True
+    c.err(doc.line_of("shuffle"), "shuffle must be true/false or {questions: ..., "
+          "choices: ...}")
+    return True, True
 
 
 def _short_answer_policy(c, gd) -> tuple[tuple[str, object], ...]:  # type: ignore[no-untyped-def]
@@ -254,7 +286,7 @@ def _check_repeated_ids(c: _SpecChecker, sections: tuple[Section, ...]) -> None:
             first_line[pick.id] = pick.line
 
 
-def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:  # noqa: C901 - not split yet (issue 12)
+def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:
     if isinstance(q, str):
         return Pick(line=line, id=q)
     if not isinstance(q, LocDict):
@@ -273,6 +305,11 @@ def _pick(c: _SpecChecker, q: Any, line: int) -> Pick | None:  # noqa: C901 - no
             c.err(q.line_of(extra[0]), f"an entry with id picks exactly that question; remove "
                   f"{', '.join(extra)} or remove id")
         return Pick(line=line, id=str(q["id"]), points=pts)
+    return _filter_pick(c, q, line, pts)
+
+
+def _filter_pick(c: _SpecChecker, q: LocDict, line: int, pts: Any) -> Pick:
+    """An entry without id: ``count`` questions matching its topic, tags, difficulty, type."""
     count = q.get("count", 1)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         c.err(q.line_of("count"), f"count must be a whole number of at least 1, got {count!r}")

@@ -43,7 +43,9 @@ def _num(x: float) -> str:
 
 
 def _pts(x: float, lang: str) -> str:
-    return f"{x:g} pts" if lang == "en" else f"{x:g}점"
+    if lang == "en":
+        return f"{x:g} pt" if x == 1 else f"{x:g} pts"
+    return f"{x:g}점"
 
 
 def _minutes(x: int, lang: str) -> str:

@@ -249,23 +249,37 @@ def _targets() -> dict[str, tuple[Any, str]]:
 
 def install() -> None:
     """Patch ziamath (idempotent)."""
-    from ziafont.config import config as font_config
-    from ziamath.nodes.mnode import Mnode
-    from ziamath.nodes.nodetools import elementtext
-
     if _ORIGINALS:
         return
     targets = _targets()
     _ORIGINALS.update({name: vars(owner)[attribute]
                        for name, (owner, attribute) in targets.items()})
-    original_size_px = _ORIGINALS["size_px"]
-    original_svgpath = _ORIGINALS["svgpath"]
-    sizes: dict[tuple[str, float], float] = {}
+    replacements = _replacements()
+    for name, (owner, attribute) in targets.items():
+        setattr(owner, attribute, replacements[name])
+
+
+def _replacements() -> dict[str, Any]:
+    """What :func:`install` puts in place of ``_ORIGINALS``, by the same names."""
+    finder = _escape_finder()
+    return {"height": _height_nostretch(),
+            "fromelement": classmethod(_fromelement(_ORIGINALS["fromelement"].__func__)),
+            "size_px": _memo_size_px(_ORIGINALS["size_px"]),
+            "svgpath": _fast_svgpath(_ORIGINALS["svgpath"]),
+            "parse_style": _parse_style, "frac_parse_style": _parse_style,
+            "unescape": _unescaper(finder) if finder else _ORIGINALS["unescape"],
+            # Mtable makes the same two-field class for its cells on every table
+            "namedtuple": cache(_ORIGINALS["namedtuple"])}
+
+
+def _height_nostretch() -> Any:
+    """ziamath's ``Mrow._get_height_nostretch``, skipped when no operator will read its
+    result, copying the children without an XML round trip, and keeping the cells of a
+    table laid out here for the real layout (see :func:`_fromelement`)."""
+    from ziamath.nodes.mnode import Mnode
+    from ziamath.nodes.nodetools import elementtext
 
     def height_nostretch(self: Any, line: list[ET.Element], **kwargs: Any) -> tuple[float, float]:
-        """ziamath's ``Mrow._get_height_nostretch``, skipped when no operator will read its
-        result, copying the children without an XML round trip, and keeping the cells of a
-        table laid out here for the real layout (see :func:`fromelement`)."""
         ymax: float = -9999
         ymin: float = 9999   # what ziamath returns for an empty row
         if not _row_may_stretch(line):
@@ -280,24 +294,42 @@ def install() -> None:
             ymax = max(ymax, node.bbox.ymax)
             ymin = min(ymin, node.bbox.ymin)
             if copy is not None and child.tag == "mtable" and _never_stretches(child):
-                cells = [cell for row in child for cell in row]
-                if len(cells) == len(node.nodes):
-                    cached = self.__dict__.setdefault("_examgen_cells", {})
-                    cached.update(zip(cells, node.nodes, strict=True))
+                _keep_cells(self, child, node)
         return ymin, ymax
 
+    return height_nostretch
+
+
+def _keep_cells(row: Any, table: ET.Element, node: Any) -> None:
+    """Remember, on ``row``, the cells of ``table`` (which cannot stretch) as laid out in
+    ``node`` by the throw-away pass, for :func:`_fromelement`."""
+    cells = [cell for table_row in table for cell in table_row]
+    if len(cells) == len(node.nodes):
+        cached = row.__dict__.setdefault("_examgen_cells", {})
+        cached.update(zip(cells, node.nodes, strict=True))
+
+
+def _fromelement(original: Any) -> Any:
+    """ziamath's ``Mnode.fromelement`` (``original``), returning a table cell already laid out
+    by the throw-away pass of the row holding the table. That is the same node: nothing in the
+    table can stretch (so neither ``nostretch`` nor the row's height changes it), the copy it
+    was made from equals the cell, and a cell is laid out before its table holds any node and
+    with the same parents' font, size, style and element."""
+
     def fromelement(cls: Any, element: ET.Element, parent: Any, **kwargs: Any) -> Any:
-        """ziamath's ``Mnode.fromelement``, returning a table cell already laid out by the
-        throw-away pass of the row holding the table. That is the same node: nothing in the
-        table can stretch (so neither ``nostretch`` nor the row's height changes it), the
-        copy it was made from equals the cell, and a cell is laid out before its table holds
-        any node and with the same parents' font, size, style and element."""
         cells = getattr(getattr(parent, "parent", None), "_examgen_cells", None)
         if cells is not None:
             node = cells.pop(element, None)
             if node is not None:
                 return node
-        return original_fromelement(cls, element, parent, **kwargs)
+        return original(cls, element, parent, **kwargs)
+
+    return fromelement
+
+
+def _memo_size_px(original: Any) -> Any:
+    """ziamath's ``Mnode.size_px`` (``original``), memoised by size and font size."""
+    sizes: dict[tuple[str, float], float] = {}
 
     def size_px(self: Any, size: str, fontsize: float | None = None) -> float:
         if fontsize is None:
@@ -305,27 +337,26 @@ def install() -> None:
         key = (size, fontsize)
         value = sizes.get(key)
         if value is None:
-            value = sizes[key] = original_size_px(self, size, fontsize)
+            value = sizes[key] = original(self, size, fontsize)
         return value
+
+    return size_px
+
+
+def _fast_svgpath(original: Any) -> Any:
+    """ziafont's ``SimpleGlyph.svgpath`` (``original``) with one template per glyph (see
+    :func:`_path_plan`), at the precision the plans are made for."""
+    from ziafont.config import config as font_config
 
     def svgpath(self: Any, x0: float = 0, y0: float = 0, scale_factor: float = 1) -> Any:
         plan = _path_plan(self) if font_config.precision == _PRECISION else None
         if plan is None:
-            return original_svgpath(self, x0, y0, scale_factor)
+            return original(self, x0, y0, scale_factor)
         if not plan[0]:
             return None
         return ET.Element("path", attrib={"d": _path_data(self, plan, x0, y0, scale_factor)})
 
-    original_fromelement = _ORIGINALS["fromelement"].__func__
-    finder = _escape_finder()
-    replacements = {"height": height_nostretch, "fromelement": classmethod(fromelement),
-                    "size_px": size_px, "svgpath": svgpath,
-                    "parse_style": _parse_style, "frac_parse_style": _parse_style,
-                    "unescape": _unescaper(finder) if finder else _ORIGINALS["unescape"],
-                    # Mtable makes the same two-field class for its cells on every table
-                    "namedtuple": cache(_ORIGINALS["namedtuple"])}
-    for name, (owner, attribute) in targets.items():
-        setattr(owner, attribute, replacements[name])
+    return svgpath
 
 
 def uninstall() -> None:

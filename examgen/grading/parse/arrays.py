@@ -70,10 +70,21 @@ def _split_top(s: _Src, seps: str) -> tuple[list[_Src], list[int]]:
     return pieces, where
 
 
-def _split_words(p: _Src) -> list[_Src]:  # noqa: C901 - not split yet (issue 12)
+def _split_words(p: _Src) -> list[_Src]:
     """Split at whitespace outside brackets, keeping "1.5 × 10^-3", "√2 / 2", "- 0.5" and
     "sqrt (2)" together; a sign glued to a number starts a new element ("0.6 -0.5")."""
     t = p.text
+    merged: list[list[tuple[int, int]]] = []
+    for a, b in _word_spans(t):
+        if merged and _joins(t[merged[-1][-1][0]:merged[-1][-1][1]], t[a:b]):
+            merged[-1].append((a, b))
+        else:
+            merged.append([(a, b)])
+    return [p.cut(g[0][0], g[-1][1]) for g in merged]
+
+
+def _word_spans(t: str) -> list[tuple[int, int]]:
+    """(start, end) of the runs of ``t`` between whitespace outside brackets."""
     words: list[tuple[int, int]] = []
     depth, start = 0, -1
     for i, c in enumerate(t):
@@ -90,18 +101,15 @@ def _split_words(p: _Src) -> list[_Src]:  # noqa: C901 - not split yet (issue 12
             depth = max(0, depth - 1)
     if start >= 0:
         words.append((start, len(t)))
-    merged: list[list[tuple[int, int]]] = []
-    for a, b in words:
-        w = t[a:b]
-        if merged:
-            prev = t[merged[-1][-1][0]:merged[-1][-1][1]]
-            if (prev[-1] in _OPERATOR_END or prev in ("x", "X") or w[0] in _BINARY_START
-                    or w in ("+", "-", "x", "X")
-                    or (w[0] == "(" and prev[-1].isalpha())):
-                merged[-1].append((a, b))
-                continue
-        merged.append([(a, b)])
-    return [p.cut(g[0][0], g[-1][1]) for g in merged]
+    return words
+
+
+def _joins(prev: str, w: str) -> bool:
+    """Whether word ``w`` continues the expression ending with word ``prev`` (an operator at
+    the end of one or the start of the other, a lone sign or 'x', a function's '(')."""
+    return (prev[-1] in _OPERATOR_END or prev in ("x", "X") or w[0] in _BINARY_START
+            or w in ("+", "-", "x", "X")
+            or (w[0] == "(" and prev[-1].isalpha()))
 
 
 def _split_elements(s: _Src, seps: str, words: bool, notes: list[str]) -> list[_Src] | FormatError:
@@ -153,7 +161,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def parse_vector(text: str, length: int | None = None) -> Vector | FormatError:  # noqa: C901
+def parse_vector(text: str, length: int | None = None) -> Vector | FormatError:
     """A list of numbers: "[0.6, 0.5, 0.85]", "0.6 0.5 0.85", "(0.6; 0.5; 0.85)", "<0.6,0.5>",
     "[0,6; 0,5; 0,85]". When ';' is present it separates the numbers and ',' is a decimal
     comma; otherwise ',' or whitespace separates, except that when ``length`` is given and only
@@ -171,12 +179,9 @@ def parse_vector(text: str, length: int | None = None) -> Vector | FormatError: 
                      "are the same as a row or as a column)")
     while _wrapped(s):
         s = s.cut(1, len(s.text) - 1).strip()
-    for i, c in enumerate(s.text):
-        if c in "[]{}<>":
-            column = _column(s, length, notes)
-            if column is not None:
-                return column
-            return FormatError(f"expected one list of numbers, found '{c}' inside it", s.at(i))
+    nested = _nested_vector(s, length, notes)
+    if nested is not None:
+        return nested
     if not s.text:
         return FormatError("expected numbers, found an empty list", s.end)
     if ";" in s.text:
@@ -187,6 +192,17 @@ def parse_vector(text: str, length: int | None = None) -> Vector | FormatError: 
         if isinstance(alternative, Vector):
             return alternative
     return got
+
+
+def _nested_vector(s: _Src, length: int | None, notes: list[str]) -> Vector | FormatError | None:
+    """With a bracket left inside ``s``: the column it writes, or an error; None without one."""
+    for i, c in enumerate(s.text):
+        if c in "[]{}<>":
+            column = _column(s, length, notes)
+            if column is not None:
+                return column
+            return FormatError(f"expected one list of numbers, found '{c}' inside it", s.at(i))
+    return None
 
 
 def _vector_from(s: _Src, seps: str, words: bool, comma: CommaMode, length: int | None,
@@ -254,7 +270,7 @@ def _row_label(r: int) -> Callable[[int], str]:
     return lambda k: f"row {r}, element {k}"
 
 
-def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> Matrix | FormatError:  # noqa: C901
+def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> Matrix | FormatError:
     """Rows of numbers: "[[1, 2], [3, 4]]", "1 2; 3 4", "[1 2; 3 4]", one row per line.
     Within a row ',' or whitespace separates (no decimal commas). A transpose mark after the
     closing bracket ("[[1, 3], [2, 4]]ᵀ") transposes: the answer is the matrix it denotes."""
@@ -262,6 +278,25 @@ def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> Matrix | Fo
     if isinstance(prepared, FormatError):
         return prepared
     s, notes, transpose = prepared
+    rows_src = _matrix_row_sources(s)
+    if isinstance(rows_src, FormatError):
+        return rows_src
+    read = _matrix_rows(rows_src, notes)
+    if isinstance(read, FormatError):
+        return read
+    rows, formula = read
+    if transpose is not None:
+        rows = [tuple(column) for column in zip(*rows, strict=True)]
+        notes.append(f"transposed the matrix (transpose mark '{_mark(text, transpose)}')")
+    if shape is not None and (len(rows), len(rows[0])) != tuple(shape):
+        return FormatError(f"expected a {shape[0]}×{shape[1]} matrix, found {len(rows)}×{len(rows[0])}",
+                           None)
+    return Matrix(tuple(rows), _dedupe(notes), formula)
+
+
+def _matrix_row_sources(s: _Src) -> list[_Src] | FormatError:
+    """The rows of a matrix answer: bracketed rows, else rows split at ';' or line ends;
+    none empty and none with a bracket inside."""
     body = s.cut(1, len(s.text) - 1).strip() if _wrapped(s) else s
     groups = _row_groups(body)
     rows_src: list[_Src]
@@ -278,6 +313,12 @@ def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> Matrix | Fo
         for i, c in enumerate(row.text):
             if c in "[]{}<>":
                 return FormatError(f"unexpected '{c}' inside a row", row.at(i))
+    return rows_src
+
+
+def _matrix_rows(rows_src: list[_Src], notes: list[str]
+                 ) -> tuple[list[tuple[float, ...]], str | None] | FormatError:
+    """The numbers of each row (every row as long as the first) and the first formula."""
     rows: list[tuple[float, ...]] = []
     starts: list[int] = []
     formula: str | None = None
@@ -295,12 +336,4 @@ def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> Matrix | Fo
         if len(row_values) != len(rows[0]):
             return FormatError(f"row {r} has {_count(len(row_values), 'number')}, row 1 has "
                                f"{len(rows[0])}", starts[r - 1])
-    if transpose is not None:
-        rows = [tuple(column) for column in zip(*rows, strict=True)]
-        notes.append(f"transposed the matrix (transpose mark '{_mark(text, transpose)}')")
-    if shape is not None and (len(rows), len(rows[0])) != tuple(shape):
-        return FormatError(f"expected a {shape[0]}×{shape[1]} matrix, found {len(rows)}×{len(rows[0])}",
-                           None)
-    return Matrix(tuple(rows), _dedupe(notes), formula)
-
-
+    return rows, formula

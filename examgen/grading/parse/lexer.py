@@ -192,31 +192,16 @@ class _Edges(NamedTuple):
     transpose: tuple[int, int] | None = None   # where a transpose mark was, in the typed text
 
 
-def _strip_edges(s: _Src, *, number: bool, arrays: bool = False) -> _Edges | FormatError:  # noqa: C901
+def _strip_edges(s: _Src, *, number: bool, arrays: bool = False) -> _Edges | FormatError:
     """Remove words around the answer: labels ("답:", "d_v ="), "약", "≈", Korean endings
     ("입니다"), units ("차원", "개", "rad"); with ``arrays`` one transpose mark after the closing
     bracket ("[1, 2]ᵀ", "[1, 2]'" unless the answer is quoted). Korean number words (만, 천) and
     마이너스 are refused rather than dropped, since dropping them would change the value."""
-    notes: list[str] = []
-    quoted = False
+    lead = _strip_leading(s, number)
+    if isinstance(lead, FormatError):
+        return lead
+    s, notes, quoted = lead
     transpose: tuple[int, int] | None = None
-    while True:  # leading
-        s = s.strip()
-        t = s.text
-        m = (_LEAD_QUOTES.match(t) or _LEAD_LABEL.match(t)
-             or (_LEAD_ASSIGN.match(t) if number else None)
-             or (_LEAD_APPROX if number else _LEAD_APPROX_EXPR).match(t))
-        if m is None:
-            m = _HANGUL_RUN.match(t)
-            if m is not None and m.group() == "마이너스":
-                return FormatError("'마이너스' is not read; write the sign as '-'", s.at(0))
-        if m is None or not m.group():
-            break
-        if _LEAD_QUOTES.fullmatch(m.group()):
-            quoted = True
-        else:
-            notes.append(f"ignored '{m.group().strip()}'")
-        s = s.cut(m.end())
     while True:  # trailing
         s = s.strip()
         t = s.text
@@ -227,49 +212,80 @@ def _strip_edges(s: _Src, *, number: bool, arrays: bool = False) -> _Edges | For
             transpose = (s.at(m.start() + len(m.group()) - len(m.group().lstrip())), s.at(len(t)))
             s = s.cut(0, m.start())
             continue
-        if m := _TRAIL_QUOTES.search(t):
-            s = s.cut(0, m.start())
-            continue
-        if m := _TRAIL_PUNCT.search(t):
-            before = t[:m.start()]
-            if before and before[-1].isdigit():
-                # "0.73." ends a sentence; "3." is the number 3 written with a point
-                if not re.search(r"[0-9]*\.[0-9]+$", before) and m.group() == ".":
-                    break
-                notes.append(f"ignored trailing '{m.group()}'")
-            s = s.cut(0, m.start())
-            continue
-        if m := _TRAIL_HANGUL.search(t):
-            run = m.group()
-            start = m.start()
-            peeled: list[str] = []
-            while True:
-                ending = next((e for e in _ENDINGS if run.endswith(e)), None)
-                if ending is None:
-                    break
-                peeled.append(f"ignored '{ending}'")
-                run = run[:-len(ending)]
-            notes.extend(peeled)
-            if run:
-                before = t[:start].rstrip()
-                if run[0] in _NUMBER_WORDS and before[-1:].isdigit():
-                    return FormatError(f"'{run}' is a Korean number word; write the whole number in "
-                                       "digits", s.at(start))
-                if number and run in _PERCENT_WORDS:
-                    s = s.cut(0, start).append("%", s.at(start))
-                    continue
-                notes.append(f"ignored unit '{run}'" if number else f"ignored '{run}'")
-            s = s.cut(0, start)
-            continue
-        if number and (m := _TRAIL_UNIT.search(t)):
-            if m.group().lower() == "percent":
-                s = s.cut(0, m.start()).strip().append("%", s.at(m.start()))
-            else:
-                notes.append(f"ignored unit '{m.group()}'")
-                s = s.cut(0, m.start())
-            continue
-        break
+        rest = _strip_trailing_once(s, notes, number)
+        if rest is None:
+            break
+        if isinstance(rest, FormatError):
+            return rest
+        s = rest
     return _Edges(s, notes, transpose)
+
+
+def _strip_leading(s: _Src, number: bool) -> tuple[_Src, list[str], bool] | FormatError:
+    """Quotes, labels, "=" and "약"/"≈" (numbers), Korean words before the answer: what is
+    left, notes on what was dropped, and whether the answer was quoted."""
+    notes: list[str] = []
+    quoted = False
+    while True:
+        s = s.strip()
+        t = s.text
+        m = (_LEAD_QUOTES.match(t) or _LEAD_LABEL.match(t)
+             or (_LEAD_ASSIGN.match(t) if number else None)
+             or (_LEAD_APPROX if number else _LEAD_APPROX_EXPR).match(t)
+             or _HANGUL_RUN.match(t))
+        if m is not None and m.group() == "마이너스":
+            return FormatError("'마이너스' is not read; write the sign as '-'", s.at(0))
+        if m is None or not m.group():
+            return s, notes, quoted
+        if _LEAD_QUOTES.fullmatch(m.group()):
+            quoted = True
+        else:
+            notes.append(f"ignored '{m.group().strip()}'")
+        s = s.cut(m.end())
+
+
+def _strip_trailing_once(s: _Src, notes: list[str], number: bool) -> _Src | FormatError | None:
+    """``s`` (stripped, not empty) without one trailing quote, punctuation, Korean word or
+    unit (noted in ``notes``); None when nothing more is to be dropped."""
+    t = s.text
+    if m := _TRAIL_QUOTES.search(t):
+        return s.cut(0, m.start())
+    if m := _TRAIL_PUNCT.search(t):
+        before = t[:m.start()]
+        if before and before[-1].isdigit():
+            # "0.73." ends a sentence; "3." is the number 3 written with a point
+            if not re.search(r"[0-9]*\.[0-9]+$", before) and m.group() == ".":
+                return None
+            notes.append(f"ignored trailing '{m.group()}'")
+        return s.cut(0, m.start())
+    if m := _TRAIL_HANGUL.search(t):
+        return _strip_trailing_korean(s, m, notes, number)
+    if number and (m := _TRAIL_UNIT.search(t)):
+        if m.group().lower() == "percent":
+            return s.cut(0, m.start()).strip().append("%", s.at(m.start()))
+        notes.append(f"ignored unit '{m.group()}'")
+        return s.cut(0, m.start())
+    return None
+
+
+def _strip_trailing_korean(s: _Src, m: re.Match[str], notes: list[str], number: bool
+                           ) -> _Src | FormatError:
+    """A trailing Korean word ``m``: endings ("입니다") and units dropped, a percent word read
+    as "%", a number word refused."""
+    start = m.start()
+    run = m.group()
+    while (ending := next((e for e in _ENDINGS if run.endswith(e)), None)) is not None:
+        notes.append(f"ignored '{ending}'")
+        run = run[:-len(ending)]
+    if run:
+        before = s.text[:start].rstrip()
+        if run[0] in _NUMBER_WORDS and before[-1:].isdigit():
+            return FormatError(f"'{run}' is a Korean number word; write the whole number in "
+                               "digits", s.at(start))
+        if number and run in _PERCENT_WORDS:
+            return s.cut(0, start).append("%", s.at(start))
+        notes.append(f"ignored unit '{run}'" if number else f"ignored '{run}'")
+    return s.cut(0, start)
 
 
 # -- numbers -------------------------------------------------------------------------------------

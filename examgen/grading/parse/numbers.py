@@ -60,19 +60,12 @@ _FLOAT_FUNCS: dict[type, Callable[[float], float]] = {
 }
 
 
-def _to_float(e: sympy.Basic) -> float:  # noqa: C901 - not split yet (issue 12)
+def _to_float(e: sympy.Basic) -> float:
     """Evaluate a constant sympy tree in floating point. sympy's evalf is not used: nested
     exponentials ("exp(exp(exp(10)))") make it run for minutes; floats overflow at once."""
-    if e.is_Rational:
-        return int(e.p) / int(e.q)  # type: ignore[attr-defined]
-    if e.is_Float:
-        return float(e)  # type: ignore[arg-type]
-    if e is sympy.pi:
-        return math.pi
-    if e is sympy.E:
-        return math.e
-    if e is sympy.I:
-        raise _NotReal
+    leaf = _leaf_float(e)
+    if leaf is not None:
+        return leaf
     args = [_to_float(a) for a in e.args]
     if e.is_Add:
         return math.fsum(args)
@@ -87,6 +80,21 @@ def _to_float(e: sympy.Basic) -> float:  # noqa: C901 - not split yet (issue 12)
     if fn is None or len(args) != 1:
         raise ValueError(f"cannot evaluate {type(e).__name__}")
     return fn(args[0])
+
+
+def _leaf_float(e: sympy.Basic) -> float | None:
+    """The value of a number or constant (``_NotReal`` for i); None for any other node."""
+    if e.is_Rational:
+        return int(e.p) / int(e.q)  # type: ignore[attr-defined]
+    if e.is_Float:
+        return float(e)  # type: ignore[arg-type]
+    if e is sympy.pi:
+        return math.pi
+    if e is sympy.E:
+        return math.e
+    if e is sympy.I:
+        raise _NotReal
+    return None
 
 
 _EULER = sympy.Symbol("e", real=True)
@@ -162,8 +170,40 @@ def _parse_core(s: _Src, comma: CommaMode) -> Number | FormatError:
     return got
 
 
-def _parse_one(s: _Src, comma: CommaMode) -> Number | FormatError:  # noqa: C901 - not split yet (issue 12)
-    notes: list[str] = []
+def _parse_one(s: _Src, comma: CommaMode) -> Number | FormatError:
+    bare = _bare_number(s)
+    if isinstance(bare, FormatError):
+        return bare
+    s, percent = bare
+    shown = _show(s.text)
+    if s.text.lower().lstrip("+-").strip() in _NON_FINITE:
+        return FormatError(f"'{shown}' is not a finite number", s.at(0))
+    prepared = _number_separators(s, comma)
+    if isinstance(prepared, FormatError):
+        return prepared
+    s, notes = prepared
+    toks = _lex(s.text)
+    err = _check_number_tokens(toks, s, shown)
+    if err is None:
+        err = _check_one_number(toks, s, shown)
+    if err is not None:
+        return err
+    got = _number_value(s, shown)
+    if isinstance(got, FormatError):
+        return got
+    value, decimals, sigfigs = got
+    if not math.isfinite(value):
+        return FormatError(f"'{shown}' is not a finite number", s.at(0))
+    if percent:
+        value /= 100
+        decimals = None if decimals is None else decimals + 2
+        notes.append(f"read '{shown}%' as {_fmt(value)}")
+    return Number(value, decimals, sigfigs, _dedupe(notes), _formula(toks))
+
+
+def _bare_number(s: _Src) -> tuple[_Src, bool] | FormatError:
+    """``s`` without a trailing '%' and enclosing parentheses ("(0.5)" is still the plain
+    decimal 0.5), and whether it had the '%'."""
     s = s.strip()
     if not s.text:
         return FormatError("expected a number, found nothing", s.end)
@@ -173,33 +213,45 @@ def _parse_one(s: _Src, comma: CommaMode) -> Number | FormatError:  # noqa: C901
         if not s.text:
             return FormatError("expected a number before '%'", s.end)
     while s.text.startswith("(") and _match(s.text, 0) == len(s.text) - 1:
-        s = s.cut(1, len(s.text) - 1).strip()  # "(0.5)" is still the plain decimal 0.5
+        s = s.cut(1, len(s.text) - 1).strip()
     if not s.text:
         return FormatError("expected a number inside '()'", s.end)
-    shown = _show(s.text)
-    if s.text.lower().lstrip("+-").strip() in _NON_FINITE:
-        return FormatError(f"'{shown}' is not a finite number", s.at(0))
+    return s, percent is not None
+
+
+def _number_separators(s: _Src, comma: CommaMode) -> tuple[_Src, list[str]] | FormatError:
+    """Thousands commas and spaces resolved, an 'x' between numbers read as '×'; notes."""
     resolved = _resolve_commas(s, comma)
     if isinstance(resolved, FormatError):
         return resolved
     s, comma_notes = resolved
+    notes: list[str] = []
     notes += comma_notes
     s, space_notes = _join_spaced_thousands(s)
     notes += space_notes
     for m in reversed(list(_X_TIMES.finditer(s.text))):
         s = s.replace(m.start(1), "×")
         notes.append("read 'x' as '×'")
+    return s, notes
 
-    toks = _lex(s.text)
+
+def _check_number_tokens(toks: list[_Tok], s: _Src, shown: str) -> FormatError | None:
+    """The first offending character, in reading order: a word that is no function, constant
+    or separator word, or a second decimal point."""
     allowed = FUNCTIONS.keys() | CONSTANTS.keys()
-    for k, tok in enumerate(toks):  # the first offending character, in reading order
+    for k, tok in enumerate(toks):
         if tok.kind == "other" or (tok.kind == "name" and not _is_sep_word(tok.text)
                                    and GREEK.get(tok.text, tok.text) not in allowed
                                    and not _is_power_of_e(toks, k)):
             return FormatError(f"'{shown}' is not a number: unexpected '{tok.text}'", s.at(tok.start))
         if tok.kind == "num" and k and toks[k - 1].kind == "num" and tok.text.startswith("."):
             return FormatError(f"'{shown}' is not a number: two decimal points", s.at(tok.start))
-    # several numbers side by side: "0.5 0.6", "0.5, 0.6", "0.5 그리고 0.6"
+    return None
+
+
+def _check_one_number(toks: list[_Tok], s: _Src, shown: str) -> FormatError | None:
+    """An error when the tokens are several numbers side by side: "0.5 0.6", "0.5, 0.6",
+    "0.5 그리고 0.6"."""
     groups: list[list[_Tok]] = [[]]
     space = sep = False
     for tok in toks:
@@ -223,34 +275,27 @@ def _parse_one(s: _Src, comma: CommaMode) -> Number | FormatError:  # noqa: C901
                            s.at(last.start))
     if len(groups) > 1:
         return FormatError(f"expected one number, found {len(groups)}", s.at(groups[1][0].start))
+    return None
 
+
+def _number_value(s: _Src, shown: str) -> tuple[float, int | None, int | None] | FormatError:
+    """The value, decimals and significant figures of a plain decimal or scientific notation;
+    the value alone of a constant expression."""
     t = s.text
-    value: float
-    decimals: int | None
-    sigfigs: int | None
     if plain := _PLAIN.fullmatch(t):
-        value = float(plain.group(1) + plain.group(2))
         decimals, sigfigs = _digits_info(plain.group(2))
-    elif sci := _SCI_E.fullmatch(t):
-        value = float(f"{sci.group(1)}{sci.group(2)}e{sci.group(3)}")
-        decimals, sigfigs = None, _digits_info(sci.group(2))[1]
-    elif times := _SCI_TIMES.fullmatch(t):
+        return float(plain.group(1) + plain.group(2)), decimals, sigfigs
+    if sci := _SCI_E.fullmatch(t):
+        return float(f"{sci.group(1)}{sci.group(2)}e{sci.group(3)}"), None, \
+            _digits_info(sci.group(2))[1]
+    if times := _SCI_TIMES.fullmatch(t):
         g = times.groups()
         exp_sign, exp = (g[2], g[3]) if g[3] else (g[4], g[5])
-        value = float(f"{g[0]}{g[1]}e{exp_sign}{exp}")
-        decimals, sigfigs = None, _digits_info(g[1])[1]
-    else:
-        got = _evaluate(s, shown)
-        if isinstance(got, FormatError):
-            return got
-        value, decimals, sigfigs = got, None, None
-    if not math.isfinite(value):
-        return FormatError(f"'{shown}' is not a finite number", s.at(0))
-    if percent:
-        value /= 100
-        decimals = None if decimals is None else decimals + 2
-        notes.append(f"read '{shown}%' as {_fmt(value)}")
-    return Number(value, decimals, sigfigs, _dedupe(notes), _formula(toks))
+        return float(f"{g[0]}{g[1]}e{exp_sign}{exp}"), None, _digits_info(g[1])[1]
+    got = _evaluate(s, shown)
+    if isinstance(got, FormatError):
+        return got
+    return got, None, None
 
 
 def _start(text: str, *, number: bool, what: str, arrays: bool = False) -> _Edges | FormatError:

@@ -277,3 +277,10 @@ def test_the_footer_speaks_the_exams_languages(language: str, says: str,
     forms = dataclasses.replace(copies[0], form="B")
     text = pdf_text(renderer().render(forms, spec).exam, tmp_path)
     assert {"ko": "B형", "en": "Form B", "both": "B형 (Form B)"}[language] in text
+
+
+def test_points_in_english_say_pt_for_one() -> None:
+    from examgen.render.typsource import _pts
+
+    assert [_pts(x, "en") for x in (1, 1.5, 2, 0.5)] == ["1 pt", "1.5 pts", "2 pts", "0.5 pts"]
+    assert _pts(1, "ko") == "1점"
