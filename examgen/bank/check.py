@@ -226,9 +226,10 @@ class Checker:
             self.err(line, f"answer '{ref}' must be a quantity name, optionally indexed "
                      "like weights[0] or W[1][0]")
             return None
-        if outputs and base not in outputs:
-            self.err(line, f"answer '{base}' is not an output of {source}; "
-                     f"expected one of {', '.join(outputs)}" + did_you_mean(base, outputs))
+        if base not in outputs:
+            expected = (f"expected one of {', '.join(outputs)}" + did_you_mean(base, outputs)
+                        if outputs else "there is none to name")
+            self.err(line, f"answer '{base}' is not an output of {source}; {expected}")
             return None
         return ref
 

@@ -105,8 +105,9 @@ def load_expression_misconception(c: Checker, md: LocDict, k: int,
     pairs = []
     for key, value in qm.items():
         if str(key) not in outputs:
+            expected = f"expected one of {', '.join(outputs)}" if outputs else "there is none"
             c.err(qm.line_of(key), f"misconception {mid}: '{key}' is not a quantity or an output "
-                  f"of the family; expected one of {', '.join(outputs)}")
+                  f"of the family; {expected}")
             continue
         try:
             parse_numeric(str(value))

@@ -132,7 +132,7 @@ def _type_fields(c: Checker, d: LocDict, qtype: QuestionType, points: float) -> 
 def _computed(c: Checker, d: LocDict, qtype: QuestionType, points: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     fam = d.get("family")
-    if "family" in d and fam not in REGISTRY:
+    if "family" in d and (not isinstance(fam, str) or fam not in REGISTRY):
         c.err(d.line_of("family"), f"unknown family {fam!r}; expected one of "
               f"{', '.join(sorted(REGISTRY))}" + did_you_mean(str(fam), REGISTRY)
               + "; or compute the answer with 'quantities' (see `examgen bank families`)")

@@ -563,10 +563,13 @@ def _check_test(root: ET.Element, where: str, items: dict[str, str]) -> list[str
     for section in root.iter(qn("assessmentSection")):
         refs = section.findall(qn("assessmentItemRef"))
         sel = section.find(qn("selection"))
-        if sel is not None and int(sel.get("select", "0") or 0) > len(refs) + len(
-                section.findall(qn("assessmentSection"))):
+        select = (sel.get("select") or "0") if sel is not None else "0"
+        if not select.isdigit():
+            out.append(f"{where}: section {section.get('identifier')!r}: selection select="
+                       f"{select!r} is not a whole number")
+        elif int(select) > len(refs) + len(section.findall(qn("assessmentSection"))):
             out.append(f"{where}: section {section.get('identifier')!r} selects "
-                       f"{sel.get('select')} of {len(refs)} items")
+                       f"{select} of {len(refs)} items")
         for ref in refs:
             if ref.get("href") not in items:
                 out.append(f"{where}: item reference {ref.get('href')!r} does not resolve to an "

@@ -317,6 +317,9 @@ def _filter_pick(c: _SpecChecker, q: LocDict, line: int, pts: Any) -> Pick:
     tags = q.get("tags", ())
     if isinstance(tags, str):
         tags = (tags,)
+    elif not isinstance(tags, list | tuple) or not all(isinstance(t, str) for t in tags):
+        c.err(q.line_of("tags"), f"tags must be a tag or a list of tags, got {tags!r}")
+        tags = ()
     difficulty = qtype = None
     if "difficulty" in q:
         try:
@@ -330,8 +333,12 @@ def _filter_pick(c: _SpecChecker, q: LocDict, line: int, pts: Any) -> Pick:
         except ValueError:
             c.err(q.line_of("type"), f"type {q['type']!r} is not a question type"
                   + did_you_mean(str(q["type"]), [t.value for t in QuestionType]))
+    topic = q.get("topic")
+    if topic is not None and not isinstance(topic, str):
+        c.err(q.line_of("topic"), f"topic must be a topic name, got {topic!r}")
+        topic = None
     if not any(k in q for k in ("topic", "tags", "difficulty", "type")):
         c.err(line, "a question entry needs an id or at least one filter (topic, tags, "
               "difficulty, type)")
-    return Pick(line=line, topic=q.get("topic"), tags=tuple(str(t) for t in tags),
+    return Pick(line=line, topic=topic, tags=tuple(tags),
                 difficulty=difficulty, type=qtype, count=count, points=pts)

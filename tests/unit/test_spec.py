@@ -122,3 +122,23 @@ def test_work_space_is_a_length_by_question_type(tmp_path: Path) -> None:
     spec = load_spec(p)
     assert spec.work_space == (("numeric", "3cm"), ("short_answer", "2cm"))
     assert spec.sections[0].work_space == (("*", "1.5cm"),)
+
+
+@pytest.mark.parametrize(("entry", "says"), [
+    ("{topic: lstm, tags: 3}", "tags must be a tag or a list of tags, got 3"),
+    ("{topic: lstm, tags: [a, {b: 1}]}", "tags must be a tag or a list of tags"),
+    ("{tags: null}", "tags must be a tag or a list of tags, got None"),
+    ("{topic: {ko: x}}", "topic must be a topic name"),
+    ("{topic: 7}", "topic must be a topic name, got 7"),
+])
+def test_a_filter_of_the_wrong_shape_is_a_located_error(entry: str, says: str,
+                                                        tmp_path: Path) -> None:
+    """Found by a fuzz of the spec reader: these raised TypeError tracebacks."""
+    p = spec_file(tmp_path, f"""\
+     - title: a
+       questions:
+         - {entry}
+     """)
+    with pytest.raises(SpecError) as e:
+        load_spec(p)
+    assert f"exam.yaml:6: {says}" in str(e.value)

@@ -120,6 +120,12 @@ NUMERIC_CASES = [
     ("    type: numeric", "    type: vector",
      "demo.yaml:11: question \"demo-num\": answer 'factor' is a scalar but the question type "
      "is vector; expected a vector"),
+    # found by a fuzz of the bank reader: these raised TypeError / KeyError tracebacks
+    ("    family: grad_scale", "    family: {ko: grad_scale}",
+     "demo.yaml:7: question \"demo-num\": unknown family {'ko': 'grad_scale'}"),
+    ("    family: grad_scale", "    quantities: factor",
+     "demo.yaml:11: question \"demo-num\": answer 'factor' is not an output of a quantity; "
+     "there is none to name"),
     ("    answer: factor", "    answer: factor\n    misconceptions: [linear, lineer]",
      "demo.yaml:12: question \"demo-num\": family 'grad_scale' has no misconception 'lineer'; "
      "expected one of linear, off_by_one (did you mean 'linear'?)"),

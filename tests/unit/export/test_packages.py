@@ -196,6 +196,11 @@ def test_qti21_validator_rejects_broken_packages(every_template) -> None:
     greedy = dict(files)
     greedy["test.xml"] = files["test.xml"].replace(b'select="1"', b'select="9"', 1)
     assert any("selects 9 of 2" in p for p in check_bytes(rezip(greedy), "p.zip").problems)
+    # found by a fuzz of the checkers: a ValueError traceback
+    odd = dict(files)
+    odd["test.xml"] = files["test.xml"].replace(b'select="1"', b'select="B"', 1)
+    assert any("selection select='B' is not a whole number" in p
+               for p in check_bytes(rezip(odd), "p.zip").problems)
 
 
 def test_packages_are_byte_identical_for_the_same_seed(every_template) -> None:
