@@ -29,6 +29,11 @@ def read_overrides(path: Path | str) -> list[Override]:
                             "answer groups from review.html)")
     out, problems = [], []
     for rownum, r in enumerate(reader, start=2):
+        if None in r:   # cells past the header (a comment with an unquoted comma)
+            problems.append(f"{p}: row {rownum}: {len(fields) + len(r[None])} cells but the "
+                            f"header has {len(fields)}; put a comment that holds a "
+                            f"{csv_text.delimiter!r} in double quotes")
+            continue
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
         if not any(row.values()):
             continue

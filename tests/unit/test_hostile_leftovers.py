@@ -74,3 +74,19 @@ def test_the_typst_folder_is_named_for_its_process(tmp_path: Path) -> None:
     preamble.write_text("", encoding="utf-8")
     writer = TypstWriter(preamble)
     assert Path(writer.root).name.startswith(f"{TEMP_PREFIX}{os.getpid()}-")
+
+
+def test_an_override_row_with_more_cells_than_the_header_is_refused(tmp_path: Path) -> None:
+    """Found by a fuzz of the readers: an unquoted comma in a comment raised AttributeError."""
+    from examgen.errors import OverrideError
+    from examgen.io import read_overrides
+
+    path = tmp_path / "overrides.csv"
+    path.write_text("student_id,question_id,points,comment\n"
+                    "20260001,Q1,1,good\n20260002,Q1,1,good, really\n", encoding="utf-8")
+    with pytest.raises(OverrideError) as e:
+        read_overrides(path)
+    assert str(e.value) == (f"{path}: row 3: 5 cells but the header has 4; put a comment "
+                            "that holds a ',' in double quotes")
+    path.write_text(path.read_text().replace("good, really", '"good, really"'))
+    assert [o.comment for o in read_overrides(path)] == ["good", "good, really"]
