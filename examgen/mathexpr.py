@@ -19,7 +19,9 @@ import cmath
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sympy
 
@@ -95,6 +97,9 @@ def _tokenize(text: str, pattern: re.Pattern[str] | None = None,
     return toks
 
 
+_T = TypeVar("_T")
+
+
 class _Cursor:
     """A position in ``text``'s tokens, shared by both grammars' parsers."""
 
@@ -117,6 +122,21 @@ class _Cursor:
             return True
         return False
 
+    def nest(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error("expression nested too deeply", self.peek())
+
+    def whole(self, parse: Callable[[], _T]) -> _T:
+        """``parse()`` of every token: none is an error, and so is one left over."""
+        if not self.toks:
+            raise self.error("empty expression")
+        result = parse()
+        t = self.peek()
+        if t is not None:
+            raise self.error(f"unexpected {t.value!r}", t)
+        return result
+
 
 class _Parser(_Cursor):
     def __init__(self, text: str, allowed: frozenset[str] | None):
@@ -124,18 +144,7 @@ class _Parser(_Cursor):
         self.allowed = allowed
 
     def parse(self) -> sympy.Expr:
-        if not self.toks:
-            raise self.error("empty expression")
-        e = self.expr()
-        t = self.peek()
-        if t is not None:
-            raise self.error(f"unexpected {t.value!r}", t)
-        return e
-
-    def nest(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise self.error("expression nested too deeply", self.peek())
+        return self.whole(self.expr)
 
     def expr(self) -> sympy.Expr:
         self.nest()
@@ -475,18 +484,8 @@ class _NumericParser(_Cursor):
         if len(self.text) > MAX_LENGTH:
             raise ExpressionError(f"expression longer than {MAX_LENGTH} characters",
                                   MAX_LENGTH, self.text)
-        if not self.toks:
-            raise self.error("empty expression")
-        fn = self.expr()
-        t = self.peek()
-        if t is not None:
-            raise self.error(f"unexpected {t.value!r}", t)
+        fn = self.whole(self.expr)
         return NumericExpression(self.text, fn, frozenset(self.names))
-
-    def nest(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise self.error("expression nested too deeply", self.peek())
 
     def binary(self, ops: dict[str, object], sub: object) -> object:
         left = sub()  # type: ignore[operator]
