@@ -73,15 +73,22 @@ def hangul_font_files(fc_list: str | None = None) -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
+def find_hangul_font_files() -> tuple[str, tuple[str, ...]]:
+    """(family, its font files) of the Korean font to print with; :class:`FontError` naming
+    the package when there is none."""
+    files = hangul_font_files()
+    for name in [*PREFERRED, *sorted(f for f in files if f.isascii())]:
+        if name in files:
+            return name, tuple(files[name])
+    raise FontError(f"no font with Korean (Hangul) glyphs was found through fontconfig; "
+                    f"{INSTALL_HINT}")
+
+
 def find_hangul_font_dir() -> tuple[str, str]:
     """(family, folder holding its files) of the Korean font to print with, for the Typst
     compiler, which is given that folder only (no system font scan, so output does not depend
     on what else is installed); :class:`FontError` naming the package when there is none."""
     import os
 
-    files = hangul_font_files()
-    for name in [*PREFERRED, *sorted(f for f in files if f.isascii())]:
-        if name in files:
-            return name, os.path.dirname(files[name][0])
-    raise FontError(f"no font with Korean (Hangul) glyphs was found through fontconfig; "
-                    f"{INSTALL_HINT}")
+    family, paths = find_hangul_font_files()
+    return family, os.path.dirname(paths[0])

@@ -46,11 +46,10 @@ def _advances() -> dict[int, float] | None:
     try:
         from fontTools.ttLib import TTFont
 
-        from examgen.render.fonts import find_hangul_font_dir, hangul_font_files
+        from examgen.render.fonts import find_hangul_font_files
 
-        family, _ = find_hangul_font_dir()
         widest: dict[int, float] = {}
-        for path in hangul_font_files()[family]:
+        for path in find_hangul_font_files()[1]:
             with TTFont(path, lazy=True, fontNumber=0) as font:
                 em = float(font["head"].unitsPerEm)
                 metrics = font["hmtx"].metrics
