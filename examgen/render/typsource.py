@@ -10,6 +10,7 @@ The page style and macros live in ``templates/preamble.typ``, which each documen
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -153,20 +154,18 @@ def render_source(kind: Kind, copy: ExamCopy, spec: ExamHeader | ExamSpec,
 def _footer(copy: ExamCopy, langs: list[str]) -> str:
     """Who the pages belong to, in each language of the exam: the student id (a practice
     sheet: the nickname) and the form."""
-    def label(key: str) -> str:
-        said = [LABELS[x][key] for x in langs]
-        return said[0] if len(said) == 1 else f"{said[0]} ({said[1]})"
+    def said(text: Callable[[str], str]) -> str:   # "학번 (Student ID)" when bilingual
+        first, *other = [text(x) for x in langs]
+        return f"{first} ({other[0]})" if other else first
 
     if copy.student is not None and copy.student.student_id:
-        footer = f"{label('student_id')} {copy.student.student_id}"
+        footer = f"{said(lambda x: LABELS[x]['student_id'])} {copy.student.student_id}"
     elif copy.student is not None:
-        footer = f"{label('name')} {copy.student.name}"
+        footer = f"{said(lambda x: LABELS[x]['name'])} {copy.student.name}"
     else:
         footer = ""
     if copy.form:
-        forms = [_form(copy.form, x) for x in langs]
-        form = forms[0] if len(forms) == 1 else f"{forms[0]} ({forms[1]})"
-        footer += (" · " if footer else "") + form
+        footer += (" · " if footer else "") + said(lambda x: _form(copy.form or "", x))
     return footer
 
 
