@@ -5,7 +5,7 @@ semicolon or tab) and its header names."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,3 +73,9 @@ def find_column(header: Sequence[str], names: Sequence[str]) -> int | None:
     return None
 
 
+def row_cells(row: Mapping[str | None, object]) -> int:
+    """How many cells a ``csv.DictReader`` row had: the reader files cells past the header
+    under the key None and gives None to columns the row did not reach."""
+    extra = row.get(None)
+    return (sum(v is not None for k, v in row.items() if k is not None)
+            + (len(extra) if isinstance(extra, list) else 0))

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from examgen.errors import KeyFileError, did_you_mean
-from examgen.io.csvfile import read_csv_text
+from examgen.io.csvfile import read_csv_text, row_cells
 from examgen.safeyaml import safe_load, yaml_problem
 
 
@@ -36,8 +36,7 @@ def read_key_rows(path: Path | str) -> tuple[str, list[tuple[int, dict[str, str]
                                 + did_you_mean(need, fields))
         rows = []
         for k, r in enumerate(reader, start=2):
-            cells = (len(r) - (None in r) + len(r.get(None) or ())
-                     - sum(v is None for v in r.values()))
+            cells = row_cells(r)
             if cells != len(fields):   # a ragged row would shift its cells into other columns
                 raise KeyFileError(f"{p}: row {k}: expected {len(fields)} cells (one per column "
                                    f"of the header), found {cells}")

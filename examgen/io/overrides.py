@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from examgen.errors import OverrideError
-from examgen.io.csvfile import read_csv_text
+from examgen.io.csvfile import read_csv_text, row_cells
 from examgen.model import Override
 
 
@@ -30,7 +30,7 @@ def read_overrides(path: Path | str) -> list[Override]:
     out, problems = [], []
     for rownum, r in enumerate(reader, start=2):
         if None in r:   # cells past the header (a comment with an unquoted comma)
-            problems.append(f"{p}: row {rownum}: {len(fields) + len(r[None])} cells but the "
+            problems.append(f"{p}: row {rownum}: {row_cells(r)} cells but the "
                             f"header has {len(fields)}; put a comment that holds a "
                             f"{csv_text.delimiter!r} in double quotes")
             continue
