@@ -2,14 +2,15 @@
 advance widths: an upper bound, never an estimate that may come out short.
 
 Keeping Korean words whole costs the compiler a box per word (:mod:`examgen.render.typmarkup`),
-about a third of an answer key's compile time. A text that cannot reach the end of its line
-cannot be broken inside a word, so an option or a key's one-line note that fits needs no box.
+about a quarter of a copy's compile time. A text that cannot reach the end of its line
+cannot be broken inside a word, so an option or a key's one-line note that fits needs no box;
+in a longer paragraph only the words a line can end inside need one (:func:`line_end_words`,
+with lower bounds too: the narrowest advance, less the largest kerning pair).
 The bound takes, per character, the widest advance over the family's files (regular and bold),
 a quarter em where Hangul meets a Latin letter or digit (Typst's CJK-Latin spacing), 1.2 em for
-a character the font lacks (another font draws it), 1.1 em per character of a formula's LaTeX
-source (no construct the converter knows draws wider than its source: ``\\quad`` is 1 em for
-five characters) and 0.7 em per character of code. Anything that cannot be bounded (no font
-file readable) says "does not fit", so the words keep their boxes.
+a character the font lacks (another font draws it), a formula's ceiling
+(:mod:`examgen.render.mathwidth`) and 0.7 em per character of code. Anything that cannot be
+bounded (no font file readable) says "does not fit", so the words keep their boxes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 
-__all__ = ["BI_ROOM_EM", "OPTION_ROOM_EM", "SMALL_ROOM_EM", "TEXT_ROOM_EM", "fits", "width_em"]
+from examgen.render.mathwidth import math_ceiling_em, math_floor_em
+
+__all__ = ["BI_ROOM_EM", "OPTION_ROOM_EM", "SMALL_ROOM_EM", "TEXT_ROOM_EM", "Room", "fits",
+           "line_end_words", "math_floor_em", "room_em", "width_em", "word_bounds"]
 
 # The narrowest line each kind of text can get (templates/preamble.typ, A4 with 17 mm side
 # margins: 176 mm of text; a question indents 10 mm and a part 8 mm more), in ems of the text's
@@ -33,33 +38,38 @@ SMALL_ROOM_EM = 47.5    # a key's list item (wrong answers): 158 mm less the lis
 #                         = 439 pt, 51.7 em at 8.5 pt
 
 _JOIN = re.compile(r"[\uac00-\ud7a3][A-Za-z0-9]|[A-Za-z0-9][\uac00-\ud7a3]")
-MATH_EM_PER_CHAR = 1.1
 CODE_EM_PER_CHAR = 0.7
 MISSING_EM = 1.2
 CJK_LATIN_EM = 0.25
 
 
 @lru_cache(maxsize=1)
-def _advances() -> dict[int, float] | None:
-    """Code point -> the widest advance (em) over the Hangul family's font files; None when
-    they cannot be read."""
+def _metrics() -> tuple[dict[int, float], dict[int, float]] | None:
+    """Code point -> the widest and the narrowest advance (em) over the Hangul family's font
+    files; None when they cannot be read."""
     try:
         from fontTools.ttLib import TTFont
 
         from examgen.render.fonts import find_hangul_font_files
 
         widest: dict[int, float] = {}
+        narrowest: dict[int, float] = {}
         for path in find_hangul_font_files()[1]:
             with TTFont(path, lazy=True, fontNumber=0) as font:
                 em = float(font["head"].unitsPerEm)
                 metrics = font["hmtx"].metrics
                 for code, glyph in font.getBestCmap().items():
                     w = metrics[glyph][0] / em
-                    if w > widest.get(code, 0.0):
-                        widest[code] = w
-        return widest or None
+                    widest[code] = max(w, widest.get(code, 0.0))
+                    narrowest[code] = min(w, narrowest.get(code, w))
+        return (widest, narrowest) if widest else None
     except Exception:   # no readable font: nothing is said to fit
         return None
+
+
+def _advances() -> dict[int, float] | None:
+    found = _metrics()
+    return found[0] if found else None
 
 
 def width_em(text: str) -> float | None:
@@ -75,9 +85,10 @@ def width_em(text: str) -> float | None:
         if kind == "text":
             total += sum(advances.get(ord(ch), MISSING_EM) for ch in src)
             total += CJK_LATIN_EM * len(_JOIN.findall(src))
+        elif kind == "math":
+            total += math_ceiling_em(src) + 2 * CJK_LATIN_EM
         else:
-            per_char = MATH_EM_PER_CHAR if kind == "math" else CODE_EM_PER_CHAR
-            total += per_char * len(src) + 2 * CJK_LATIN_EM
+            total += CODE_EM_PER_CHAR * len(src) + 2 * CJK_LATIN_EM
     return total
 
 
@@ -91,3 +102,91 @@ def fits(pieces: Iterable[str], room_em: float) -> bool:
             return False
         total += w
     return total <= room_em
+
+
+# --- where a paragraph's lines can end ------------------------------------------------------
+# Typst breaks a paragraph that is not justified first-fit: each line takes every word up to
+# the last break opportunity that fits. A word that fits on its line whole is therefore never
+# broken, so only a word that can be the first not to fit needs a box. Following the lines
+# with a lower and an upper bound of every width gives, line by line, the range of words where
+# the line can end; words outside every such range need no box. The ranges widen with every
+# uncertain width (a formula's), and once one spans a line every later word is boxed.
+
+Room = tuple[float, float]   # the width a paragraph's lines get, in ems: (at least, at most)
+
+KERN_EM = 0.12   # the largest kerning pair of the Hangul fonts (NanumGothic: -0.116 em)
+CODE_EM = (0.5, CODE_EM_PER_CHAR)   # DejaVu Sans Mono at 0.9 em: 0.54 em per character
+
+
+def room_em(width_mm: float, size_pt: float, margin: float = 0.02) -> Room:
+    """The room of a line ``width_mm`` wide for text of ``size_pt``, in ems, give or take
+    ``margin``."""
+    em = width_mm * 72 / 25.4 / size_pt
+    return (em * (1 - margin), em * (1 + margin))
+
+
+def _text_bounds(src: str, metrics: tuple[dict[int, float], dict[int, float]]) -> Room:
+    widest, narrowest = metrics
+    hi = (sum(widest.get(ord(ch), MISSING_EM) for ch in src)
+          + CJK_LATIN_EM * len(_JOIN.findall(src)))
+    lo = sum(narrowest.get(ord(ch), 0.0) for ch in src)
+    pairs = sum(1 for a, b in pairwise(src) if a.isascii() and b.isascii())
+    return (max(0.0, lo - KERN_EM * pairs), hi)
+
+
+@lru_cache(maxsize=65536)
+def word_bounds(pieces: tuple[tuple[str, str], ...]) -> Room | None:
+    """Lower and upper bounds of the printed width of one word made of ``pieces`` (kind,
+    source: "text", "math" or "code"), in ems; None when the fonts cannot be read."""
+    metrics = _metrics()
+    if metrics is None:
+        return None
+    lo = hi = 0.0
+    for kind, src in pieces:
+        if kind == "text":
+            a, b = _text_bounds(src, metrics)
+        elif kind == "math":
+            a, b = math_floor_em(src), math_ceiling_em(src) + 2 * CJK_LATIN_EM
+        else:
+            a, b = CODE_EM[0] * len(src), CODE_EM[1] * len(src) + 2 * CJK_LATIN_EM
+        lo, hi = lo + a, hi + b
+    return (lo, hi)
+
+
+def line_end_words(bounds: list[Room], room: Room) -> list[bool]:
+    """For words of the given width bounds set in a paragraph with lines of ``room``, whether
+    each may be the first word that does not fit on some line (and so needs a box to stay
+    whole). The space between words is the Hangul font's."""
+    n = len(bounds)
+    risky = [False] * n
+    metrics = _metrics()
+    if metrics is None:
+        return [True] * n
+    space = _text_bounds(" ", metrics)
+    first, last = 0, 0     # the words a line can start with
+    while first < n:
+        end_lo = _last_fitting(bounds, first, room[0], 1, space[1], False)
+        if end_lo == n - 1:     # from its earliest start the rest surely fits
+            break
+        end_hi = _last_fitting(bounds, last, room[1], 0, space[0], last > 0)
+        for k in range(end_lo + 1, min(end_hi + 1, n - 1) + 1):
+            risky[k] = True
+        first, last = max(end_lo + 1, first + 1), min(max(end_hi + 1, last + 1), n - 1)
+        last = max(last, first)
+    return risky
+
+
+def _last_fitting(bounds: list[Room], start: int, room: float, which: int, space: float,
+                  partial_start: bool) -> int:
+    """The last word that fits on a line starting with word ``start`` (``start - 1`` if none
+    does), with the lower (``which`` 0) or upper (1) bounds. ``partial_start``: the first word
+    may be the rest of a word broken at a hyphen, so it counts nothing."""
+    width = 0.0
+    end = start - 1
+    for k in range(start, len(bounds)):
+        word = 0.0 if partial_start and k == start else bounds[k][which]
+        width += word + (space if k > start else 0.0)
+        if width > room:
+            break
+        end = k
+    return end

@@ -10,8 +10,10 @@ file. Bank text additionally has ``$...$`` math (converted by :mod:`examgen.rend
 Korean words (eojeol) are kept whole: Typst, like UAX #14, may break Hangul between any two
 syllables and 0.15 has no keep-all switch (typst/typst#1164), so each space-separated word
 holding Hangul is set in an unbreakable box together with any formula or punctuation glued to
-it (``$h_t$의``). The boxes cost about a third of the compile time (bench/generate.py), so a
-run the templates know fits on its line (options, a key's one-line notes) gets none.
+it (``$h_t$의``). The boxes cost about a quarter of the compile time (bench/generate.py), so
+only words a line can end inside get one: a run the templates know fits on its line gets
+none, and in a paragraph whose width the template gives (``room``) only the words that
+:func:`~examgen.render.linefit.line_end_words` finds may be the first not to fit on a line.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from examgen.render.linefit import fits
+from examgen.render.linefit import Room, fits, line_end_words, word_bounds
 from examgen.render.texmath import tex_to_typst
 
 __all__ = ["Typ", "escape", "formulas", "inline", "math", "pieces", "rich", "words"]
@@ -80,61 +82,75 @@ def _text_code(text: str) -> Iterator[tuple[str, str]]:
 
 
 @lru_cache(maxsize=65536)
-def inline(text: str, whole: bool = False) -> Typ:
+def inline(text: str, whole: bool = False, room: Room | None = None) -> Typ:
     """One run of bank text (no paragraph breaks) with math and code, Korean words kept whole;
     ``whole``: the caller knows the run fits on its line (:mod:`examgen.render.linefit`), so
-    no word can reach a line end and none needs a box."""
-    return _kept_whole(pieces(" ".join(text.split())), whole)
+    no word can reach a line end and none needs a box; ``room``: the run starts a paragraph
+    whose lines get this room (ems), so only words a line can end inside get a box."""
+    return _kept_whole(pieces(" ".join(text.split())), whole, room)
 
 
 @lru_cache(maxsize=65536)
-def words(text: object) -> Typ:
+def words(text: object, room: float = 0.0) -> Typ:
     """Plain text (a label, a rubric's spellings: no math, no code) printed literally, its
-    Korean words kept whole."""
+    Korean words kept whole; ``room``: the text starts a line of at least this many ems, so
+    if it surely fits there no word needs a box."""
     if isinstance(text, Typ):
         return text
-    return _kept_whole([("text", " ".join(str(text).split()))], False)
+    plain = " ".join(str(text).split())
+    whole = room > 0 and not {"$", "`"} & set(plain) and fits([plain], room)
+    return _kept_whole([("text", plain)], whole, None)
 
 
-def _kept_whole(pieces: Iterable[tuple[str, str]], whole: bool) -> Typ:
-    words: list[list[str]] = [[]]       # markup of each word; a space separates words
-    breakable: list[bool] = [False]     # whether a line could break inside the word
-    hangul: list[int] = [0]
+def _kept_whole(pieces: Iterable[tuple[str, str]], whole: bool, room: Room | None) -> Typ:
+    words: list[list[tuple[str, str]]] = [[]]    # the pieces of each word; a space separates words
     for kind, src in pieces:
-        if kind in ("math", "code"):
-            words[-1].append(math(src) if kind == "math" else f"#raw({_string(src)})")
-            breakable[-1] = True        # between a formula and a particle (``$h_t$의``)
+        if kind != "text":
+            words[-1].append((kind, src))
             continue
         for k, chunk in enumerate(src.split(" ")):
             if k:
                 words.append([])
-                breakable.append(False)
-                hangul.append(0)
             if chunk:
-                words[-1].append(escape(chunk))
-                hangul[-1] += len(_HANGUL.findall(chunk))
-                breakable[-1] = breakable[-1] or bool(_ALNUM.search(chunk))
-    out = []
-    for parts, mixed, syllables in zip(words, breakable, hangul, strict=True):
-        body = "".join(parts)
-        # a box costs the compiler time: only words a line could end inside get one (two
-        # Hangul syllables, or Hangul next to a formula, code, a Latin letter or a digit)
-        keep = not whole and (syllables >= 2 or (syllables == 1 and mixed))
-        if body:
-            out.append(f"#box[{body}]" if keep else body)
-    return Typ(" ".join(out))
+                words[-1].append(("text", chunk))
+    words = [w for w in words if w]
+    at_line_end = [not whole] * len(words)
+    if room is not None and not whole:
+        bounds = [word_bounds(tuple(w)) for w in words]
+        if all(b is not None for b in bounds):
+            at_line_end = line_end_words(bounds, room)   # type: ignore[arg-type]
+    return Typ(" ".join(_word(w, box) for w, box in zip(words, at_line_end, strict=True)))
+
+
+def _word(pieces: list[tuple[str, str]], at_line_end: bool) -> str:
+    """One word's markup, boxed when a line may end inside it: two Hangul syllables, or Hangul
+    next to a formula, code, a Latin letter or a digit (a box costs the compiler time)."""
+    body = "".join(math(src) if kind == "math" else f"#raw({_string(src)})" if kind == "code"
+                   else escape(src) for kind, src in pieces)
+    if not at_line_end:
+        return body
+    text = "".join(src for kind, src in pieces if kind == "text")
+    syllables = len(_HANGUL.findall(text))
+    mixed = any(kind != "text" for kind, _ in pieces) or bool(_ALNUM.search(text))
+    return f"#box[{body}]" if syllables >= 2 or (syllables == 1 and mixed) else body
 
 
 @lru_cache(maxsize=65536)
-def rich(text: str, steps: bool = False, room: float = 0.0) -> Typ:
+def rich(text: str, steps: bool = False, room: float | Room = 0.0) -> Typ:
     """Paragraphs of bank text; ``steps`` keeps each line of a paragraph on a line of its own.
-    A line (a paragraph, or a step) that surely fits in ``room`` ems gets no word boxes."""
+    ``room``: a number of ems: a line (a paragraph, or a step) that surely fits in it gets no
+    word boxes; the ems a paragraph's lines get, (at least, at most): only the words a line
+    can end inside get one."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     out = []
     for para in paragraphs:
         lines = [line.strip() for line in para.splitlines() if line.strip()]
         runs = lines if steps else [" ".join(lines)]
-        out.append(" \\\n".join(inline(x, room > 0 and fits([x], room)) for x in runs))
+        if isinstance(room, tuple):
+            marked = [inline(x, False, room) for x in runs]
+        else:
+            marked = [inline(x, room > 0 and fits([x], room)) for x in runs]
+        out.append(" \\\n".join(marked))
     return Typ("\n\n".join(out))
 
 

@@ -25,6 +25,7 @@ from examgen.render.linefit import (
     SMALL_ROOM_EM,
     TEXT_ROOM_EM,
     fits,
+    room_em,
 )
 from examgen.render.typmarkup import Typ, escape, inline, math, rich, words
 from examgen.resources import templates_dir
@@ -114,7 +115,7 @@ def environment(templates_dir: str = str(TEMPLATES_DIR)) -> SandboxedEnvironment
         "one_line": _one_line, "parenthesized": lambda text: f" ({text})", "words": words,
     })
     env.globals.update({"option_room": OPTION_ROOM_EM, "small_room": SMALL_ROOM_EM,
-                        "text_room": TEXT_ROOM_EM, "bi_room": BI_ROOM_EM})
+                        "text_room": TEXT_ROOM_EM, "bi_room": BI_ROOM_EM, "room": room_em})
     return env
 
 

@@ -12,7 +12,7 @@ import pytest
 from examgen.bank import load_bank
 from examgen.model import ExamCopy, ExamHeader, ExamQuestion, ExamSection, Student, Text
 from examgen.render import CopyRenderer
-from examgen.render.linefit import fits, width_em
+from examgen.render.linefit import fits, line_end_words, math_floor_em, room_em, width_em
 from examgen.render.typmarkup import inline, rich
 from examgen.variants import make_variant
 from tests.unit.render.test_typst_print import line_breaks_inside_words, pdf_text
@@ -27,8 +27,8 @@ def test_the_bound_counts_every_piece() -> None:
     assert width_em("가 나") == pytest.approx(0.94 * 2 + 0.28)
     # a quarter em where Hangul meets a Latin letter (Typst's CJK-Latin spacing)
     assert width_em("W가") == pytest.approx(1.029 + 0.94 + 0.25)
-    # a formula: 1.1 em per character of its source, spacing on both sides
-    assert width_em("$h_t$") == pytest.approx(1.1 * 3 + 0.5)
+    # a formula: its ceiling (1.1 em a letter, a script's too), spacing on both sides
+    assert width_em("$h_t$") == pytest.approx(1.1 * 2 + 0.5)
     assert width_em("a   b") == width_em("a b")          # whitespace as printed: one space
     assert fits(["가" * 40], 38.0) and not fits(["가" * 41], 38.0)
 
@@ -40,6 +40,55 @@ def test_a_run_that_fits_keeps_its_words_without_boxes() -> None:
     steps = rich(f"{short}\n{long_step}", steps=True, room=39.0)
     first, second = steps.split(" \\\n")
     assert "#box" not in first and "#box" in second   # each step measured on its own
+
+
+SPACE = 0.28   # NanumGothic's space, in ems
+
+
+def test_only_the_words_a_line_can_end_inside_are_marked() -> None:
+    # 20 words of exactly 1 em, lines of 10 em: 8 words and 7 spaces take 9.96 em, so every
+    # line holds 8 words and the 9th (indexes 8 and 16) is the first that does not fit
+    marked = line_end_words([(1.0, 1.0)] * 20, (10.0, 10.0))
+    assert [k for k, m in enumerate(marked) if m] == [8, 16]
+    # word 3 is between 0.5 and 1.5 em. With the upper bounds, 7 words take 9.18 em and 8
+    # words 10.46, so the first line holds at least words 0-6; with the lower bounds 8 words
+    # take 9.46 em and 9 words 10.74, so it holds at most words 0-7: the first word that does
+    # not fit is 7 or 8. The second line starts with one of them (a start may be the rest of a
+    # word broken at a hyphen, so with the lower bounds it counts nothing) and holds 8 more:
+    # 15 or 16. From the earliest third start, 15, the last 5 words surely fit.
+    bounds = [(1.0, 1.0)] * 20
+    bounds[3] = (0.5, 1.5)
+    marked = line_end_words(bounds, (10.0, 10.0))
+    assert [k for k, m in enumerate(marked) if m] == [7, 8, 15, 16]
+    assert not any(line_end_words([(1.0, 1.0)] * 8, (10.0, 10.0)))   # one line: no box
+    # a word wider than the line is marked (it overflows its line, as it did before)
+    assert line_end_words([(1.0, 1.0), (12.0, 12.0), (1.0, 1.0)], (10.0, 10.0))[:2] == \
+        [False, True]
+
+
+def test_the_room_is_the_width_in_ems_of_the_text_size() -> None:
+    lo, hi = room_em(25.4, 10.0, margin=0.0)    # one inch at 10 pt: 7.2 em
+    assert lo == pytest.approx(7.2) and hi == pytest.approx(7.2)
+    lo, hi = room_em(25.4, 10.0)
+    assert lo < 7.2 < hi
+
+
+def test_a_formula_is_at_least_as_wide_as_the_letters_on_its_base_line() -> None:
+    assert math_floor_em("x_t + W") == pytest.approx(2 * 0.25)        # t is a subscript
+    assert math_floor_em("10^{-3}") == pytest.approx(2 * 0.25)
+    assert math_floor_em(r"\sigma(W x)") == pytest.approx(2 * 0.25)   # not the name
+    assert math_floor_em(r"\tilde c_t") == 0.0                        # an argument
+    # stacked rows count nothing
+    assert math_floor_em(r"\frac{a}{b}") == 0.0
+    assert math_floor_em(r"\begin{bmatrix} 1 & 2 \end{bmatrix}") == 0.0
+    assert math_floor_em(r"a \over b") == 0.0
+
+
+def test_a_long_paragraph_boxes_only_words_near_its_line_ends() -> None:
+    paragraph = "가나다 " * 60           # 60 words of 3 syllables: 14 or 15 on a line of 166 mm
+    boxed = rich(paragraph, room=room_em(166, 10)).count("#box[")
+    assert 0 < boxed <= 20
+    assert rich(paragraph).count("#box[") == 60
 
 
 def bank_texts(v: object) -> list[str]:

@@ -1,0 +1,137 @@
+"""How wide a formula of the bank's LaTeX prints inline: a lower and an upper bound, in ems of
+the text size, read from the LaTeX source without typesetting it (:mod:`examgen.render.linefit`
+uses them to find where a paragraph's lines can end).
+
+Both bounds are checked against the widths Typst itself measures for every formula the bank
+prints (tests/unit/render/test_linefit.py). The subset is the one
+:mod:`examgen.render.texmath` converts, so every command is known:
+
+- floor: the letters and digits on the base line (not in braces, not a command's name or
+  argument, not a script) at the narrowest letter of the math font; 0 for what stacks rows;
+- ceiling: every token at more than its widest, with the spacing Typst puts around it: a
+  letter 1.1 em (1.25 em bold), a digit 0.55 em, a relation, a binary operator or a symbol
+  1.6 em, an arrow 2 em, a fraction 0.5 em of padding on top of both its numerator and its
+  denominator, a root 1.2 em, a column of a matrix 1.3 em, its rows added up.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from examgen.render.texmath import BIG, FUNCTIONS, SYMBOLS
+
+__all__ = ["math_ceiling_em", "math_floor_em"]
+
+MATH_FLOOR_EM = 0.25     # the narrowest letter or digit of the math font, upright or italic
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_STACKED = re.compile(r"\\(begin|over|atop|choose|substack|cases)\b|&|\\\\")
+
+_TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|(\s+)|(.)", re.S)
+_LETTER, _BOLD_LETTER, _DIGIT = 1.1, 1.25, 0.55
+_SYMBOL, _ARROW = 1.6, 2.0
+_COMMAND_EM = {
+    "frac": 0.5, "dfrac": 0.5, "tfrac": 0.5, "sqrt": 1.2, "quad": 1.0, "qquad": 2.0,
+    "begin": 1.0, "end": 1.0,    # a matrix's delimiters
+    **{f: 0.6 * len(f) + 0.4 for f in FUNCTIONS},
+    **dict.fromkeys(BIG, 1.8),
+}
+_NOTHING = {"mathrm", "mathit", "mathcal", "operatorname", "text", "textrm", "left", "right",
+            "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
+            "limits", "mathbf", "boldsymbol"}
+_ACCENT_EM = 0.3    # an accent (tilde, hat, arrow) may stand out of a narrow letter
+_ACCENTS = {"tilde", "hat", "widehat", "bar", "overline", "vec", "overrightarrow", "dot",
+            "ddot", "overleftarrow", "underline"}
+_BOLD = {"mathbf", "boldsymbol"}
+_NONE: set[str] = set()
+_WORDS = {"text", "textrm", "mathrm", "operatorname"}     # spaces in them print
+_ESCAPED_EM = {",": 0.2, ":": 0.25, ";": 0.3, " ": 0.35, "!": 0.0, "\\": 0.0}
+_CHAR_EM = {",": 0.5, ";": 0.5, ".": 0.3, "!": 0.45, "'": 0.4, "|": 0.6, "/": 0.6, "(": 0.5,
+            ")": 0.5, "[": 0.5, "]": 0.5, "&": 1.3, "_": 0.0, "^": 0.0, "{": 0.0, "}": 0.0,
+            "+": _SYMBOL, "-": _SYMBOL, "=": _SYMBOL, "<": _SYMBOL, ">": _SYMBOL, "*": _SYMBOL,
+            ":": _SYMBOL, "?": 0.6, '"': 0.6}
+
+
+@lru_cache(maxsize=65536)
+def math_floor_em(tex: str) -> float:
+    """A lower bound of the printed width of ``tex`` (see the module's text)."""
+    if _STACKED.search(tex):
+        return 0.0
+    count = depth = 0
+    skip_next = False
+    k = 0
+    while k < len(tex):
+        ch = tex[k]
+        if ch == "\\":
+            m = _COMMAND.match(tex, k)
+            k = m.end() if m else k + 1
+            skip_next = True     # the command's first argument, if one follows unbraced
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif ch in "_^":
+            skip_next = True
+            k += 1
+            continue
+        elif ch.isalnum() and ch.isascii() and depth == 0 and not skip_next:
+            count += 1
+        if not ch.isspace():
+            skip_next = False
+        k += 1
+    return count * MATH_FLOOR_EM
+
+
+def _command_em(name: str) -> float:
+    if name in _COMMAND_EM:
+        return _COMMAND_EM[name]
+    if name in _NOTHING:
+        return 0.0
+    if name in _ACCENTS:
+        return _ACCENT_EM
+    if "arrow" in name.lower() or name in ("mapsto", "to", "gets"):
+        return _ARROW
+    return _SYMBOL if name in SYMBOLS else _ARROW     # nothing else converts; say it wide
+
+
+def _char_em(ch: str, bold: bool) -> float:
+    if ch.isdigit():
+        return _DIGIT
+    if ch.isascii() and ch.isalpha():
+        return _BOLD_LETTER if bold else _LETTER
+    return _CHAR_EM.get(ch, _SYMBOL if not ch.isascii() else _LETTER)
+
+
+@lru_cache(maxsize=65536)
+def math_ceiling_em(tex: str) -> float:
+    """An upper bound of the printed width of ``tex`` (see the module's text)."""
+    total = 0.0
+    styled: list[tuple[int, str]] = []   # (brace depth, command) of open bold or word groups
+    depth = 0
+    pending = ""                         # a style command waiting for its argument
+    env_name = False                     # inside \begin{...} or \end{...}'s name
+    for m in _TOKEN.finditer(tex):
+        name, escaped, space, ch = m.groups()
+        inside = {c for _, c in styled} if styled else _NONE
+        if name is not None:
+            total += _command_em(name)
+            env_name = name in ("begin", "end")
+            pending = name if name in _BOLD | _WORDS else ""
+        elif escaped is not None:
+            total += _ESCAPED_EM.get(escaped, _LETTER)
+        elif space is not None:
+            total += 0.35 if inside & _WORDS else 0.0
+        elif env_name:
+            env_name = ch != "}"
+        elif ch in "{}":
+            if ch == "{" and pending:
+                styled.append((depth + 1, pending))
+            elif ch == "}" and styled and styled[-1][0] == depth:
+                styled.pop()
+            depth += 1 if ch == "{" else -1
+            pending = ""
+        else:
+            total += _char_em(ch, bool(inside & _BOLD) or pending in _BOLD)
+            pending = ""
+    return total
