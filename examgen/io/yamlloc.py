@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from examgen.safeyaml import MAX_YAML_BYTES, BoundedLoader
+from examgen.safeyaml import BoundedLoader, fast_twin, load_bounded
 
 
 class LocDict(dict[Any, Any]):
@@ -61,9 +61,10 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+_FAST = fast_twin(_Loader)
+
+
 def load_located(text: str) -> Any:
     """Parse YAML text; mappings become :class:`LocDict`, sequences :class:`LocList`.
     Raises ``yaml.YAMLError`` (with a ``problem_mark``) on syntax errors."""
-    if len(text) > MAX_YAML_BYTES:
-        raise yaml.YAMLError(f"larger than {MAX_YAML_BYTES // 1024 // 1024} MB")
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    return load_bounded(text, _Loader, _FAST)
