@@ -115,7 +115,7 @@ def fits(pieces: Iterable[str], room_em: float) -> bool:
 Room = tuple[float, float]   # the width a paragraph's lines get, in ems: (at least, at most)
 
 KERN_EM = 0.12   # the largest kerning pair of the Hangul fonts (NanumGothic: -0.116 em)
-CODE_EM = (0.5, CODE_EM_PER_CHAR)   # DejaVu Sans Mono at 0.9 em: 0.54 em per character
+CODE_EM = (0.42, 0.5)   # DejaVu Sans Mono at 0.9 of raw's 0.8 em: 0.4335 em per character
 
 
 def room_em(width_mm: float, size_pt: float, margin: float = 0.02) -> Room:
@@ -153,39 +153,44 @@ def word_bounds(pieces: tuple[tuple[str, str], ...]) -> Room | None:
     return (lo, hi)
 
 
-def line_end_words(bounds: list[Room], room: Room) -> list[bool]:
+def line_end_words(bounds: list[Room], room: Room,
+                   splittable: list[bool] | None = None) -> list[bool]:
     """For words of the given width bounds set in a paragraph with lines of ``room``, whether
     each may be the first word that does not fit on some line (and so needs a box to stay
-    whole). The space between words is the Hangul font's."""
+    whole). The space between words is the Hangul font's. A ``splittable`` word is one a line
+    may end inside even so (a formula Typst breaks after an operator, a hyphenated word): once
+    one may be the first not to fit, where the next lines start is not known, and every later
+    word is marked."""
     n = len(bounds)
-    risky = [False] * n
     metrics = _metrics()
     if metrics is None:
         return [True] * n
+    risky = [False] * n
     space = _text_bounds(" ", metrics)
     first, last = 0, 0     # the words a line can start with
     while first < n:
-        end_lo = _last_fitting(bounds, first, room[0], 1, space[1], False)
+        end_lo = _last_fitting(bounds, first, room[0], 1, space[1])
         if end_lo == n - 1:     # from its earliest start the rest surely fits
             break
-        end_hi = _last_fitting(bounds, last, room[1], 0, space[0], last > 0)
-        for k in range(end_lo + 1, min(end_hi + 1, n - 1) + 1):
+        end_hi = _last_fitting(bounds, last, room[1], 0, space[0])
+        at_end = range(end_lo + 1, min(end_hi + 1, n - 1) + 1)
+        if splittable is not None and any(splittable[k] for k in at_end):
+            return risky[:end_lo + 1] + [True] * (n - end_lo - 1)
+        for k in at_end:
             risky[k] = True
         first, last = max(end_lo + 1, first + 1), min(max(end_hi + 1, last + 1), n - 1)
         last = max(last, first)
     return risky
 
 
-def _last_fitting(bounds: list[Room], start: int, room: float, which: int, space: float,
-                  partial_start: bool) -> int:
+def _last_fitting(bounds: list[Room], start: int, room: float, which: int,
+                  space: float) -> int:
     """The last word that fits on a line starting with word ``start`` (``start - 1`` if none
-    does), with the lower (``which`` 0) or upper (1) bounds. ``partial_start``: the first word
-    may be the rest of a word broken at a hyphen, so it counts nothing."""
+    does), with the lower (``which`` 0) or upper (1) bounds."""
     width = 0.0
     end = start - 1
     for k in range(start, len(bounds)):
-        word = 0.0 if partial_start and k == start else bounds[k][which]
-        width += word + (space if k > start else 0.0)
+        width += bounds[k][which] + (space if k > start else 0.0)
         if width > room:
             break
         end = k

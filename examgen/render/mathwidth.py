@@ -6,8 +6,9 @@ Both bounds are checked against the widths Typst itself measures for every formu
 prints (tests/unit/render/test_linefit.py). The subset is the one
 :mod:`examgen.render.texmath` converts, so every command is known:
 
-- floor: the letters and digits on the base line (not in braces, not a command's name or
-  argument, not a script) at the narrowest letter of the math font; 0 for what stacks rows;
+- floor: the letters, digits, operators, parentheses and commas on the base line (not in
+  braces, not a command's name or argument, not a script), each at the narrowest glyph of
+  its kind in the math font; 0 for what stacks rows;
 - ceiling: every token at more than its widest, with the spacing Typst puts around it: a
   letter 1.1 em (1.25 em bold), a digit 0.55 em, a relation, a binary operator or a symbol
   1.6 em, an arrow 2 em, a fraction 0.5 em of padding on top of both its numerator and its
@@ -23,7 +24,12 @@ from examgen.render.texmath import BIG, FUNCTIONS, SYMBOLS
 
 __all__ = ["math_ceiling_em", "math_floor_em"]
 
-MATH_FLOOR_EM = 0.25     # the narrowest letter or digit of the math font, upright or italic
+# the narrowest glyph of each kind in the math font (New Computer Modern Math): a letter,
+# upright or italic (l, i: 0.28 em), a digit (all 0.5 em), an operator or relation (0.78 em),
+# a parenthesis (0.39 em), a bracket or a comma (0.28 em); \\! takes 1/6 em back
+_FLOOR_EM = {"a": 0.25, "0": 0.5, "+": 0.7, "-": 0.7, "=": 0.7, "<": 0.7, ">": 0.7,
+             "(": 0.35, ")": 0.35, "[": 0.25, "]": 0.25, ",": 0.25}
+_NEGATIVE_SPACE_EM = 0.17
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _STACKED = re.compile(r"\\(begin|over|atop|choose|substack|cases)\b|&|\\\\")
 
@@ -57,7 +63,8 @@ def math_floor_em(tex: str) -> float:
     """A lower bound of the printed width of ``tex`` (see the module's text)."""
     if _STACKED.search(tex):
         return 0.0
-    count = depth = 0
+    total = 0.0
+    depth = 0
     skip_next = False
     k = 0
     while k < len(tex):
@@ -65,22 +72,22 @@ def math_floor_em(tex: str) -> float:
         if ch == "\\":
             m = _COMMAND.match(tex, k)
             k = m.end() if m else k + 1
+            total -= _NEGATIVE_SPACE_EM if m and m.group(1) == "!" else 0.0
             skip_next = True     # the command's first argument, if one follows unbraced
             continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth = max(0, depth - 1)
+        if ch in "{}":
+            depth = depth + 1 if ch == "{" else max(0, depth - 1)
         elif ch in "_^":
             skip_next = True
             k += 1
             continue
-        elif ch.isalnum() and ch.isascii() and depth == 0 and not skip_next:
-            count += 1
+        elif depth == 0 and not skip_next:
+            total += _FLOOR_EM.get("0" if ch.isdigit() and ch.isascii() else
+                                   "a" if ch.isascii() and ch.isalpha() else ch, 0.0)
         if not ch.isspace():
             skip_next = False
         k += 1
-    return count * MATH_FLOOR_EM
+    return max(0.0, total)
 
 
 def _command_em(name: str) -> float:

@@ -33,6 +33,7 @@ _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")   # every ASCII punctuation character
 _SPACE = re.compile(r"\s+")
+_SPLITS = re.compile(r"[-/\u2010-\u2015]")   # hyphens, a slash, dashes: UAX #14 breaks after them
 
 
 class Typ(str):
@@ -118,21 +119,28 @@ def _kept_whole(pieces: Iterable[tuple[str, str]], whole: bool, room: Room | Non
     if room is not None and not whole:
         bounds = [word_bounds(tuple(w)) for w in words]
         if all(b is not None for b in bounds):
-            at_line_end = line_end_words(bounds, room)   # type: ignore[arg-type]
+            # a word that gets no box but may still break: a formula, a hyphen or a slash
+            splittable = [not _boxable(w) and any(kind != "text" or _SPLITS.search(src)
+                                                  for kind, src in w) for w in words]
+            at_line_end = line_end_words(bounds, room, splittable)   # type: ignore[arg-type]
     return Typ(" ".join(_word(w, box) for w, box in zip(words, at_line_end, strict=True)))
 
 
-def _word(pieces: list[tuple[str, str]], at_line_end: bool) -> str:
-    """One word's markup, boxed when a line may end inside it: two Hangul syllables, or Hangul
-    next to a formula, code, a Latin letter or a digit (a box costs the compiler time)."""
-    body = "".join(math(src) if kind == "math" else f"#raw({_string(src)})" if kind == "code"
-                   else escape(src) for kind, src in pieces)
-    if not at_line_end:
-        return body
+def _boxable(pieces: list[tuple[str, str]]) -> bool:
+    """Whether a line could break inside the word but for a box: two Hangul syllables, or
+    Hangul next to a formula, code, a Latin letter or a digit."""
     text = "".join(src for kind, src in pieces if kind == "text")
     syllables = len(_HANGUL.findall(text))
     mixed = any(kind != "text" for kind, _ in pieces) or bool(_ALNUM.search(text))
-    return f"#box[{body}]" if syllables >= 2 or (syllables == 1 and mixed) else body
+    return syllables >= 2 or (syllables == 1 and mixed)
+
+
+def _word(pieces: list[tuple[str, str]], at_line_end: bool) -> str:
+    """One word's markup, boxed when a line may end inside it and it needs one (a box costs
+    the compiler time)."""
+    body = "".join(math(src) if kind == "math" else f"#raw({_string(src)})" if kind == "code"
+                   else escape(src) for kind, src in pieces)
+    return f"#box[{body}]" if at_line_end and _boxable(pieces) else body
 
 
 @lru_cache(maxsize=65536)

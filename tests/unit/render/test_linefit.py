@@ -53,17 +53,24 @@ def test_only_the_words_a_line_can_end_inside_are_marked() -> None:
     # word 3 is between 0.5 and 1.5 em. With the upper bounds, 7 words take 9.18 em and 8
     # words 10.46, so the first line holds at least words 0-6; with the lower bounds 8 words
     # take 9.46 em and 9 words 10.74, so it holds at most words 0-7: the first word that does
-    # not fit is 7 or 8. The second line starts with one of them (a start may be the rest of a
-    # word broken at a hyphen, so with the lower bounds it counts nothing) and holds 8 more:
-    # 15 or 16. From the earliest third start, 15, the last 5 words surely fit.
+    # not fit is 7 or 8. The second line starts with one of them and holds 8 words: the
+    # first that does not fit is 15 or 16. From the earliest third start, 15, the last 5
+    # words surely fit.
     bounds = [(1.0, 1.0)] * 20
     bounds[3] = (0.5, 1.5)
     marked = line_end_words(bounds, (10.0, 10.0))
     assert [k for k, m in enumerate(marked) if m] == [7, 8, 15, 16]
     assert not any(line_end_words([(1.0, 1.0)] * 8, (10.0, 10.0)))   # one line: no box
-    # a word wider than the line is marked (it overflows its line, as it did before)
-    assert line_end_words([(1.0, 1.0), (12.0, 12.0), (1.0, 1.0)], (10.0, 10.0))[:2] == \
-        [False, True]
+    # a word wider than the line is marked (it overflows a line of its own, as it did before)
+    assert line_end_words([(1.0, 1.0), (12.0, 12.0), (1.0, 1.0)], (10.0, 10.0)) == \
+        [False, True, False]
+    # a word that may break inside even so (a formula, a hyphen) at a possible line end: the
+    # next lines may start inside it, so every word from the first possible end on is marked
+    splittable = [k == 8 for k in range(20)]
+    marked = line_end_words(bounds, (10.0, 10.0), splittable)
+    assert [k for k, m in enumerate(marked) if m] == list(range(7, 20))
+    assert line_end_words(bounds, (10.0, 10.0), [k == 12 for k in range(20)]) == \
+        line_end_words(bounds, (10.0, 10.0))        # word 12 is never at a line end
 
 
 def test_the_room_is_the_width_in_ems_of_the_text_size() -> None:
@@ -73,11 +80,14 @@ def test_the_room_is_the_width_in_ems_of_the_text_size() -> None:
     assert lo < 7.2 < hi
 
 
-def test_a_formula_is_at_least_as_wide_as_the_letters_on_its_base_line() -> None:
-    assert math_floor_em("x_t + W") == pytest.approx(2 * 0.25)        # t is a subscript
-    assert math_floor_em("10^{-3}") == pytest.approx(2 * 0.25)
-    assert math_floor_em(r"\sigma(W x)") == pytest.approx(2 * 0.25)   # not the name
-    assert math_floor_em(r"\tilde c_t") == 0.0                        # an argument
+def test_a_formula_is_at_least_as_wide_as_what_is_on_its_base_line() -> None:
+    # a letter 0.25 em, a digit 0.5, an operator 0.7, a parenthesis 0.35 (not in a script)
+    assert math_floor_em("x_t + W") == pytest.approx(0.25 + 0.7 + 0.25)
+    assert math_floor_em("10^{-3}") == pytest.approx(2 * 0.5)
+    # not a command's name, nor what may be its argument (here the "(")
+    assert math_floor_em(r"\sigma(W x)") == pytest.approx(0.25 + 0.25 + 0.35)
+    assert math_floor_em(r"\tilde c_t") == 0.0
+    assert math_floor_em(r"a\!b") == pytest.approx(0.25 - 0.17)    # a negative space; b may be its argument
     # stacked rows count nothing
     assert math_floor_em(r"\frac{a}{b}") == 0.0
     assert math_floor_em(r"\begin{bmatrix} 1 & 2 \end{bmatrix}") == 0.0

@@ -17,7 +17,7 @@ from examgen.render.fonts import find_hangul_font_dir
 from examgen.render.linefit import word_bounds
 from examgen.render.mathcheck import variant_formulas
 from examgen.render.mathwidth import math_ceiling_em, math_floor_em
-from examgen.render.typmarkup import escape, math
+from examgen.render.typmarkup import _string, escape, math
 from examgen.render.typsource import PREAMBLE, TEMPLATES_DIR
 from examgen.variants import make_variant
 from tests.unit.render.test_linefit import bank_texts
@@ -62,15 +62,18 @@ def test_every_formula_of_the_bank_prints_within_its_bounds(bank_variants: list[
     assert mean < 2.0
 
 
-def test_every_word_of_the_bank_prints_within_its_bounds(bank_variants: list[object],
-                                                         tmp_path: Path) -> None:
-    words = sorted({w for v in bank_variants for t in bank_texts(v)
-                    for w in re.sub(r"\$[^$]*\$|`[^`]*`", " ", t).split()})
-    assert len(words) > 2000
-    widths = measured_em([escape(w) for w in words], tmp_path)
+def test_every_word_and_code_of_the_bank_prints_within_its_bounds(
+        bank_variants: list[object], tmp_path: Path) -> None:
+    texts = [t for v in bank_variants for t in bank_texts(v)]
+    words = sorted({w for t in texts for w in re.sub(r"\$[^$]*\$|`[^`]*`", " ", t).split()})
+    code = sorted({c for t in texts for c in re.findall(r"`([^`]+)`", t)})
+    assert len(words) > 2000 and len(code) > 20
+    pieces = [("text", w) for w in words] + [("code", c) for c in code]
+    widths = measured_em([escape(w) for w in words] + [f"#raw({_string(c)})" for c in code],
+                         tmp_path)
     outside = []
-    for word, width in zip(words, widths, strict=True):
-        lo, hi = word_bounds((("text", word),)) or (0.0, 0.0)
+    for piece, width in zip(pieces, widths, strict=True):
+        lo, hi = word_bounds((piece,)) or (0.0, 0.0)
         if not lo - 1e-6 <= width <= hi + 1e-6:
-            outside.append((word, lo, width, hi))
+            outside.append((piece, lo, width, hi))
     assert outside == []
