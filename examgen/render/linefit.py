@@ -23,7 +23,7 @@ from itertools import pairwise
 from examgen.render.mathwidth import math_ceiling_em, math_floor_em
 
 __all__ = ["BI_ROOM_EM", "OPTION_ROOM_EM", "SMALL_ROOM_EM", "TEXT_ROOM_EM", "Room", "fits",
-           "line_end_words", "math_floor_em", "room_em", "width_em", "word_bounds"]
+           "line_end_words", "room_em", "width_em", "word_bounds"]
 
 # The narrowest line each kind of text can get (templates/preamble.typ, A4 with 17 mm side
 # margins: 176 mm of text; a question indents 10 mm and a part 8 mm more), in ems of the text's
@@ -67,29 +67,13 @@ def _metrics() -> tuple[dict[int, float], dict[int, float]] | None:
         return None
 
 
-def _advances() -> dict[int, float] | None:
-    found = _metrics()
-    return found[0] if found else None
-
-
 def width_em(text: str) -> float | None:
     """An upper bound of the printed width of one run of bank text (``$math$`` and `` `code` ``
     included), in ems of its size; None when there is no bound."""
     from examgen.render.typmarkup import pieces  # which imports this module
 
-    advances = _advances()
-    if advances is None:
-        return None
-    total = 0.0
-    for kind, src in pieces(" ".join(text.split())):
-        if kind == "text":
-            total += sum(advances.get(ord(ch), MISSING_EM) for ch in src)
-            total += CJK_LATIN_EM * len(_JOIN.findall(src))
-        elif kind == "math":
-            total += math_ceiling_em(src) + 2 * CJK_LATIN_EM
-        else:
-            total += CODE_EM_PER_CHAR * len(src) + 2 * CJK_LATIN_EM
-    return total
+    bounds = word_bounds(tuple(pieces(" ".join(text.split()))))
+    return bounds[1] if bounds is not None else None
 
 
 def fits(pieces: Iterable[str], room_em: float) -> bool:
@@ -115,7 +99,7 @@ def fits(pieces: Iterable[str], room_em: float) -> bool:
 Room = tuple[float, float]   # the width a paragraph's lines get, in ems: (at least, at most)
 
 KERN_EM = 0.12   # the largest kerning pair of the Hangul fonts (NanumGothic: -0.116 em)
-CODE_EM = (0.42, 0.5)   # DejaVu Sans Mono at 0.9 of raw's 0.8 em: 0.4335 em per character
+CODE_EM = (0.42, CODE_EM_PER_CHAR)   # DejaVu Sans Mono at 0.9 of raw's 0.8 em: 0.4335 em a character
 
 
 def room_em(width_mm: float, size_pt: float, margin: float = 0.02) -> Room:

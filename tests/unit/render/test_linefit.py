@@ -12,7 +12,8 @@ import pytest
 from examgen.bank import load_bank
 from examgen.model import ExamCopy, ExamHeader, ExamQuestion, ExamSection, Student, Text
 from examgen.render import CopyRenderer
-from examgen.render.linefit import fits, line_end_words, math_floor_em, room_em, width_em
+from examgen.render.linefit import fits, line_end_words, room_em, width_em
+from examgen.render.mathwidth import math_floor_em
 from examgen.render.typmarkup import inline, rich
 from examgen.variants import make_variant
 from tests.unit.render.test_typst_print import line_breaks_inside_words, pdf_text
