@@ -102,12 +102,22 @@ def _init_pool_worker(templates_dir: str, font: tuple[str, str], run_pid: int) -
     tune_collector()
 
 
-def _render_job(job: tuple[ExamCopy, ExamSpec, str]) -> tuple[str, int, int]:
-    copy, spec, folder = job
+Job = tuple[ExamCopy, ExamSpec, str, bool]   # a copy, its spec, the folder, whether to print it
+Done = tuple[str, int, int, tuple[str, ...]]  # copy id, exam and key pages, formula problems
+
+
+def _render_job(job: Job) -> Done:
+    """Check a copy's formulas, then print it unless one does not convert (or ``job`` asks
+    for the check only). The check is the worker's: the conversions it makes are cached there
+    and serve the printing, so no process converts a formula twice."""
+    copy, spec, folder, render = job
+    bad = tuple(sorted(copy_math_problems(copy)))
+    if bad or not render:
+        return copy.copy_id, 0, 0, bad
     rendered = _WORKER.render(copy, spec)
     write_bytes(Path(folder) / "exams" / f"{copy.copy_id}.pdf", rendered.exam)
     write_bytes(Path(folder) / "keys" / f"{copy.copy_id}.pdf", rendered.key)
-    return copy.copy_id, rendered.exam_pages, rendered.key_pages
+    return copy.copy_id, rendered.exam_pages, rendered.key_pages, ()
 
 
 # What generate writes in an output folder; a full run replaces these and nothing else.
@@ -221,47 +231,43 @@ def check_copies_math(copies: Iterable[ExamCopy]) -> None:
         raise _math_error(bad)
 
 
-def _checked(copies: Iterable[ExamCopy]) -> Iterator[ExamCopy]:
-    """The copies whose formulas all print; after the first that has a formula that does not,
-    none is passed on, the rest are only checked, and one error names every problem (the
-    staging folder with what was rendered so far is then dropped)."""
-    bad: set[str] = set()
-    for c in copies:
-        bad |= copy_math_problems(c)
-        if not bad:
-            yield c
-    if bad:
-        raise _math_error(bad)
-
-
 def _render_copies(copies: Iterable[ExamCopy], folder: Path, *, spec: ExamSpec,
                    font: tuple[str, str], workers: int, total: int,
                    progress: Callable[[int, int], None] | None) -> Iterator[Rendered]:
     """Render ``copies`` into ``folder``/exams and ``folder``/keys with ``workers`` processes;
     each copy with its page counts, in order, as it is done. Copies are taken from the
     iterable only as workers free up (at most :data:`IN_FLIGHT_PER_WORKER` per worker are
-    pending), so an iterator that builds them keeps few in memory."""
+    pending), so an iterator that builds them keeps few in memory.
+
+    A copy with a formula that does not convert is not printed: from the first one on, no
+    copy is passed on, the rest are only checked, and one error names every problem (the
+    caller then drops the folder with what was rendered so far)."""
     from examgen.render import TEMPLATES_DIR
 
     (folder / "exams").mkdir(exist_ok=True)
     (folder / "keys").mkdir(exist_ok=True)
-    jobs = ((c, spec, str(folder)) for c in copies)
+    bad: set[str] = set()
+    jobs = ((c, spec, str(folder), not bad) for c in copies)   # built as the pool takes them
     with contextlib.ExitStack() as stack:
         if workers == 1:
             _init_worker(str(TEMPLATES_DIR), font)
             stack.enter_context(collector_tuned())
-            results: Iterator[tuple[ExamCopy, tuple[str, int, int]]] = (
-                (job[0], _render_job(job)) for job in jobs)
+            results: Iterator[tuple[ExamCopy, Done]] = ((job[0], _render_job(job))
+                                                        for job in jobs)
         else:
             pool = stack.enter_context(ProcessPoolExecutor(
                 max_workers=workers, mp_context=_pool_context(),
                 initializer=_init_pool_worker,
                 initargs=(str(TEMPLATES_DIR), font, os.getpid())))
             results = _bounded_map(pool, jobs, IN_FLIGHT_PER_WORKER * workers)
-        for k, (copy, (_, e, kp)) in enumerate(results, start=1):
-            yield copy, e, kp
+        for k, (copy, (_, e, kp, problems)) in enumerate(results, start=1):
+            bad.update(problems)
+            if not bad:
+                yield copy, e, kp
             if progress:
                 progress(k, total)
+    if bad:
+        raise _math_error(bad)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -277,13 +283,12 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver")
 
 
-def _bounded_map(pool: ProcessPoolExecutor, jobs: Iterable[tuple[ExamCopy, ExamSpec, str]],
-                 window: int) -> Iterator[tuple[ExamCopy, tuple[str, int, int]]]:
+def _bounded_map(pool: ProcessPoolExecutor, jobs: Iterable[Job],
+                 window: int) -> Iterator[tuple[ExamCopy, Done]]:
     """``pool.map(_render_job, jobs)`` in order, but with at most ``window`` jobs taken from
     ``jobs`` and not yet handed back (``Executor.map`` takes them all at once); what is still
     pending when the consumer stops is cancelled."""
-    pending: collections.deque[tuple[ExamCopy, Future[tuple[str, int, int]]]] = \
-        collections.deque()
+    pending: collections.deque[tuple[ExamCopy, Future[Done]]] = collections.deque()
     try:
         for job in jobs:
             pending.append((job[0], pool.submit(_render_job, job)))
@@ -343,7 +348,7 @@ def _write_set(plan: AssemblyPlan, bank_hash: str, staged: Path, where: Path,
         keys.writerow(ANSWER_KEY_HEAD)
         mf.flush()   # nothing buffered when the pool forks its workers (they inherit buffers)
         kf.flush()
-        for copy, e, kp in render(_checked(plan.copies()), staged):
+        for copy, e, kp in render(plan.copies(), staged):
             cid = copy.copy_id
             entry = manifest.add(copy_entry(copy, {"exam": f"exams/{cid}.pdf",
                                                    "key": f"keys/{cid}.pdf",

@@ -188,3 +188,54 @@ def test_the_pool_forks_until_typst_has_run_in_the_process() -> None:
                        timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["fork", "forkserver"]
+
+
+def test_the_pools_workers_refuse_a_formula_they_cannot_print(tmp_path: Path) -> None:
+    """With a pool, the workers check each copy's formulas (main converts none): a question
+    whose formula does not convert stops the run with one error naming it, and no output
+    folder is left behind."""
+    import textwrap
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "m.yaml").write_text(textwrap.dedent("""\
+        topic: m
+        questions:
+          - id: m-ok
+            type: single_choice
+            difficulty: easy
+            points: 1
+            prompt: "$x^2$ 의 값은?"
+            choices: [{ko: "1", correct: true}, {ko: "0"}, {ko: "2"}]
+          - id: m-macro
+            type: single_choice
+            difficulty: easy
+            points: 1
+            prompt: "$\\\\softmax(x)$ 의 합은?"
+            choices: [{ko: "1", correct: true}, {ko: "0"}, {ko: "2"}]
+    """), encoding="utf-8")
+    spec = spec_file(tmp_path, "- title: a\n  questions: [m-ok, m-macro]\n")
+    script = tmp_path / "run.py"
+    script.write_text(textwrap.dedent(f"""\
+        from pathlib import Path
+        from examgen.bank import load_bank
+        from examgen.errors import ExamgenError
+        from examgen.io import load_spec
+        from examgen.jobs import generate
+        from examgen.model import Student
+
+        if __name__ == "__main__":
+            students = [Student(f"s{{k}}", "가", k) for k in range(3)]
+            try:
+                generate(load_spec({str(spec)!r}), load_bank({str(bank)!r}), students,
+                         Path({str(tmp_path / "out")!r}), workers=2)
+            except ExamgenError as e:
+                print(e)
+    """), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("formulas that cannot be printed (run examgen bank check):")
+    assert 'question "m-macro": prompt: formula $\\softmax(x)$' in r.stdout
+    assert "unknown macro" in r.stdout and "m-ok" not in r.stdout
+    assert not (tmp_path / "out").exists()

@@ -120,11 +120,23 @@ def test_the_pool_is_fed_a_bounded_number_of_copies(tmp_path: Path) -> None:
     assert got == [str(k) for k in range(100)]    # in order
 
 
-def test_a_formula_that_cannot_print_stops_rendering_and_names_every_one() -> None:
+class CountingRenderer(StubRenderer):
+    def __init__(self) -> None:
+        self.printed: list[str] = []
+
+    def render(self, copy: Any, spec: Any) -> SimpleNamespace:
+        self.printed.append(copy.copy_id)
+        return super().render(copy, spec)
+
+
+def test_a_formula_that_cannot_print_stops_rendering_and_names_every_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer = CountingRenderer()
+    monkeypatch.setattr(gen, "_init_worker", lambda *a: setattr(gen, "_WORKER", renderer))
     spec = load_spec()
-    copies = list(assemble(spec, load_bank(), students(3)).copies)
+    copies = list(assemble(spec, load_bank(), students(4)).copies)
     bad = []
-    for k in (1, 2):
+    for k in (1, 3):
         q = copies[k].sections[0].questions[0]
         v = dataclasses.replace(q.variant, prompt=Text(f"값 $\\softmax{k}(x)$", None))
         section = dataclasses.replace(copies[k].sections[0], questions=(
@@ -133,9 +145,11 @@ def test_a_formula_that_cannot_print_stops_rendering_and_names_every_one() -> No
         bad.append(q.template_id)
     passed = []
     with pytest.raises(ExamgenError) as e:
-        for c in gen._checked(iter(copies)):
+        for c, _, _ in gen._render_copies(iter(copies), tmp_path, spec=spec, font=("f", "d"),
+                                          workers=1, total=4, progress=None):
             passed.append(c.copy_id)
     assert passed == [copies[0].copy_id]          # nothing after the first bad copy
+    assert renderer.printed == [copies[0].copy_id]   # the rest were only checked
     message = str(e.value)
-    assert "\\softmax1" in message and "\\softmax2" in message
+    assert "\\softmax1" in message and "\\softmax3" in message   # the copy after is checked
     assert all(f'question "{tid}"' in message for tid in bad)
