@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from examgen.render.texmath import BIG, FUNCTIONS, SYMBOLS
+from examgen.render.texmath import BIG, FUNCTIONS, SYMBOLS, tokens
 
 __all__ = ["math_ceiling_em", "math_floor_em"]
 
@@ -30,10 +30,8 @@ __all__ = ["math_ceiling_em", "math_floor_em"]
 _FLOOR_EM = {"a": 0.25, "0": 0.5, "+": 0.7, "-": 0.7, "=": 0.7, "<": 0.7, ">": 0.7,
              "(": 0.35, ")": 0.35, "[": 0.25, "]": 0.25, ",": 0.25}
 _NEGATIVE_SPACE_EM = 0.17
-_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _STACKED = re.compile(r"\\(begin|over|atop|choose|substack|cases)\b|&|\\\\")
 
-_TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|(\s+)|(.)", re.S)
 _LETTER, _BOLD_LETTER, _DIGIT = 1.1, 1.25, 0.55
 _SYMBOL, _ARROW = 1.6, 2.0
 _COMMAND_EM = {
@@ -65,28 +63,24 @@ def math_floor_em(tex: str) -> float:
         return 0.0
     total = 0.0
     depth = 0
-    skip_next = False
-    k = 0
-    while k < len(tex):
-        ch = tex[k]
-        if ch == "\\":
-            m = _COMMAND.match(tex, k)
-            k = m.end() if m else k + 1
-            total -= _NEGATIVE_SPACE_EM if m and m.group(1) == "!" else 0.0
-            skip_next = True     # the command's first argument, if one follows unbraced
-            continue
-        if ch in "{}":
-            depth = depth + 1 if ch == "{" else max(0, depth - 1)
-        elif ch in "_^":
+    skip_next = False    # a script, or a command's first argument if one follows unbraced
+    for t in tokens(tex):
+        if t.kind in ("cmd", "esc"):
+            total -= _NEGATIVE_SPACE_EM if t.kind == "esc" and t.text == "!" else 0.0
             skip_next = True
-            k += 1
             continue
-        elif depth == 0 and not skip_next:
-            total += _FLOOR_EM.get("0" if ch.isdigit() and ch.isascii() else
-                                   "a" if ch.isascii() and ch.isalpha() else ch, 0.0)
-        if not ch.isspace():
+        if t.kind == "space":
+            continue
+        for ch in t.text:    # a number or a word: its characters one by one
+            if ch in "{}":
+                depth = depth + 1 if ch == "{" else max(0, depth - 1)
+            elif ch in "_^":
+                skip_next = True
+                continue
+            elif depth == 0 and not skip_next:
+                total += _FLOOR_EM.get("0" if ch.isdigit() and ch.isascii() else
+                                       "a" if ch.isascii() and ch.isalpha() else ch, 0.0)
             skip_next = False
-        k += 1
     return max(0.0, total)
 
 
@@ -118,27 +112,31 @@ def math_ceiling_em(tex: str) -> float:
     depth = 0
     pending = ""                         # a style command waiting for its argument
     env_name = False                     # inside \begin{...} or \end{...}'s name
-    for m in _TOKEN.finditer(tex):
-        name, escaped, space, ch = m.groups()
+    for t in tokens(tex):
         inside = {c for _, c in styled} if styled else _NONE
-        if name is not None:
-            total += _command_em(name)
-            env_name = name in ("begin", "end")
-            pending = name if name in _BOLD | _WORDS else ""
-        elif escaped is not None:
-            total += _ESCAPED_EM.get(escaped, _LETTER)
-        elif space is not None:
+        if t.kind == "cmd":
+            total += _command_em(t.text)
+            env_name = t.text in ("begin", "end")
+            pending = t.text if t.text in _BOLD | _WORDS else ""
+            continue
+        if t.kind == "esc":
+            total += _ESCAPED_EM.get(t.text, _LETTER)
+            continue
+        if t.kind == "space":
             total += 0.35 if inside & _WORDS else 0.0
-        elif env_name:
-            env_name = ch != "}"
-        elif ch in "{}":
-            if ch == "{" and pending:
-                styled.append((depth + 1, pending))
-            elif ch == "}" and styled and styled[-1][0] == depth:
-                styled.pop()
-            depth += 1 if ch == "{" else -1
-            pending = ""
-        else:
-            total += _char_em(ch, bool(inside & _BOLD) or pending in _BOLD)
-            pending = ""
+            continue
+        for ch in t.text:    # a number or a word: its characters one by one
+            inside = {c for _, c in styled} if styled else _NONE
+            if env_name:
+                env_name = ch != "}"
+            elif ch in "{}":
+                if ch == "{" and pending:
+                    styled.append((depth + 1, pending))
+                elif ch == "}" and styled and styled[-1][0] == depth:
+                    styled.pop()
+                depth += 1 if ch == "{" else -1
+                pending = ""
+            else:
+                total += _char_em(ch, bool(inside & _BOLD) or pending in _BOLD)
+                pending = ""
     return total

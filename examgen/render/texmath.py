@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from examgen.errors import TexMathError
 
-__all__ = ["TexMathError", "tex_to_typst"]
+__all__ = ["TexMathError", "tex_to_typst", "tokens"]
 
 
 SYMBOLS: dict[str, str] = {
@@ -82,7 +83,11 @@ class _Tok:
     pos: int
 
 
-def _tokens(src: str) -> list[_Tok]:
+@lru_cache(maxsize=1024)   # the converter and the width bounds read a formula in turn
+def tokens(src: str) -> tuple[_Tok, ...]:
+    """The LaTeX tokens of ``src``: commands, escaped characters, numbers, words (ASCII
+    letters), spaces and single characters, each with its position (cached: the converter
+    and :mod:`examgen.render.mathwidth` read the same formulas)."""
     out = []
     for m in _TOKEN.finditer(src):
         cmd, esc, num, word, space, char = m.groups()
@@ -98,13 +103,13 @@ def _tokens(src: str) -> list[_Tok]:
             out.append(_Tok("space", " ", m.start()))
         else:
             out.append(_Tok("char", char, m.start()))
-    return out
+    return tuple(out)
 
 
 class _Parser:
     def __init__(self, src: str):
         self.src = src
-        self.toks = _tokens(src)
+        self.toks = list(tokens(src))   # the parser splits some in place
         self.i = 0
 
     def fail(self, detail: str, pos: int | None = None) -> TexMathError:
