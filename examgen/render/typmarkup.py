@@ -115,15 +115,18 @@ def _kept_whole(pieces: Iterable[tuple[str, str]], whole: bool, room: Room | Non
             if chunk:
                 words[-1].append(("text", chunk))
     words = [w for w in words if w]
+    boxable = [_boxable(w) for w in words]
     at_line_end = [not whole] * len(words)
     if room is not None and not whole:
         bounds = [word_bounds(tuple(w)) for w in words]
         if all(b is not None for b in bounds):
             # a word that gets no box but may still break: a formula, a hyphen or a slash
-            splittable = [not _boxable(w) and any(kind != "text" or _SPLITS.search(src)
-                                                  for kind, src in w) for w in words]
+            splittable = [not box and any(kind != "text" or _SPLITS.search(src)
+                                          for kind, src in w)
+                          for w, box in zip(words, boxable, strict=True)]
             at_line_end = line_end_words(bounds, room, splittable)   # type: ignore[arg-type]
-    return Typ(" ".join(_word(w, box) for w, box in zip(words, at_line_end, strict=True)))
+    return Typ(" ".join(_word(w, end and box)
+                        for w, end, box in zip(words, at_line_end, boxable, strict=True)))
 
 
 def _boxable(pieces: list[tuple[str, str]]) -> bool:
@@ -135,12 +138,12 @@ def _boxable(pieces: list[tuple[str, str]]) -> bool:
     return syllables >= 2 or (syllables == 1 and mixed)
 
 
-def _word(pieces: list[tuple[str, str]], at_line_end: bool) -> str:
-    """One word's markup, boxed when a line may end inside it and it needs one (a box costs
-    the compiler time)."""
+def _word(pieces: list[tuple[str, str]], box: bool) -> str:
+    """One word's markup, in a box when ``box`` (a line may end inside it and it needs one;
+    a box costs the compiler time)."""
     body = "".join(math(src) if kind == "math" else f"#raw({_string(src)})" if kind == "code"
                    else escape(src) for kind, src in pieces)
-    return f"#box[{body}]" if at_line_end and _boxable(pieces) else body
+    return f"#box[{body}]" if box else body
 
 
 @lru_cache(maxsize=65536)
