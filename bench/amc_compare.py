@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,16 +37,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.generate import children_cpu, one_at_a_time, roster, timed_generate  # noqa: E402
 from examgen.assemble import assemble  # noqa: E402
 from examgen.bank import load_bank  # noqa: E402
 from examgen.io import load_spec  # noqa: E402
-from examgen.jobs.generate import generate  # noqa: E402
-from examgen.jobs.pools import collector_tuned  # noqa: E402
 from examgen.model import (  # noqa: E402
     ExamCopy,
     ExamQuestion,
     QuestionType,
-    Student,
     Text,
     VariantPart,
 )
@@ -141,11 +138,6 @@ def _question(q: ExamQuestion) -> str:
     return "".join(out)
 
 
-def children_cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-
-
 def pages(pdf: Path) -> int:
     out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"Pages:\s+(\d+)", out).group(1))   # type: ignore[union-attr]
@@ -184,9 +176,8 @@ def main() -> int:
 
     spec = load_spec(REPO / "bench" / "exam-4page.yaml")
     bank = load_bank()
-    # the roster of bench/generate.py
-    roster = [Student(f"2026{k:04d}", f"학생{k}", k + 1) for k in range(args.students)]
-    copies = list(assemble(spec, bank, roster).copies)
+    students = roster(args.students)
+    copies = list(assemble(spec, bank, students).copies)
 
     with tempfile.TemporaryDirectory() as tmp:
         amc = {}
@@ -195,18 +186,8 @@ def main() -> int:
             if work.exists():
                 shutil.rmtree(work)
             amc[engine] = run_amc(amc_source(copies, spec.title.ko, engine), work, engine)
-
-        renderer = CopyRenderer()
-        with collector_tuned():
-            renderer.render(copies[0], spec)   # warm: fonts, preamble
-            c0 = time.process_time()
-            ours = [renderer.render(c, spec) for c in copies]
-            one_cpu = (time.process_time() - c0) / len(copies)
-        c0, k0 = time.process_time(), children_cpu()
-        res = generate(spec, bank, roster, Path(tmp) / "out", workers=args.workers)
-        from multiprocessing import forkserver
-        forkserver._forkserver._stop()  # noqa: SLF001 - its children's CPU is counted when it ends
-        gen_cpu = (time.process_time() - c0 + children_cpu() - k0) / res.copies
+        _, (one_cpu,) = one_at_a_time(copies, spec, [CopyRenderer()])
+        res, gen_cpu = timed_generate(spec, bank, students, Path(tmp) / "out", args.workers)
 
     n = len(copies)
     print(f"bench/amc_compare.py: {n} per-student copies of bench/exam-4page.yaml, exam and key")
@@ -217,8 +198,7 @@ def main() -> int:
     print(f"  examgen generate, {res.workers} worker(s):      {res.seconds / n * 1000:6.0f} ms wall "
           f"per copy, CPU {gen_cpu * 1000:.0f} ms; pages: exam "
           f"{sum(res.exam_pages) / n:.1f}, key {sum(res.key_pages) / n:.1f} per copy")
-    print(f"  examgen one at a time, one process:  CPU {one_cpu * 1000:.0f} ms per copy "
-          f"({sum(r.exam_pages + r.key_pages for r in ours) / n:.1f} pages)")
+    print(f"  examgen one at a time, one process:  CPU {one_cpu * 1000:.0f} ms per copy")
     if amc:
         engine = min(amc, key=lambda e: amc[e][0])   # against the faster of AMC's runs
         wall, cpu = amc[engine][:2]

@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 from examgen.assemble import assemble  # noqa: E402
 from examgen.bank import load_bank  # noqa: E402
 from examgen.io import load_spec  # noqa: E402
-from examgen.jobs.generate import generate  # noqa: E402
+from examgen.jobs.generate import GenerateResult, generate  # noqa: E402
 from examgen.jobs.pools import collector_tuned  # noqa: E402
 from examgen.model import Student  # noqa: E402
 from examgen.render import CopyRenderer  # noqa: E402
@@ -44,7 +44,12 @@ from examgen.render import CopyRenderer  # noqa: E402
 TARGET_S = 0.075  # wall per copy (exam + key) with 2 workers on an idle 2-core machine
 
 
-def _one_at_a_time(copies: list, spec: object,
+def roster(n: int) -> list[Student]:
+    """The bench's ``n`` synthetic students."""
+    return [Student(f"2026{k:04d}", f"학생{k}", k + 1) for k in range(n)]
+
+
+def one_at_a_time(copies: list, spec: object,
                    renderers: list[CopyRenderer]) -> tuple[float, list[float]]:
     """Wall seconds per copy (all renderers together) and CPU seconds per copy with each of
     ``renderers``, rendering ``copies`` (exam and key) in this process, taking turns copy by
@@ -70,6 +75,19 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def timed_generate(spec: object, bank: object, students: list[Student], out: Path,
+                   workers: int) -> tuple[GenerateResult, float]:
+    """``examgen generate`` (pool, files written, manifest) into ``out``, and its CPU seconds
+    per copy, this process and the pool's workers together."""
+    c0, k0 = time.process_time(), children_cpu()
+    res = generate(spec, bank, students, out, workers=workers)
+    # the pool's workers are children of multiprocessing's fork server, which adds their CPU
+    # time to what it hands this process when it ends: stop it before reading that time
+    from multiprocessing import forkserver
+    forkserver._forkserver._stop()  # noqa: SLF001 - a private helper, in the bench only
+    return res, (time.process_time() - c0 + children_cpu() - k0) / res.copies
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--students", type=int, default=200)
@@ -79,14 +97,14 @@ def main() -> int:
 
     spec = load_spec(REPO / "bench" / "exam-4page.yaml")
     bank = load_bank()
-    students = [Student(f"2026{k:04d}", f"학생{k}", k + 1) for k in range(args.students)]
+    students = roster(args.students)
 
     # baseline: the same copies, one at a time in this process, no pool (the collector set
     # as generate sets it); then with PDF tags off, to measure what tagging costs
     sample = students[: args.baseline]
     asm = assemble(spec, bank, sample)
-    base, (base_cpu,) = _one_at_a_time(list(asm.copies), spec, [CopyRenderer()])
-    _, (tagged_cpu, untagged_cpu) = _one_at_a_time(
+    base, (base_cpu,) = one_at_a_time(list(asm.copies), spec, [CopyRenderer()])
+    _, (tagged_cpu, untagged_cpu) = one_at_a_time(
         list(asm.copies), spec, [CopyRenderer(), CopyRenderer(pdf_tags=False)])
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # word boxes (Korean words kept whole) cost compile time and do not depend on the machine
@@ -95,15 +113,9 @@ def main() -> int:
              for kind in ("exam", "key")}
 
     # the pipeline: process pool, files written, manifest
-    c0, k0 = time.process_time(), children_cpu()
     with tempfile.TemporaryDirectory() as tmp:
-        res = generate(spec, bank, students, Path(tmp) / "out", workers=args.workers)
-    # the pool's workers are children of multiprocessing's fork server, which adds their CPU
-    # time to what it hands this process when it ends: stop it before reading that time
-    from multiprocessing import forkserver
-    forkserver._forkserver._stop()  # noqa: SLF001 - a private helper, in the bench only
+        res, cpu = timed_generate(spec, bank, students, Path(tmp) / "out", args.workers)
     per_copy = res.seconds / res.copies
-    cpu = (time.process_time() - c0 + children_cpu() - k0) / res.copies
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     print(f"bench/generate.py: {res.copies} per-student copies (exam + key), "
