@@ -190,8 +190,8 @@ def cmd_bank_families(args: argparse.Namespace) -> int:
     print("\nquantities (expressions written in a template, see docs/bank-format.md):")
     print(f"    operators: {NUMERIC_OPERATORS}; constants: {', '.join(NUMERIC_CONSTANTS)}")
     for name, (_, arity, what) in sorted(NUMERIC_FUNCTIONS.items()):
-        args = "x" if arity == 1 else "a, b"
-        print(f"    {name}({args}): {what}")
+        params = "x" if arity == 1 else "a, b"
+        print(f"    {name}({params}): {what}")
     return 0
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 def located(message: str, *, file: str | None = None, line: int | None = None,
@@ -116,6 +117,7 @@ class VariantError(ExamgenError):
 
     def __init__(self, detail: str, template: object | None = None):
         self.detail = detail
+        self.log: Any = None   # the draws that failed (a variants.DrawLog), once known
         location = getattr(template, "location", None)
         super().__init__(detail, file=getattr(location, "file", None),
                          line=getattr(location, "line", None),

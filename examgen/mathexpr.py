@@ -19,9 +19,9 @@ import cmath
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sympy
 
@@ -274,7 +274,7 @@ class _Parser(_Cursor):
         return sympy.Symbol(name, real=True)
 
 
-_COMPLEX_FUNCS = {
+_COMPLEX_FUNCS: dict[Any, Callable[[complex], Any]] = {
     sympy.exp: cmath.exp, sympy.log: cmath.log, sympy.sin: cmath.sin, sympy.cos: cmath.cos,
     sympy.tan: cmath.tan, sympy.tanh: cmath.tanh, sympy.Abs: abs,
 }
@@ -319,7 +319,7 @@ def approx(e: sympy.Basic) -> complex:
         return math.prod(args, start=1 + 0j)
     if e.is_Pow:
         return complex(args[0] ** args[1])
-    fn = _COMPLEX_FUNCS.get(type(e))  # type: ignore[call-overload]
+    fn = _COMPLEX_FUNCS.get(type(e))
     if fn is None or len(args) != 1:
         raise ValueError(f"cannot evaluate {type(e).__name__}")
     return complex(fn(args[0]))
@@ -380,7 +380,7 @@ _NUMERIC_TOKEN = re.compile(
     r"|(?P<op>\*\*|[-+*/^()\[\],@%]))")
 
 
-def _softmax(x: object) -> object:
+def _softmax(x: Any) -> Any:
     import numpy as np
 
     a = np.asarray(x, dtype=np.float64)
@@ -388,19 +388,19 @@ def _softmax(x: object) -> object:
     return e / e.sum()
 
 
-def _sigmoid(x: object) -> object:
+def _sigmoid(x: Any) -> Any:
     import numpy as np
 
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
 
 
-def _numeric_functions() -> dict[str, tuple[object, int, str]]:
+def _numeric_functions() -> dict[str, tuple[Callable[..., Any], int, str]]:
     import numpy as np
 
-    def norm(x: object) -> float:
+    def norm(x: Any) -> float:
         return float(np.linalg.norm(np.asarray(x, dtype=np.float64)))
 
-    def total(x: object) -> object:
+    def total(x: Any) -> Any:
         s = np.sum(x)
         return s.item() if isinstance(s, np.generic) else s
 
@@ -438,22 +438,25 @@ NUMERIC_FUNCTIONS = _numeric_functions()
 NUMERIC_CONSTANTS = {"pi": math.pi}  # a parameter of the same name wins
 NUMERIC_OPERATORS = "+ - * / % ^ (or **) @ (matrix product), x[i] indexing from 0, parentheses"
 
-Compiled = "Callable[[Mapping[str, object]], object]"
+# A compiled expression: its value (a number or a numpy array) over the names it reads
+Env = Mapping[str, Any]
+Compiled = Callable[[Env], Any]
+Binary = Callable[[Any, Any], Any]
 
 
 class NumericExpression:
     """A parsed numeric expression: ``names`` it reads, ``evaluate(env)`` its value."""
 
-    def __init__(self, text: str, fn: object, names: frozenset[str]):
+    def __init__(self, text: str, fn: Compiled, names: frozenset[str]):
         self.text = text
         self._fn = fn
         self.names = names
 
-    def evaluate(self, env: object) -> object:
+    def evaluate(self, env: Env) -> Any:
         """The value over ``env`` (a mapping of names to numbers and arrays); raises
         :class:`ExpressionError` (position 0) when it cannot be computed."""
         try:
-            return self._fn(env)  # type: ignore[operator]
+            return self._fn(env)
         except ExpressionError:
             raise
         except (ArithmeticError, ValueError, TypeError, IndexError) as e:
@@ -487,49 +490,50 @@ class _NumericParser(_Cursor):
         fn = self.whole(self.expr)
         return NumericExpression(self.text, fn, frozenset(self.names))
 
-    def binary(self, ops: dict[str, object], sub: object) -> object:
-        left = sub()  # type: ignore[operator]
+    def binary(self, ops: dict[str, Binary], sub: Callable[[], Compiled]) -> Compiled:
+        left = sub()
         while True:
             t = self.peek()
             if t is None or t.kind != "op" or t.value not in ops:
                 return left
             self.i += 1
-            right = sub()  # type: ignore[operator]
+            right = sub()
             left = self._apply2(ops[t.value], left, right)
 
-    def _apply2(self, op: object, a: object, b: object) -> object:
+    def _apply2(self, op: Binary, a: Compiled, b: Compiled) -> Compiled:
         text = self.text
 
-        def fn(env: object) -> object:
-            return _check_size(op(a(env), b(env)), text)  # type: ignore[operator]
+        def fn(env: Env) -> Any:
+            return _check_size(op(a(env), b(env)), text)
         return fn
 
-    def expr(self) -> object:
+    def expr(self) -> Compiled:
         self.nest()
         import operator as o
         e = self.binary({"+": o.add, "-": o.sub}, self.term)
         self.depth -= 1
         return e
 
-    def term(self) -> object:
+    def term(self) -> Compiled:
         import operator as o
 
         import numpy as np
 
-        def div(a: object, b: object) -> object:
+        def div(a: Any, b: Any) -> Any:
             if np.all(np.asarray(b) == 0):
                 raise ZeroDivisionError("division by zero")
             return np.true_divide(a, b) if isinstance(a, np.ndarray) or isinstance(
-                b, np.ndarray) else a / b  # type: ignore[operator]
+                b, np.ndarray) else a / b
         return self.binary({"*": o.mul, "/": div, "@": np.matmul, "%": o.mod}, self.unary)
 
-    def unary(self) -> object:
+    def unary(self) -> Compiled:
         self.nest()
+        e: Compiled
         if self.take("-"):
             inner = self.unary()
 
-            def neg(env: object) -> object:
-                return -inner(env)  # type: ignore[operator]
+            def neg(env: Env) -> Any:
+                return -inner(env)
             e = neg
         elif self.take("+"):
             e = self.unary()
@@ -538,7 +542,7 @@ class _NumericParser(_Cursor):
         self.depth -= 1
         return e
 
-    def power(self) -> object:
+    def power(self) -> Compiled:
         base = self.postfix()
         t = self.peek()
         if not (self.take("^") or self.take("**")):
@@ -546,10 +550,10 @@ class _NumericParser(_Cursor):
         exponent = self.unary()
         text = self.text
 
-        def pw(env: object) -> object:
+        def pw(env: Env) -> Any:
             import numpy as np
 
-            b, x = base(env), exponent(env)  # type: ignore[operator]
+            b, x = base(env), exponent(env)
             if np.any(np.abs(np.asarray(x, dtype=np.float64)) > MAX_EXPONENT):
                 raise ExpressionError(f"exponent larger than {MAX_EXPONENT}",
                                       t.pos if t else 0, text)
@@ -558,7 +562,7 @@ class _NumericParser(_Cursor):
             return _check_size(b ** x, text)
         return pw
 
-    def postfix(self) -> object:
+    def postfix(self) -> Compiled:
         e = self.atom()
         while self.take("["):
             idx = self.expr()
@@ -566,20 +570,20 @@ class _NumericParser(_Cursor):
             e = self._index(e, idx)
         return e
 
-    def _index(self, e: object, idx: object) -> object:
-        def fn(env: object) -> object:
+    def _index(self, e: Compiled, idx: Compiled) -> Compiled:
+        def fn(env: Env) -> Any:
             import numpy as np
 
-            i = idx(env)  # type: ignore[operator]
+            i = idx(env)
             if isinstance(i, float) and i.is_integer():
                 i = int(i)
             if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
                 raise IndexError(f"an index must be a whole number, got {i!r}")
-            v = np.asarray(e(env))[int(i)]  # type: ignore[operator]
+            v = np.asarray(e(env))[int(i)]
             return v.item() if isinstance(v, np.generic) else v
         return fn
 
-    def atom(self) -> object:
+    def atom(self) -> Compiled:
         t = self.peek()
         if t is None:
             raise self.error("expression ends too early")
@@ -599,7 +603,7 @@ class _NumericParser(_Cursor):
             return self.name(t)
         raise self.error(f"unexpected {t.value!r}", t)
 
-    def call(self, t: _Tok) -> object:
+    def call(self, t: _Tok) -> Compiled:
         """``name(args)`` of a whitelisted function; the '(' is taken."""
         fn, arity, _ = NUMERIC_FUNCTIONS[t.value]
         args = [self.expr()]
@@ -611,11 +615,11 @@ class _NumericParser(_Cursor):
                              f"{'s' if arity > 1 else ''}, got {len(args)}", t)
         text = self.text
 
-        def fn_call(env: object) -> object:
-            return _check_size(fn(*(a(env) for a in args)), text)  # type: ignore
+        def fn_call(env: Env) -> Any:
+            return _check_size(fn(*(a(env) for a in args)), text)
         return fn_call
 
-    def name(self, t: _Tok) -> object:
+    def name(self, t: _Tok) -> Compiled:
         """A parameter or quantity (a constant like ``pi`` when nothing has that name)."""
         name = t.value
         if name in NUMERIC_FUNCTIONS:
@@ -629,9 +633,9 @@ class _NumericParser(_Cursor):
         fallback = NUMERIC_CONSTANTS.get(name)
         text = self.text
 
-        def read(env: object) -> object:
+        def read(env: Env) -> Any:
             try:
-                return env[name]  # type: ignore[index]
+                return env[name]
             except KeyError:
                 if fallback is not None:
                     return fallback

@@ -78,7 +78,7 @@ def sweep_dead_temp_dirs(root: str | None = None, prefix: str = TEMP_PREFIX) -> 
 
     folder = root if root is not None else tempfile.gettempdir()
     pattern = re.compile(re.escape(prefix) + r"(\d+)-.+")
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

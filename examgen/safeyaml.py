@@ -15,6 +15,7 @@ pure-Python loader, whose error (its wording, its line) is the one reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -33,12 +34,14 @@ class _Bounds(Composer):
     """A composer that refuses aliases and nesting deeper than :data:`MAX_YAML_DEPTH`."""
 
     _depth = 0
+    peek_event: Callable[[], Any]   # the parser's, which a loader puts beside this class
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
+            # libyaml's parser gives its own Mark, which has the same fields
             raise ComposerError(None, None, f"aliases (*{event.anchor}) are not allowed: write "
-                                "the value out", event.start_mark)
+                                "the value out", event.start_mark)  # type: ignore[arg-type]
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:

@@ -91,7 +91,8 @@ class Rates:
     def too_often(self) -> str | None:
         """Why this template's draws are rejected too often, or None."""
         if self.unfair_share > MAX_UNFAIR_SHARE:
-            worst = max((r for r in self.rejected if r != CONSTRAINT), key=self.rejected.get)
+            worst = max((r for r in self.rejected if r != CONSTRAINT),
+                        key=lambda r: self.rejected[r])
             return (f"{100 * self.unfair_share:.0f}% of the draws are unfair (limit "
                     f"{100 * MAX_UNFAIR_SHARE:.0f}%), mostly {worst}: "
                     f"{self.examples[worst]}; constrain the samplers so the wrong paths differ")

@@ -89,9 +89,10 @@ def build_family(base_name: str | None, quantities: Quantities,
         affects = dependents(compiled, set(m.affects))
         mis.append(MisconceptionDef(m.id, m.description, m.flags,
                                     tuple(a for a in outputs if a in affects)))
-    for m in own:
-        affects = dependents(compiled, set(overrides[m.id]))
-        mis.append(MisconceptionDef(m.id, m.description, {"expression_override": m.id},
+    for wrong in own:
+        affects = dependents(compiled, set(overrides[wrong.id]))
+        mis.append(MisconceptionDef(wrong.id, wrong.description,
+                                    {"expression_override": wrong.id},
                                     tuple(a for a in outputs if a in affects)))
     name = f"{base_name}+expressions" if base_name else "expressions"
     inputs = base.inputs if base else ()

@@ -36,8 +36,8 @@ class ContrastCheck:
         for group in glossary.contrasts:
             sides = {k for k, side in enumerate(group) if _said(side, joined)}
             if sides and len(sides) < len(group):
-                named = sorted(t for k in sides for t in _said(group[k], joined))
-                self._groups.append((group, sides, named[0]))
+                said = sorted(t for k in sides for t in _said(group[k], joined))
+                self._groups.append((group, sides, said[0]))
 
     def denied(self, canonical: str) -> tuple[str, ...]:
         """Terms of the model answers that ``canonical`` names in a negation ("쿼리·키·값이

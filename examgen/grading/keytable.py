@@ -9,6 +9,7 @@ who gets which form.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from examgen import formatting as F
 from examgen.model import AnswerKey, PartKey
@@ -36,13 +37,14 @@ def _number(part: PartKey, value: float) -> str:
 def answer_text(part: PartKey) -> str:
     """The answer to ``part`` as a student would write it to earn every point."""
     kind = part.kind
+    value: Any = part.value   # its shape follows the kind: a number, a vector, rows
     if kind == "numeric":
-        return _number(part, float(part.value))  # type: ignore[arg-type]
+        return _number(part, float(value))
     if kind == "vector":
-        return "[" + ", ".join(_number(part, float(x)) for x in part.value) + "]"  # type: ignore[union-attr]
+        return "[" + ", ".join(_number(part, float(x)) for x in value) + "]"
     if kind == "matrix":
         return "[" + "; ".join(", ".join(_number(part, float(x)) for x in row)
-                               for row in part.value) + "]"  # type: ignore[union-attr]
+                               for row in value) + "]"
     if kind in ("single_choice", "multiple_choice"):
         return ";".join(sorted(part.correct))
     if kind == "symbolic":

@@ -201,8 +201,8 @@ class RubricMatcher:
             if weights and (len(weights) == 1 or weights[0] > weights[1]) else None
 
     def hits(self, answer: str, canonical: str | None = None) -> RubricHits:
-        text = canonical if canonical is not None else self.glossary.canonical(answer)
-        text = _Text(text, stem_view(text))
+        plain = canonical if canonical is not None else self.glossary.canonical(answer)
+        text = _Text(plain, stem_view(plain))
         matched, negated, wrong = [], [], []
         for c, spellings, stages in self._concepts:
             if stages:

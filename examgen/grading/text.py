@@ -215,7 +215,9 @@ class ShortAnswerScorer:
             return None
         canon = [self.glossary_.canonical(answer)]
         fitted = self._with_unseen(canon)
-        sims = (fitted.vectors(canon) @ fitted.wrong_m_.T).toarray()[0]
+        wrong_m = fitted.wrong_m_
+        assert wrong_m is not None   # refitted on the same wrong answers
+        sims = (fitted.vectors(canon) @ wrong_m.T).toarray()[0]
         best = int(np.argmax(sims))
         return best if sims[best] >= NEAR_WRONG and sims[best] > cosine else None
 

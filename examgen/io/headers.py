@@ -60,8 +60,8 @@ def map_headers(header: Sequence[str], columns: Sequence[str]) -> dict[int, str]
         if n is not None:
             by_number.setdefault(n, c)
     parts_of: dict[int, list[str]] = {}
-    for n, part in by_number:
-        parts_of.setdefault(n, []).append(part)
+    for number, part in by_number:
+        parts_of.setdefault(number, []).append(part)
     out: dict[int, str] = {}
     for i, h in enumerate(header):
         key = " ".join(_fold(h).split())

@@ -263,7 +263,8 @@ def _wide_entry(rownum: int, row: list[str], header: list[str], lay: _Layout,
     """One row of a wide file as a submission, or why it cannot be graded."""
     sid, problem = _row_student(rownum, row, header, lay.i_id,
                                 students if lay.i_form is None else None)
-    form, flags = "", ()
+    form = ""
+    flags: tuple[str, ...] = ()
     if problem is None and lay.i_form is not None:
         form, flags, problem = _row_form(rownum, row, sid, row[lay.i_form], forms, students)
     if problem is not None:

@@ -13,6 +13,8 @@ from examgen.errors import SpecError, did_you_mean
 from examgen.io.yamlloc import LocDict, LocList, load_located
 from examgen.model import (
     Difficulty,
+    ExamLanguage,
+    ExamMode,
     ExamSpec,
     Pick,
     PointsPolicy,
@@ -122,7 +124,7 @@ def _spec_document(p: Path) -> tuple[bytes, LocDict]:
     return raw, doc
 
 
-def _language(c: _SpecChecker, doc: LocDict) -> str:
+def _language(c: _SpecChecker, doc: LocDict) -> ExamLanguage:
     language = doc.get("language", "ko")
     if language not in ("ko", "en", "both"):
         c.err(doc.line_of("language"), f"language must be ko, en or both, got {language!r}")
@@ -138,7 +140,7 @@ def _seed(c: _SpecChecker, doc: LocDict) -> int:
     return seed
 
 
-def _mode_and_forms(c: _SpecChecker, doc: LocDict) -> tuple[str, Any]:
+def _mode_and_forms(c: _SpecChecker, doc: LocDict) -> tuple[ExamMode, Any]:
     """``mode`` (per-student or forms) and, with forms, how many (1 to 26)."""
     mode = doc.get("mode", "per-student")
     if mode not in ("per-student", "forms"):
@@ -202,7 +204,8 @@ def _short_answer_policy(c, gd) -> tuple[tuple[str, object], ...]:  # type: igno
 
 def _grading(c: _SpecChecker, doc: LocDict) -> tuple[float, bool, float | None]:
     """The spec's grading settings: negative marking, partial credit, the floor of a total."""
-    negative, partial, floor = 0.0, True, 0.0
+    negative, partial = 0.0, True
+    floor: float | None = 0.0
     if "grading" in doc:
         gd = doc["grading"]
         if isinstance(gd, LocDict):

@@ -41,8 +41,9 @@ import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["CURRENT", "JOURNAL", "SET_PREFIX", "STAGING_PREFIX", "commit", "kill_point",
            "new_staging", "recover"]
@@ -248,11 +249,12 @@ def _commit_by_journal(staged: Path, out: Path, names: Sequence[str]) -> None:
     _roll_forward(out, plan)
 
 
-def _roll_forward(out: Path, plan: dict[str, object]) -> None:
+def _roll_forward(out: Path, plan: Mapping[str, Any]) -> None:
+    """Carry out a journal's plan (JSON: staged, old, names, new), from wherever it stopped."""
     staged, old = out / str(plan["staged"]), out / str(plan["old"])
     old.mkdir(exist_ok=True)
-    new = set(plan["new"])  # type: ignore[arg-type]
-    for name in plan["names"]:  # type: ignore[attr-defined]
+    new = set(plan["new"])
+    for name in plan["names"]:
         if name in new and not os.path.lexists(staged / name):
             continue   # already moved in
         if os.path.lexists(out / name):

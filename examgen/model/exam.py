@@ -8,6 +8,9 @@ from typing import Literal
 
 from examgen.model.question import Difficulty, QuestionType, Text, Variant
 
+ExamLanguage = Literal["ko", "en", "both"]   # "both": Korean and English side by side
+ExamMode = Literal["per-student", "forms"]
+
 
 @dataclass(frozen=True)
 class Pick:
@@ -51,9 +54,9 @@ class ExamSpec:
     date: str
     duration: int             # minutes
     instructions: Text | None
-    language: Literal["ko", "en", "both"]
+    language: ExamLanguage
     seed: int
-    mode: Literal["per-student", "forms"]
+    mode: ExamMode
     forms: int
     shuffle_questions: bool
     shuffle_choices: bool
@@ -78,7 +81,7 @@ class ExamHeader:
     date: str
     duration: int                # minutes; 0: no time limit shown
     instructions: Text | None
-    language: Literal["ko", "en", "both"]
+    language: ExamLanguage
     negative: float = 0.0
     sections: tuple[Section, ...] = ()
     work_space: WorkSpace = ()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from examgen.model import Template, Text
+from examgen.model import ExamLanguage, Template, Text
 from examgen.practice.sheet import render_sheet_copy, sheet_copy
 from examgen.render import CopyRenderer
 from examgen.variants import make_variant
@@ -14,7 +14,7 @@ from examgen.variants import make_variant
 TITLE = Text("문제 미리보기", "Question preview")
 
 
-def preview_pdf(template: Template, seed: int, lang: str,
+def preview_pdf(template: Template, seed: int, lang: ExamLanguage,
                 renderer: CopyRenderer | None = None) -> bytes:
     """The PDF of ``template``'s variant ``seed`` in ``lang`` (ko, en or both)."""
     variant = make_variant(template, seed)

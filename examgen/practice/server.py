@@ -45,7 +45,7 @@ def serve(host: str, port: int, db: Path, *, bank: Path | None = None, threads: 
     passwords, so anyone who can reach the port can use (and read the progress of) any name."""
     import logging
 
-    from waitress import create_server
+    from waitress.server import create_server
 
     from examgen.bank import load_bank
     from examgen.practice.app import create_app

@@ -143,7 +143,7 @@ def render_source(kind: Kind, copy: ExamCopy, spec: ExamHeader | ExamSpec,
     :class:`~examgen.model.ExamHeader`); ``work_space(section index, question type)`` gives the
     room to leave for working (a Typst length such as ``"3cm"``, or None)."""
     lang = spec.language
-    langs = ["ko", "en"] if lang == "both" else [lang]
+    langs: list[str] = ["ko", "en"] if lang == "both" else [lang]
     ui = LABELS["en" if lang == "en" else "ko"]
     template = environment(templates_dir).get_template("copy.typ.j2")
     return template.render(

@@ -134,7 +134,7 @@ def by_form(batch: GradeBatch) -> Comparison | None:
 def _question_scores(batch: GradeBatch) -> dict[str, list[tuple[str, str, float]]]:
     """Per computed template: (variant parameters, percent of the question's points) per
     student."""
-    out: dict[str, list[tuple[str, float]]] = {}
+    out: dict[str, list[tuple[str, str, float]]] = {}
     for s in batch.students:
         got: dict[str, list[float]] = {}
         variant: dict[str, str] = {}
