@@ -186,8 +186,9 @@ def main() -> int:
             if work.exists():
                 shutil.rmtree(work)
             amc[engine] = run_amc(amc_source(copies, spec.title.ko, engine), work, engine)
-        _, (one_cpu,) = one_at_a_time(copies, spec, [CopyRenderer()])
+        # the pool before the one-at-a-time run: forked, as `examgen generate` runs it
         res, gen_cpu = timed_generate(spec, bank, students, Path(tmp) / "out", args.workers)
+        _, (one_cpu,) = one_at_a_time(copies, spec, [CopyRenderer()])
 
     n = len(copies)
     print(f"bench/amc_compare.py: {n} per-student copies of bench/exam-4page.yaml, exam and key")

@@ -10,8 +10,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from examgen.model import ExamCopy, ExamHeader, ExamSpec, Variant
-from examgen.render.typcompile import TypstWriter
-from examgen.render.typsource import PREAMBLE, TEMPLATES_DIR, Kind, render_source
+from examgen.render.typcompile import Pdf, TypstWriter
+from examgen.render.typsource import (
+    PREAMBLE,
+    TEMPLATES_DIR,
+    Kind,
+    TypstDocument,
+    render_document,
+    render_source,
+)
 
 WorkSpace = Callable[[int, str], "str | None"]
 
@@ -37,9 +44,19 @@ class CopyRenderer:
         return render_source(kind, copy, spec, self.templates_dir,
                              work_space or _spec_work_space(spec))
 
+    def document(self, kind: Kind, copy: ExamCopy, spec: ExamHeader | ExamSpec,
+                 work_space: WorkSpace | None = None) -> TypstDocument:
+        """What :meth:`source` gives, each question body in a file the source includes."""
+        return render_document(kind, copy, spec, self.templates_dir,
+                               work_space or _spec_work_space(spec))
+
+    def write(self, kind: Kind, copy: ExamCopy, spec: ExamHeader | ExamSpec) -> Pdf:
+        doc = self.document(kind, copy, spec)
+        return self.writer.write(doc.source, files=doc.files)
+
     def render(self, copy: ExamCopy, spec: ExamHeader | ExamSpec) -> RenderedCopy:
-        exam = self.writer.write(self.source("exam", copy, spec))
-        key = self.writer.write(self.source("key", copy, spec))
+        exam = self.write("exam", copy, spec)
+        key = self.write("key", copy, spec)
         return RenderedCopy(copy.copy_id, exam.data, key.data, exam.pages, key.pages)
 
 
@@ -67,7 +84,7 @@ def render_question_preview(variant: Variant, lang: Literal["ko", "en", "both"] 
 
     renderer = renderer or CopyRenderer()
     copy, header = one_question_copy(variant, lang)
-    return renderer.writer.write(renderer.source(kind, copy, header)).data
+    return renderer.write(kind, copy, header).data
 
 
 def render_formula_svg(tex: str, renderer: CopyRenderer | None = None) -> str:

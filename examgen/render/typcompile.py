@@ -7,6 +7,13 @@ is a private temporary folder holding only the preamble, so a document can read 
 fontconfig plus the fonts built into the compiler (New Computer Modern and its math font,
 DejaVu Sans Mono); system fonts are not scanned, so output does not depend on them. Documents
 carry no date, so the same source gives the same bytes on every run and in every process.
+
+A document may come with files of its own (:attr:`TypstDocument.files`: a question's body that
+other documents print too, see :mod:`examgen.render.typsource`); they are written into the
+root, named by their content, and kept while recent documents used them: Typst reuses the
+layout it memoized for a file's content in an earlier document of the process, which it cannot
+for the same text inside another document's own source. The compiler's memo is cleared of what
+the last 10 documents did not use, so the last :data:`KEPT_FILES` files are plenty.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import os
 import re
 import shutil
 import tempfile
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing import util as mp_util
 from pathlib import Path
@@ -24,6 +33,8 @@ from examgen.errors import RenderError
 from examgen.render.fonts import find_hangul_font_dir
 
 _PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
+_FILE_NAME = re.compile(r"/blocks/[0-9a-f]{32}\.typ")   # what TypstDocument.files may name
+KEPT_FILES = 1_000   # a document's own files kept in the root (a few MB at most)
 PDF_TAGS = True   # tagged PDF (structure for screen readers); see bench/generate.py for its cost
 _started = False  # whether this process has made a compiler (and so may run its thread pool)
 
@@ -62,9 +73,13 @@ class TypstWriter:
         self.compiler = typst.Compiler(root=self.root, font_paths=[folder],
                                        ignore_system_fonts=True,
                                        sys_inputs={"hangul-font": family})
+        self._files: OrderedDict[str, None] = OrderedDict()   # written, least recent first
 
-    def write(self, source: str, fmt: Literal["pdf", "svg"] = "pdf") -> Pdf:
-        """The compiled document (an SVG is one page)."""
+    def write(self, source: str, fmt: Literal["pdf", "svg"] = "pdf",
+              files: Iterable[tuple[str, str]] = ()) -> Pdf:
+        """The compiled document (an SVG is one page); ``files``: (path in the root, text)
+        that its source includes, each named by its content (``/blocks/<hash>.typ``)."""
+        self._put(files)
         try:
             data = self.compiler.compile(source.encode("utf-8"), format=fmt,
                                          pdf_tags=self.pdf_tags)
@@ -73,3 +88,21 @@ class TypstWriter:
                               f"{e.diagnostic}") from None
         assert isinstance(data, bytes)
         return Pdf(data, len(_PAGE.findall(data)) if fmt == "pdf" else 1)
+
+    def _put(self, files: Iterable[tuple[str, str]]) -> None:
+        """Write the files a document includes that are not in the root yet, and drop the
+        least recently used beyond :data:`KEPT_FILES` (never one of this document's)."""
+        names = []
+        for name, text in files:
+            if not _FILE_NAME.fullmatch(name):   # written by render_document; never a path
+                raise ValueError(f"not a block file name: {name!r}")
+            if name not in self._files:
+                path = Path(self.root + name)
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            self._files[name] = None
+            self._files.move_to_end(name)
+            names.append(name)
+        while len(self._files) > max(KEPT_FILES, len(names)):
+            old, _ = self._files.popitem(last=False)
+            Path(self.root + old).unlink(missing_ok=True)

@@ -5,6 +5,7 @@ bilingual keys, and no Korean word is broken at a line end."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import shutil
 import subprocess
@@ -17,9 +18,10 @@ from examgen.assemble import assemble
 from examgen.bank import load_bank
 from examgen.io import load_spec
 from examgen.model import ExamCopy, ExamSpec, Student, Text
-from examgen.render import CopyRenderer, render_question_preview
+from examgen.render import CopyRenderer, render_question_preview, typcompile, typsource
 from examgen.render.typcompile import RenderError
 from examgen.render.typmarkup import escape, inline
+from examgen.render.typsource import Kind
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext, pdffonts) not installed")
@@ -65,7 +67,7 @@ def test_escape_prints_text_literally(hostile: str, tmp_path: Path) -> None:
     copy = dataclasses.replace(copy, student=Student("ID" + hostile, "N" + hostile, 1),
                                sections=(section,))
     spec = dataclasses.replace(spec, title=Text("T" + hostile))
-    data = renderer().writer.write(renderer().source("exam", copy, spec)).data
+    data = renderer().write("exam", copy, spec).data   # the question's body in a file it includes
     text = flat(pdf_text(data, tmp_path))
     assert flat("T" + hostile) in text
     assert flat("ID" + hostile) in text and flat("N" + hostile) in text
@@ -119,6 +121,57 @@ def test_same_copy_same_bytes() -> None:
     a = renderer().render(copies[1], spec)
     b = CopyRenderer().render(copies[1], spec)
     assert a.exam == b.exam and a.key == b.key
+
+
+@pytest.mark.parametrize("kind", ["exam", "key"])
+def test_bodies_in_files_print_as_the_source_with_bodies_in_place(kind: Kind) -> None:
+    """The print path (each question body in a file the document includes) and the one
+    self-contained source give the same bytes, whatever the writer printed before."""
+    spec, copies = spec_copies("both", 2)
+    fresh = CopyRenderer()
+    inline_pdf = fresh.writer.write(fresh.source(kind, copies[0], spec)).data
+    renderer().write(kind, copies[1], spec)   # the other copy first: its files are in the root
+    assert renderer().write(kind, copies[0], spec).data == inline_pdf
+    assert fresh.write(kind, copies[0], spec).data == inline_pdf
+
+
+def test_question_bodies_hold_nothing_of_the_student() -> None:
+    """Two students' copies include the same file for a question both drew alike, and no file
+    names the student: the id and form live in the document's own source, so what Typst laid
+    out for one copy is reused for the next."""
+    spec, copies = spec_copies("ko", 2)
+    docs = [renderer().document("exam", c, spec) for c in copies]
+    names = [dict(d.files) for d in docs]
+    assert len(names[0]) == len(copies[0].questions)
+    assert set(names[0]) & set(names[1])   # concept questions without parameters
+    for doc, copy in zip(docs, copies, strict=True):
+        assert copy.student.student_id in doc.source
+        for name, text in doc.files:
+            assert copy.student.student_id not in text
+            assert f'#include "{name}"' in doc.source
+            assert name == "/blocks/" + hashlib.sha256(text.encode()).hexdigest()[:32] + ".typ"
+
+
+def test_writer_keeps_recent_block_files_and_refuses_other_names(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    writer = CopyRenderer().writer
+    root = Path(writer.root)
+    monkeypatch.setattr(typcompile, "KEPT_FILES", 2)
+    blocks = [typsource._block_file(f"[{k}]") for k in range(4)]
+    # one document's own files are all kept, however many
+    doc = writer.write("".join(f'#include "{n}"\n' for n, _ in blocks[:3]), files=blocks[:3])
+    assert doc.pages == 1
+    assert sorted(p.name for p in (root / "blocks").iterdir()) == sorted(
+        n.rsplit("/", 1)[1] for n, _ in blocks[:3])
+    # the next document's file is written; beyond 2 kept, the least recently used go
+    writer.write(f'#include "{blocks[3][0]}"', files=[blocks[2], blocks[3]])
+    assert sorted(p.name for p in (root / "blocks").iterdir()) == sorted(
+        n.rsplit("/", 1)[1] for n, _ in blocks[2:])
+    for bad in ["/preamble.typ", "/blocks/../../x.typ", "/blocks/" + "0" * 32 + ".typ/x",
+                "blocks/" + "0" * 32 + ".typ"]:
+        with pytest.raises(ValueError, match="not a block file name"):
+            writer.write("", files=[(bad, "x")])
+    assert (root / "preamble.typ").read_text().startswith("//")
 
 
 def line_breaks_inside_words(text: str, words: set[str]) -> list[str]:
@@ -184,7 +237,7 @@ def test_bilingual_keys_stay_inside_the_margins(tmp_path: Path) -> None:
     bad = []
     for copy in copies:
         key = tmp_path / f"{copy.copy_id}.pdf"
-        key.write_bytes(renderer().writer.write(renderer().source("key", copy, spec)).data)
+        key.write_bytes(renderer().write("key", copy, spec).data)
         bad += [f"{copy.copy_id}: {b}" for b in ink_beyond_margins(key, tmp_path)]
     assert bad == []
 
