@@ -221,7 +221,7 @@ class Practice:
     def sheet_pdf(self, variants: list[tuple[str, int, Variant]], student: str, lang: str) -> bytes:
         from examgen.practice.sheet import render_sheet
 
-        with self._sheet_lock:  # one WeasyPrint job at a time; the renderer is made on first use
+        with self._sheet_lock:  # one Typst job at a time; the renderer is made on first use
             if self._renderer is None:
                 from examgen.render import CopyRenderer
 

@@ -49,8 +49,6 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LENGTH = re.compile(r"(\d+(?:\.\d+)?)(mm|cm|pt|in|em)")
 
 
-
-
 def _num(x: float) -> str:
     return f"{x:g}"
 
