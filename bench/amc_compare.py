@@ -15,7 +15,9 @@ Prints wall and CPU time per copy of each, the pages each printed, and the ratio
 AMC's prepare runs LaTeX three times over all copies (subject, corrected copies, and the
 catalog it uses to read scans); all three are what its users wait for, and all three are
 counted. Measured on 2026-12-02, 200 copies, twice: AMC 443-480 ms wall per copy (pdfLaTeX
-454-480, XeLaTeX 443-445), examgen 161-189 ms (ratio 0.36-0.42).
+454-480, XeLaTeX 443-445), examgen 161-189 ms (ratio 0.36-0.42). On 2026-12-03, twice, with
+question bodies in include files: AMC 236-293 ms (pdfLaTeX 261-354), examgen 70-84 ms (ratio
+0.29-0.30; CPU 0.51-0.53).
 Needs Debian's auto-multiple-choice, texlive-xetex and texlive-lang-korean (not part of the
 set-up: several hundred MB that only this comparison uses).
 

@@ -14,7 +14,8 @@ Measured once with valgrind's callgrind (instructions, which no load changes): P
 to what the compiler does per copy (635 M instructions against 598 M).
 Question bodies in files the documents include (examgen/render/typsource.py), so Typst reuses
 what it laid out for earlier copies: 15 % fewer compiler instructions per copy; the same
-machine, alternate runs of 100 students: 142-155 ms against 162-173 ms wall per copy.
+machine, alternate runs: 142-155 ms against 162-173 ms wall per copy (100 students), 80-81 ms
+against 92 ms (200 students, an hour later: this machine's speed changes 2x with no load seen).
 
 The pool runs first, as `examgen generate` runs it (workers forked from a process that has no
 compiler yet); the baseline after it.
