@@ -34,7 +34,7 @@ from examgen.render.fonts import find_hangul_font_dir
 
 _PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 _FILE_NAME = re.compile(r"/blocks/[0-9a-f]{32}\.typ")   # what TypstDocument.files may name
-KEPT_FILES = 1_000   # a document's own files kept in the root (a few MB at most)
+KEPT_FILES = 1_000   # block files kept in the root across documents (a few MB at most)
 PDF_TAGS = True   # tagged PDF (structure for screen readers); see bench/generate.py for its cost
 _started = False  # whether this process has made a compiler (and so may run its thread pool)
 
@@ -68,6 +68,7 @@ class TypstWriter:
         self._cleanup = mp_util.Finalize(self, shutil.rmtree, args=(self.root, True),
                                          exitpriority=0)
         shutil.copyfile(preamble, Path(self.root) / "preamble.typ")
+        (Path(self.root) / "blocks").mkdir()   # where a document's own files go (see _put)
         self.pdf_tags = pdf_tags
         self._typst = typst
         self.compiler = typst.Compiler(root=self.root, font_paths=[folder],
@@ -92,17 +93,16 @@ class TypstWriter:
     def _put(self, files: Iterable[tuple[str, str]]) -> None:
         """Write the files a document includes that are not in the root yet, and drop the
         least recently used beyond :data:`KEPT_FILES` (never one of this document's)."""
-        names = []
+        used = 0
         for name, text in files:
             if not _FILE_NAME.fullmatch(name):   # written by render_document; never a path
                 raise ValueError(f"not a block file name: {name!r}")
-            if name not in self._files:
-                path = Path(self.root + name)
-                path.parent.mkdir(exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-            self._files[name] = None
-            self._files.move_to_end(name)
-            names.append(name)
-        while len(self._files) > max(KEPT_FILES, len(names)):
+            if name in self._files:
+                self._files.move_to_end(name)
+            else:
+                Path(self.root + name).write_text(text, encoding="utf-8")
+                self._files[name] = None
+            used += 1
+        while len(self._files) > max(KEPT_FILES, used):
             old, _ = self._files.popitem(last=False)
             Path(self.root + old).unlink(missing_ok=True)
