@@ -1,16 +1,17 @@
 """Whether a run of bank text surely fits on one printed line, from the Hangul font's own
 advance widths: an upper bound, never an estimate that may come out short.
 
-Keeping Korean words whole costs the compiler a box per word (:mod:`examgen.render.typmarkup`),
-about a quarter of a copy's compile time. A text that cannot reach the end of its line
-cannot be broken inside a word, so an option or a key's one-line note that fits needs no box;
-in a longer paragraph only the words a line can end inside need one (:func:`line_end_words`,
-with lower bounds too: the narrowest advance, less the largest kerning pair).
+Keeping Korean words whole costs the compiler a box per word (:mod:`examgen.render.typmarkup`):
+boxing every Korean word took about a quarter of a copy's compile time. A text that cannot
+reach the end of its line cannot be broken inside a word, so an option or a key's one-line
+note that fits needs no box; in a longer paragraph only the words a line can end inside need
+one (:func:`line_end_words`, with lower bounds too: the narrowest advance, less the largest kerning pair).
 The bound takes, per character, the widest advance over the family's files (regular and bold),
 a quarter em where Hangul meets a Latin letter or digit (Typst's CJK-Latin spacing), 1.2 em for
 a character the font lacks (another font draws it), a formula's ceiling
 (:mod:`examgen.render.mathwidth`) and 0.7 em per character of code. Anything that cannot be
 bounded (no font file readable) says "does not fit", so the words keep their boxes.
+The widths are read from the font files' own tables once per process (:func:`_advances_em`).
 """
 
 from __future__ import annotations
@@ -48,23 +49,106 @@ def _metrics() -> tuple[dict[int, float], dict[int, float]] | None:
     """Code point -> the widest and the narrowest advance (em) over the Hangul family's font
     files; None when they cannot be read."""
     try:
-        from fontTools.ttLib import TTFont
-
         from examgen.render.fonts import find_hangul_font_files
 
         widest: dict[int, float] = {}
         narrowest: dict[int, float] = {}
         for path in find_hangul_font_files()[1]:
-            with TTFont(path, lazy=True, fontNumber=0) as font:
-                em = float(font["head"].unitsPerEm)
-                metrics = font["hmtx"].metrics
-                for code, glyph in font.getBestCmap().items():
-                    w = metrics[glyph][0] / em
-                    widest[code] = max(w, widest.get(code, 0.0))
-                    narrowest[code] = min(w, narrowest.get(code, w))
+            for code, w in _advances_em(path).items():
+                widest[code] = max(w, widest.get(code, 0.0))
+                narrowest[code] = min(w, narrowest.get(code, w))
         return (widest, narrowest) if widest else None
     except Exception:   # no readable font: nothing is said to fit
         return None
+
+
+def _advances_em(path: str) -> dict[int, float]:
+    """Code point -> advance width (em) of one font file, read from its ``cmap`` and
+    ``hmtx`` tables by glyph index. fontTools maps code points to glyph *names*, which it
+    makes up for all 34,000 glyphs of a Hangul font that stores none (0.3-0.4 s a process,
+    paid by every worker of a pool); here fontTools only finds the tables, and the two
+    formats Unicode fonts use (cmap formats 4 and 12) are read as the OpenType
+    specification lays them out. Another cmap format falls back to fontTools."""
+    import numpy as np
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        em = float(font["head"].unitsPerEm)
+        n_metrics = int(font["hhea"].numberOfHMetrics)
+        n_glyphs = int(font["maxp"].numGlyphs)
+        hmtx = np.frombuffer(font.reader["hmtx"], dtype=">u2", count=2 * n_metrics)
+        advance = np.full(n_glyphs, hmtx[-2], dtype=np.float64)   # the last advance repeats
+        advance[:n_metrics] = hmtx[0::2]
+        glyphs = _unicode_cmap(font.reader["cmap"])
+        if glyphs is None:   # a cmap format not read here: fontTools' names
+            order = {name: k for k, name in enumerate(font.getGlyphOrder())}
+            glyphs = {code: order[name] for code, name in font.getBestCmap().items()}
+    return {code: float(advance[g]) / em for code, g in glyphs.items() if g < n_glyphs}
+
+
+_CMAP_PREFERENCE = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))  # fontTools' getBestCmap
+
+
+def _unicode_cmap(data: bytes) -> dict[int, int] | None:
+    """Code point -> glyph index from a raw ``cmap`` table: the Unicode subtable fontTools'
+    ``getBestCmap`` would pick, if it is format 4 or 12; None otherwise."""
+    import struct
+
+    (n_tables,) = struct.unpack_from(">H", data, 2)
+    offsets: dict[tuple[int, int], int] = {}
+    for k in range(n_tables):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, 4 + 8 * k)
+        offsets.setdefault((platform, encoding), offset)
+    best = next((offsets[key] for key in _CMAP_PREFERENCE if key in offsets), None)
+    if best is None:
+        return None
+    (fmt,) = struct.unpack_from(">H", data, best)
+    if fmt == 4:
+        return _cmap_format_4(data, best)
+    if fmt == 12:
+        return _cmap_format_12(data, best)
+    return None
+
+
+def _cmap_format_4(data: bytes, at: int) -> dict[int, int]:
+    """Segment mapping to delta values (OpenType cmap format 4)."""
+    import struct
+
+    (seg_x2,) = struct.unpack_from(">H", data, at + 6)
+    n = seg_x2 // 2
+    ends = struct.unpack_from(f">{n}H", data, at + 14)
+    starts = struct.unpack_from(f">{n}H", data, at + 16 + seg_x2)
+    deltas = struct.unpack_from(f">{n}h", data, at + 16 + 2 * seg_x2)
+    range_at = at + 16 + 3 * seg_x2          # where idRangeOffset[0] is
+    ranges = struct.unpack_from(f">{n}H", data, range_at)
+    out: dict[int, int] = {}
+    for k, (start, end, delta, rng) in enumerate(zip(starts, ends, deltas, ranges, strict=True)):
+        if start == 0xFFFF:
+            continue
+        for code in range(start, end + 1):
+            if rng == 0:
+                glyph = (code + delta) & 0xFFFF
+            else:   # an offset from this idRangeOffset entry into glyphIdArray
+                (glyph,) = struct.unpack_from(">H", data, range_at + 2 * k + rng
+                                              + 2 * (code - start))
+                glyph = (glyph + delta) & 0xFFFF if glyph else 0
+            if glyph:
+                out[code] = glyph
+    return out
+
+
+def _cmap_format_12(data: bytes, at: int) -> dict[int, int]:
+    """Segmented coverage (OpenType cmap format 12)."""
+    import struct
+
+    (n_groups,) = struct.unpack_from(">I", data, at + 12)
+    out: dict[int, int] = {}
+    for k in range(n_groups):
+        start, end, glyph = struct.unpack_from(">III", data, at + 16 + 12 * k)
+        for code in range(start, min(end, 0x10FFFF) + 1):   # no code point lies beyond
+            if glyph + code - start:
+                out[code] = glyph + code - start
+    return out
 
 
 def width_em(text: str) -> float | None:

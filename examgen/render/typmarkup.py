@@ -10,10 +10,14 @@ file. Bank text additionally has ``$...$`` math (converted by :mod:`examgen.rend
 Korean words (eojeol) are kept whole: Typst, like UAX #14, may break Hangul between any two
 syllables and 0.15 has no keep-all switch (typst/typst#1164), so each space-separated word
 holding Hangul is set in an unbreakable box together with any formula or punctuation glued to
-it (``$h_t$의``). The boxes cost about a quarter of the compile time (bench/generate.py), so
+it (``$h_t$의``). A box for every such word cost about a quarter of the compile time
+(bench/generate.py); the boxes that remain cost about 8 % of the compiler's work, since
 only words a line can end inside get one: a run the templates know fits on its line gets
 none, and in a paragraph whose width the template gives (``room``) only the words that
 :func:`~examgen.render.linefit.line_end_words` finds may be the first not to fit on a line.
+Word joiners (U+2060) between the syllables were tried instead of boxes: Typst keeps them as
+glyphs, so ``pdftotext`` finds a joiner between every two syllables (딥, U+2060, 러, U+2060,
+닝 where the page shows 딥러닝) and a search or a copy of the text fails.
 """
 
 from __future__ import annotations

@@ -144,3 +144,60 @@ def test_no_word_of_the_whole_bank_is_split_at_a_line_end(language: str,
         text = pdf_text(pdf, tmp_path)
         assert line_breaks_inside_words(text, words) == []
     assert rendered.key_pages > 40
+
+
+def _font_with(cmap: dict[int, str], tmp_path: Path) -> Path:
+    """A small TrueType font whose glyph ``gN`` is 10 * N units wide, with ``cmap``."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef", *(f"g{k}" for k in range(1, 300))]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap(cmap)
+    empty = TTGlyphPen(None).glyph()
+    fb.setupGlyf({name: empty for name in names})
+    # the last 50 glyphs share the last advance (hmtx stores it once)
+    fb.setupHorizontalMetrics({name: (10 * min(k, 250) + 5, 0) for k, name in enumerate(names)})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupOS2()
+    fb.setupPost()
+    path = tmp_path / "t.ttf"
+    fb.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("codes", [
+    # scattered code points and glyphs: format 4 segments read through idRangeOffset
+    {0x41: "g3", 0x42: "g1", 0x43: "g7", 0xAC00: "g200", 0xAC01: "g5", 0xAC02: "g299",
+     0xD7A3: "g260"},
+    # runs of consecutive glyphs (idDelta), and code points past the BMP (format 12)
+    {**{0xAC00 + k: f"g{10 + k}" for k in range(120)}, 0x1F600: "g2", 0x20000: "g280"},
+])
+def test_the_advance_widths_are_the_fonts_own(codes: dict[int, str], tmp_path: Path) -> None:
+    """The widths linefit reads from the raw tables are those fontTools gives by name."""
+    from fontTools.ttLib import TTFont
+
+    from examgen.render.linefit import _advances_em
+
+    path = _font_with(codes, tmp_path)
+    with TTFont(str(path)) as font:
+        metrics = font["hmtx"].metrics
+        expected = {code: metrics[name][0] / 1000 for code, name in font.getBestCmap().items()}
+    assert expected == {code: (10 * min(int(name[1:]), 250) + 5) / 1000
+                        for code, name in codes.items()}
+    assert _advances_em(str(path)) == expected
+
+
+def test_the_hangul_fonts_widths_are_those_fonttools_reads() -> None:
+    from fontTools.ttLib import TTFont
+
+    from examgen.render.fonts import find_hangul_font_files
+    from examgen.render.linefit import _advances_em
+
+    for path in find_hangul_font_files()[1]:
+        with TTFont(path) as font:
+            em = font["head"].unitsPerEm
+            metrics = font["hmtx"].metrics
+            expected = {code: metrics[g][0] / em for code, g in font.getBestCmap().items()}
+        assert _advances_em(path) == expected
