@@ -17,7 +17,8 @@ catalog it uses to read scans); all three are what its users wait for, and all t
 counted. Measured on 2026-12-02, 200 copies, twice: AMC 443-480 ms wall per copy (pdfLaTeX
 454-480, XeLaTeX 443-445), examgen 161-189 ms (ratio 0.36-0.42). On 2026-12-03, twice, with
 question bodies in include files: AMC 236-293 ms (pdfLaTeX 261-354), examgen 70-84 ms (ratio
-0.29-0.30; CPU 0.51-0.53).
+0.29-0.30; CPU 0.51-0.53). Later that day, the machine twice as slow for both: AMC 541 ms
+(pdfLaTeX 561), examgen 155 ms (ratio 0.29; CPU 0.51): the ratio holds where the times do not.
 Needs Debian's auto-multiple-choice, texlive-xetex and texlive-lang-korean (not part of the
 set-up: several hundred MB that only this comparison uses).
 

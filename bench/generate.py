@@ -16,6 +16,11 @@ Question bodies in files the documents include (examgen/render/typsource.py), so
 what it laid out for earlier copies: 15 % fewer compiler instructions per copy; the same
 machine, alternate runs: 142-155 ms against 162-173 ms wall per copy (100 students), 80-81 ms
 against 92 ms (200 students, an hour later: this machine's speed changes 2x with no load seen).
+The Hangul font's widths read from its raw tables (examgen/render/linefit.py) instead of through
+fontTools' glyph names: 0.27 s less CPU in every process that prints (each pool worker), so
+4 % less CPU for the 30 copies of `examgen generate`'s defaults (12.9 s against 13.5 s, three
+alternate runs each); 200 students, a slow phase: 152 ms wall per copy (CPU 295 ms) against
+164 ms (CPU 313 ms) for the previous commit in the same hour.
 
 The pool runs first, as `examgen generate` runs it (workers forked from a process that has no
 compiler yet); the baseline after it.
