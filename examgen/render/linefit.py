@@ -17,6 +17,7 @@ The widths are read from the font files' own tables once per process (:func:`_ad
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
@@ -92,8 +93,6 @@ _CMAP_PREFERENCE = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0,
 def _unicode_cmap(data: bytes) -> dict[int, int] | None:
     """Code point -> glyph index from a raw ``cmap`` table: the Unicode subtable fontTools'
     ``getBestCmap`` would pick, if it is format 4 or 12; None otherwise."""
-    import struct
-
     (n_tables,) = struct.unpack_from(">H", data, 2)
     offsets: dict[tuple[int, int], int] = {}
     for k in range(n_tables):
@@ -112,8 +111,6 @@ def _unicode_cmap(data: bytes) -> dict[int, int] | None:
 
 def _cmap_format_4(data: bytes, at: int) -> dict[int, int]:
     """Segment mapping to delta values (OpenType cmap format 4)."""
-    import struct
-
     (seg_x2,) = struct.unpack_from(">H", data, at + 6)
     n = seg_x2 // 2
     ends = struct.unpack_from(f">{n}H", data, at + 14)
@@ -139,8 +136,6 @@ def _cmap_format_4(data: bytes, at: int) -> dict[int, int]:
 
 def _cmap_format_12(data: bytes, at: int) -> dict[int, int]:
     """Segmented coverage (OpenType cmap format 12)."""
-    import struct
-
     (n_groups,) = struct.unpack_from(">I", data, at + 12)
     out: dict[int, int] = {}
     for k in range(n_groups):

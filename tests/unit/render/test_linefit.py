@@ -147,7 +147,8 @@ def test_no_word_of_the_whole_bank_is_split_at_a_line_end(language: str,
 
 
 def _font_with(cmap: dict[int, str], tmp_path: Path) -> Path:
-    """A small TrueType font whose glyph ``gN`` is 10 * N units wide, with ``cmap``."""
+    """A small TrueType font (1000 units to the em) with ``cmap``, whose glyph ``gN`` is
+    10 * N + 5 units wide up to g250 and 2505 units from there on."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
