@@ -2,7 +2,8 @@
 
 One :class:`TypstWriter` per process holds one compiler: its fonts are loaded once and its
 caches (the preamble, shaped text) serve every document of the process. The compiler's root
-is a private temporary folder holding only the preamble, so a document can read no other file
+is a private temporary folder (in memory on Linux: :func:`examgen.processes.compile_temp_dir`)
+holding only the preamble, so a document can read no other file
 (Typst refuses paths outside its root). Fonts: the folder of the Korean font found through
 fontconfig plus the fonts built into the compiler (New Computer Modern and its math font,
 DejaVu Sans Mono); system fonts are not scanned, so output does not depend on them. Documents
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Literal
 
 from examgen.errors import RenderError
+from examgen.processes import TEMP_PREFIX, compile_temp_dir
 from examgen.render.fonts import find_hangul_font_dir
 
 _PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
@@ -62,7 +64,9 @@ class TypstWriter:
         global _started
         _started = True
         family, folder = font or find_hangul_font_dir()
-        self.root = tempfile.mkdtemp(prefix=f"examgen-typst-{os.getpid()}-")   # pid: swept if killed
+        # pid: swept if killed; in memory where there is one (processes.compile_temp_dir)
+        self.root = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-",
+                                     dir=compile_temp_dir())
         # multiprocessing's finalizer, not weakref's: it also runs when a pool worker exits
         # (workers leave through os._exit, which skips atexit and weakref finalizers)
         self._cleanup = mp_util.Finalize(self, shutil.rmtree, args=(self.root, True),

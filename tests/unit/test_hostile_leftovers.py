@@ -76,6 +76,56 @@ def test_the_typst_folder_is_named_for_its_process(tmp_path: Path) -> None:
     assert Path(writer.root).name.startswith(f"{TEMP_PREFIX}{os.getpid()}-")
 
 
+def test_the_typst_folder_is_in_memory_unless_tmpdir_names_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linux's /dev/shm (tmpfs) holds the compilers' question files: creating and opening them
+    there costs the kernel less than on a disk's file system. TMPDIR set by the user wins."""
+    import tempfile
+
+    from examgen import processes
+    from examgen.render.typcompile import TypstWriter
+
+    memory, chosen = tmp_path / "shm", tmp_path / "chosen"
+    memory.mkdir()
+    chosen.mkdir()
+    preamble = tmp_path / "preamble.typ"
+    preamble.write_text("", encoding="utf-8")
+    monkeypatch.setattr(processes, "MEMORY_DIR", str(memory))
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert processes.compile_temp_dir() == str(memory)
+    assert Path(TypstWriter(preamble).root).parent == memory
+
+    monkeypatch.setenv("TMPDIR", str(chosen))
+    monkeypatch.setattr(tempfile, "tempdir", None)   # tempfile reads TMPDIR again
+    assert processes.compile_temp_dir() is None
+    assert Path(TypstWriter(preamble).root).parent == chosen
+
+    monkeypatch.delenv("TMPDIR")
+    assert processes.compile_temp_dir(str(tmp_path / "missing")) is None
+    monkeypatch.setattr(processes, "MEMORY_DIR_MIN_FREE", 2**62)   # no room to spare
+    assert processes.compile_temp_dir() is None
+
+
+def test_folders_of_dead_processes_are_swept_in_memory_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from examgen import processes
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = int(done.stdout)
+    memory, temp = tmp_path / "shm", tmp_path / "tmp"
+    for folder in (memory, temp):
+        (folder / f"{processes.TEMP_PREFIX}{dead}-x").mkdir(parents=True)
+        (folder / f"{processes.TEMP_PREFIX}{os.getpid()}-y").mkdir()
+    monkeypatch.setattr(processes, "MEMORY_DIR", str(memory))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    assert processes.sweep_dead_temp_dirs() == [f"{processes.TEMP_PREFIX}{dead}-x"] * 2
+    for folder in (memory, temp):
+        assert [p.name for p in folder.iterdir()] == [f"{processes.TEMP_PREFIX}{os.getpid()}-y"]
+
+
 def test_an_override_row_with_more_cells_than_the_header_is_refused(tmp_path: Path) -> None:
     """Found by a fuzz of the readers: an unquoted comma in a comment raised AttributeError."""
     from examgen.errors import OverrideError
