@@ -152,6 +152,32 @@ def test_question_bodies_hold_nothing_of_the_student() -> None:
             assert name == "/blocks/" + hashlib.sha256(text.encode()).hexdigest()[:32] + ".typ"
 
 
+def test_bodies_made_once_print_as_bodies_made_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Equal question bodies are made once per process (typsource._bodies): a body taken from
+    there prints what the template makes afresh, whatever kind, language and working space
+    the documents before it had; and two copies that share a question make its body once."""
+    made: list[str] = []
+    block_file = typsource._block_file
+    monkeypatch.setattr(typsource, "_block_file", lambda text: made.append(text) or block_file(text))
+    typsource._bodies.clear()
+    spec, copies = spec_copies("ko", 2)
+    docs = [renderer().document("exam", c, spec) for c in copies]
+    assert len(made) == len({name for d in docs for name, _ in d.files}) < sum(
+        len(d.files) for d in docs)   # the shared concept questions were made once
+
+    cases = []
+    for language in ("ko", "both", "en"):
+        spec, copies = spec_copies(language, 2)
+        wide = dataclasses.replace(spec, work_space=(("short_answer", "2cm"), ("*", "1cm")))
+        cases += [(kind, c, s) for kind in ("exam", "key") for c in copies for s in (spec, wide)]
+    cached = [renderer().source(kind, c, s) for kind, c, s in cases]
+    assert len(typsource._bodies) > 0
+    assert any("#work-space(1cm)" in text for text in cached)
+    for (kind, c, s), text in zip(cases, cached, strict=True):
+        typsource._bodies.clear()
+        assert renderer().source(kind, c, s) == text
+
+
 def test_writer_keeps_recent_block_files_and_refuses_other_names(
         monkeypatch: pytest.MonkeyPatch) -> None:
     writer = CopyRenderer().writer
