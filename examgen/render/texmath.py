@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from examgen.errors import TexMathError
 
@@ -76,8 +75,7 @@ _ESCAPE = set('/"#$\\_^&@<>*~`\'!;,[]{}')
 _PLAIN = set("()=+-.:|?")
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):   # made ~40 times a formula: 2.5x as fast to make as a frozen dataclass
     kind: str        # cmd, esc, num, word, space, char
     text: str
     pos: int
