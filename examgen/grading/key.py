@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,9 @@ def copy_parts(manifest: Manifest, copy: ManifestCopy) -> tuple[PartKey, ...]:
     read, so a manifest of the head alone serves a copy written piece by piece)."""
     parts = []
     for q in copy.questions:
+        params = _params_json(q.variant)   # once for all the question's parts
         for col, part in zip(q.columns, q.variant.parts, strict=True):
-            pk = part_key(col, q.template_id, part, q.variant)
+            pk = part_key(col, q.template_id, part, q.variant, params)
             choice = pk.kind in CHOICE_TYPES
             parts.append(replace(pk, negative=manifest.negative if choice else 0.0,
                                  partial_credit=manifest.partial_credit,
@@ -71,13 +73,19 @@ def copy_parts(manifest: Manifest, copy: ManifestCopy) -> tuple[PartKey, ...]:
     return tuple(parts)
 
 
-def part_key(column: str, question_id: str, part: VariantPart, variant: Variant) -> PartKey:
-    """One part's key, with the rounding allowance its worked solution calls for."""
-    params = (json.dumps(jsonable(dict(variant.params)), sort_keys=True, ensure_ascii=False)
-              if variant.params else "")
+def part_key(column: str, question_id: str, part: VariantPart, variant: Variant,
+             params: str | None = None) -> PartKey:
+    """One part's key, with the rounding allowance its worked solution calls for; ``params``:
+    the variant's :func:`_params_json`, when the caller has it already."""
     return PartKey.from_variant_part(column, question_id, part, variant,
                                      allowance=rounding_allowance(part, variant.solution),
-                                     params=params)
+                                     params=_params_json(variant) if params is None else params)
+
+
+def _params_json(variant: Variant) -> str:
+    """The variant's parameters as a key records them (JSON, keys sorted; "" for none)."""
+    return (json.dumps(jsonable(dict(variant.params)), sort_keys=True, ensure_ascii=False)
+            if variant.params else "")
 
 
 def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
@@ -93,9 +101,11 @@ def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
 _DECIMAL_NUMBER = re.compile(r"(?<![\d.])\d+\.(\d+)(?![\d.])")
 
 
-def _numbers_at(text: str, decimals: int) -> set[str]:
+@lru_cache(maxsize=256)   # the parts of a question read its one worked solution in turn
+def _numbers_at(text: str, decimals: int) -> frozenset[str]:
     """The unsigned numbers written in ``text`` with exactly ``decimals`` decimal places."""
-    return {m.group() for m in _DECIMAL_NUMBER.finditer(text) if len(m.group(1)) == decimals}
+    return frozenset(m.group() for m in _DECIMAL_NUMBER.finditer(text)
+                     if len(m.group(1)) == decimals)
 
 
 def rounding_allowance(part: VariantPart, solution: Text | None) -> float:
