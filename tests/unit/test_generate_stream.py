@@ -95,6 +95,36 @@ def test_the_manifest_written_piecewise_is_the_eager_one(tmp_path: Path, head: s
     assert list(plan.copy_ids()) == [c.copy_id for c in asm.copies]
 
 
+TRICKY_JSON: list[Any] = [
+    {}, [], "", 0, -0.0, 1e-7, 1e16, 123456789012345678901234567890, float("nan"), float("inf"),
+    -float("inf"), True, False, None, "따옴표 \" 역슬래시 \\ 줄\n바꿈 \t 탭 \x00 \u2028 \ud83d\ude00",
+    {"a": [], "b": {}, "c": [[], [{}], [1, [2, [3]]]], "": {"x": None}},
+    {3: "int", 2.5: "float", True: "bool", None: "none", "s": "str", float("nan"): "nan"},
+    (1, (2.0, "t")), [{"prompt": {"ko": "가", "en": None}, "value": [[0.1, -2], [3e-10, 4]]}],
+]
+
+
+@pytest.mark.parametrize("value", TRICKY_JSON)
+@pytest.mark.parametrize("depth", [0, 1, 2])
+def test_the_manifest_layout_is_json_dumps_indent_1(value: Any, depth: int) -> None:
+    """The manifest's own encoder writes byte for byte what json.dumps(indent=1) writes
+    (checked against it on values a manifest may hold and on awkward ones)."""
+    from examgen.manifest import _indented
+
+    expected = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
+    assert _indented(value, depth) == expected
+
+
+def test_the_manifest_encoder_refuses_what_json_refuses() -> None:
+    from examgen.manifest import _indented
+
+    for bad in [{(1, 2): "tuple key"}, {"x": {1, 2}}, [object()]]:
+        with pytest.raises(TypeError):
+            json.dumps(bad)
+        with pytest.raises(TypeError):
+            _indented(bad, 1)
+
+
 class InstantPool:
     """A pool that runs each job when it is submitted, counting the jobs taken."""
 
