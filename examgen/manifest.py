@@ -110,6 +110,7 @@ def _indented(value: Any, depth: int) -> str:
 
 
 _encode_str = json.encoder.encode_basestring   # the escaping json.dumps(ensure_ascii=False) does
+_LITERALS = {None: "null", True: "true", False: "false"}
 
 
 def _float(x: float) -> str:
@@ -134,7 +135,7 @@ def _scalar(x: Any) -> str:
     if isinstance(x, str):
         return _encode_str(x)
     if x is None or x is True or x is False:
-        return {None: "null", True: "true", False: "false"}[x]
+        return _LITERALS[x]
     if isinstance(x, int):
         return int.__repr__(x)
     if isinstance(x, float):

@@ -94,7 +94,8 @@ def parts_from_variant(variant: Variant, columns: Sequence[str] | None = None
     single variant outside a batch, e.g. in the practice app. Columns default to ``a``, ``b``..."""
     parts = variant.parts
     cols = list(columns) if columns is not None else [chr(ord("a") + i) for i in range(len(parts))]
-    return tuple(part_key(c, variant.template_id, p, variant)
+    params = _params_json(variant)   # once for all the parts
+    return tuple(part_key(c, variant.template_id, p, variant, params)
                  for c, p in zip(cols, parts, strict=True))
 
 
