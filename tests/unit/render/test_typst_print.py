@@ -363,3 +363,28 @@ def test_points_in_english_say_pt_for_one() -> None:
 
     assert [_pts(x, "en") for x in (1, 1.5, 2, 0.5)] == ["1 pt", "1.5 pts", "2 pts", "0.5 pts"]
     assert _pts(1, "ko") == "1점"
+
+
+def test_key_item_lists_set_as_tight_lists(tmp_path: Path) -> None:
+    """The key's bulleted items (wrong answers, rubric) are paragraphs set as a tight list
+    is: bullets flush with the head, every item's text (and its wrapped lines) aligned after
+    its bullet, items as far apart as the lines of one item."""
+    long = "임베딩 차원으로 나누지 않고 헤드 수를 곱해서 파라미터 수를 계산했다 " * 4
+    source = ('#import "/preamble.typ": *\n#show: exam-style.with(lang: "ko")\n'
+              f"#small([흔한 오답], ([가나 $1.5$], [다라 {long}], [마바 $mat(delim: \"[\", 1, 2)$]))")
+    pdf = typcompile.TypstWriter(REPO / "templates" / "preamble.typ").write(source)
+    words = [(float(m[0]), float(m[1]), m[2]) for m in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>',
+        pdf_text(pdf.data, tmp_path, "-bbox")) if float(m[1]) < 700]   # not the footer
+    head_x = next(x for x, _, w in words if w == "흔한")
+    bullets = [(x, y) for x, y, w in words if w == "•"]
+    assert len(bullets) == 3 and all(abs(x - head_x) < 0.01 for x, _ in bullets)
+    lines: list[tuple[float, float]] = []   # (top, first x) of each line: words in order
+    for x, y, w in words:
+        if w != "•" and (not lines or y - lines[-1][0] > 4):
+            lines.append((y, x))
+    starts = [x for _, x in lines[1:]]   # the first word of every line after the head's
+    assert len(starts) > 4, "the long item should wrap onto several lines"
+    assert all(abs(x - starts[0]) < 0.01 for x in starts) and starts[0] > head_x + 5
+    pitches = [b[0] - a[0] for a, b in zip(lines, lines[1:], strict=False)]
+    assert max(pitches) - min(pitches) < 0.1, pitches
