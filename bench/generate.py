@@ -26,6 +26,10 @@ process, the manifest's own indented encoder, a question's key rows read once): 
 a slow phase, 139 and 143 ms wall per copy (CPU 274 and 282 ms) against 154 ms (CPU 305 ms)
 for the commit before them in the same hour; 100 students, three alternate runs each: 126-144
 ms (CPU 248-283) against 131-151 ms (CPU 257-299).
+A key's bulleted items as paragraphs instead of Typst's list (templates/preamble.typ, `small`):
+5 % fewer compiler instructions per copy (callgrind, 6 copies: 519 M against 492 M); the wall
+figures of that hour (166-253 ms per copy, 100 students, either version) were too unsteady to
+show it.
 
 The pool runs first, as `examgen generate` runs it (workers forked from a process that has no
 compiler yet); the baseline after it.
