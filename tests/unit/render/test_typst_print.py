@@ -372,7 +372,7 @@ def test_key_item_lists_set_as_tight_lists(tmp_path: Path) -> None:
     long = "임베딩 차원으로 나누지 않고 헤드 수를 곱해서 파라미터 수를 계산했다 " * 4
     source = ('#import "/preamble.typ": *\n#show: exam-style.with(lang: "ko")\n'
               f"#small([흔한 오답], ([가나 $1.5$], [다라 {long}], [마바 $mat(delim: \"[\", 1, 2)$]))")
-    pdf = typcompile.TypstWriter(REPO / "templates" / "preamble.typ").write(source)
+    pdf = renderer().writer.write(source)   # the module's compiler, not one more
     words = [(float(m[0]), float(m[1]), m[2]) for m in re.findall(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>',
         pdf_text(pdf.data, tmp_path, "-bbox")) if float(m[1]) < 700]   # not the footer
