@@ -82,9 +82,34 @@ def difficulty_svg(labels: Sequence[str], difficulty: Sequence[float],
         return _svg(fig)
 
 
+STRIP_LANES = 5
+"""A group's points are spread over this many lanes around its box (the k-th score in lane
+k mod 5), so that equal scores stand side by side."""
+STRIP_STEP = 0.25
+"""Scores are drawn to the nearest quarter of a percentage point (well under a pixel)."""
+
+
+def _strip(x: float, scores: Sequence[float]) -> tuple[list[float], list[float]]:
+    """The points of one group's strip, each place drawn once: a class of 10,000 puts at most
+    5 x 401 points in a box's strip, not 10,000 (drawn as many SVG elements, which the PDF
+    then lays out one by one), and the strip looks as before."""
+    seen: set[tuple[int, int]] = set()
+    xs: list[float] = []
+    ys: list[float] = []
+    for j, y in enumerate(scores):
+        if not math.isfinite(y):
+            continue
+        place = (j % STRIP_LANES, round(y / STRIP_STEP))
+        if place not in seen:
+            seen.add(place)
+            xs.append(x + 0.12 * (place[0] - 2) / 2)
+            ys.append(place[1] * STRIP_STEP)
+    return xs, ys
+
+
 def by_group_svg(comparisons: Sequence[Comparison], ylabel: str = "score % / 점수") -> str:
-    """One panel per comparison: each group's scores as a box with its points, the test's p in
-    the title (orange when the groups differ)."""
+    """One panel per comparison: each group's scores as a box with its points (each place
+    drawn once: :func:`_strip`), the test's p in the title (orange when the groups differ)."""
     from matplotlib.figure import Figure
 
     n = len(comparisons)
@@ -98,8 +123,8 @@ def by_group_svg(comparisons: Sequence[Comparison], ylabel: str = "score % / 점
             ax.boxplot(data, widths=0.5, showfliers=False,
                        medianprops={"color": ORANGE if c.differ else BLUE})
             for i, g in enumerate(data, start=1):
-                xs = [i + 0.12 * ((j % 5) - 2) / 2 for j in range(len(g))]
-                ax.scatter(xs, g, s=6, color=GREY, alpha=0.7, zorder=3)
+                xs, ys = _strip(i, g)
+                ax.scatter(xs, ys, s=6, color=GREY, alpha=0.7, zorder=3)
             ax.set_xticks(range(1, len(data) + 1),
                           [f"{label[:10]}\n(n={len(g)})" for label, g in c.groups],
                           rotation=30 if len(data) > 3 else 0, fontsize=6)

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from examgen import reports
@@ -168,3 +169,27 @@ def test_top_wrong_answers_typeset_option_math_and_leave_typed_text_alone() -> N
     row = row[: row.index("</td>")]
     assert "$W_{hh}$" not in row and "<img" in row and "만 곱해진다" in row
     assert "$5 $x$" in row
+
+
+def _strip_points(svg: str) -> list[tuple[str, str]]:
+    """The places of the strips' points: matplotlib writes each scatter point as a <use> (the
+    axes' ticks too, in black; the points are grey)."""
+    return re.findall(r'<use xlink:href="#[^"]+" x="([^"]+)" y="([^"]+)" style="fill: #666666',
+                      svg)
+
+
+def test_a_box_strip_draws_each_place_once() -> None:
+    from examgen.reports.analysis import Comparison
+    from examgen.reports.plots import by_group_svg
+
+    # lanes of the k-th score: k mod 5. 50 % seven times takes lanes 0-4 (0 and 1 twice),
+    # 100 % three times lanes 0-2 of its own height: 8 places, where 10 points were drawn
+    small = Comparison("t", "form", (("A", (50.0,) * 7 + (100.0,) * 3),), 0.0, float("nan"))
+    points = _strip_points(by_group_svg([small]))
+    assert len(points) == 8 and len(set(points)) == 8
+    # a class of 10,000 with scores in whole percents: at most 5 lanes x 101 heights per box
+    scores = tuple(float(s) for s in np.random.default_rng(3).integers(0, 101, 10_000))
+    big = Comparison("t", "form", (("A", scores), ("B", scores[::-1])), 1.0, 0.5)
+    svg = by_group_svg([big])
+    assert 2 * 5 * 95 <= len(_strip_points(svg)) <= 2 * 5 * 101
+    assert len(svg) < 400_000
