@@ -34,6 +34,19 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium (./setup.sh installs it)")
 
 
+# the Korean texts of a page that the browser may break between syllables: text nodes with Hangul
+# whose element does not compute ``word-break: keep-all``
+BREAKABLE_KOREAN = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (/[\uac00-\ud7a3]/.test(n.data)
+        && getComputedStyle(n.parentElement).wordBreak !== "keep-all") out.push(n.data.trim());
+  }
+  return out;
+}"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -114,6 +127,7 @@ def test_answer_right_and_wrong_then_progress(server: str, shots: Path) -> None:
         page.click("#go")
         expect(page.locator("#answer-form")).to_be_visible()
         page.screenshot(path=str(shots / "1-problem.png"), full_page=True)
+        assert page.evaluate(BREAKABLE_KOREAN) == []     # options too: lines end between words
 
         v = shown_variant(page)
         fill(page, v, right=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from examgen.errors import ExamgenError
 from examgen.io import csv_safe
 from examgen.model import AnswerGrade, GradeBatch, Outcome, RejectedRow, StudentGrade
 from examgen.reports import html as report_html
+from tests.unit.render.test_typst_print import line_breaks_inside_words, pdf_text
 
 
 def answer(student: str, column: str, points: float, max_points: float, response: str = "x",
@@ -325,3 +327,43 @@ def test_a_moving_multi_part_question_is_labelled_by_id_and_part() -> None:
                    b.students[:3] + (StudentGrade("s4", "", (5,), moved),))
     labels = [s.label for s in reports.item_stats(b)]
     assert labels == ["qA", "qB", "qC (a)", "Q3b"]
+
+
+# wrong short answers in Korean, long enough to wrap in the report's narrow "top wrong" column
+KOREAN_WRONG = ["셀 상태는 학습하는 동안에만 계산되고 예측할 때에는 은닉 상태 하나만 계산된다",
+                "게이트 값은 항상 영 아니면 일이므로 역전파로는 학습되지 않고 규칙으로 정해진다",
+                "기울기 자르기의 임계값을 충분히 작게 잡으면 기울기 소실 문제가 해결된다"]
+
+
+def test_report_pdf_breaks_korean_lines_between_words(tmp_path: Path) -> None:
+    from examgen.render.fonts import find_hangul_font
+
+    try:
+        find_hangul_font()
+    except ExamgenError as e:
+        pytest.skip(f"no Hangul font installed: {e}")
+    answers = [answer(f"s{i}", "Q1", 0, 2, response=KOREAN_WRONG[i % 3]) for i in range(6)]
+    batch = GradeBatch("중간고사", "r.csv", ("Q1",), (2.0,), tuple(
+        StudentGrade(a.student_id, "", (i + 2,), (a,)) for i, a in enumerate(answers)))
+    text = pdf_text(reports.render_report_pdf(reports.render_report_html(batch)), tmp_path)
+    words = {w for s in KOREAN_WRONG for w in s.split()}
+    wrapped = [s for s in KOREAN_WRONG if s.split()[-1] in text and s not in text]
+    assert len(wrapped) == 3                    # each answer runs over several lines ...
+    assert line_breaks_inside_words(text, words) == []      # ... that break between words
+
+
+def test_keep_korean_words_wraps_text_words_only() -> None:
+    from examgen.render.pdf import KEEP_WORD_MAX, keep_korean_words
+
+    long = "가" * (KEEP_WORD_MAX + 1)
+    html = ('<html><head><title>채점 보고서</title><style>p::after { content: "점수" }</style>'
+            '</head><body data-title="시퀀스 모델"><p>셀 상태(cell)는 a&amp;b가 <b>변형</b> '
+            f'없이 x {long}</p><svg><text>영 점</text></svg><pre>그대로 둔다</pre>'
+            '<p>끝.</p></body></html>')
+    k = '<span class="keep-word">'
+    assert keep_korean_words(html) == (
+        '<html><head><title>채점 보고서</title><style>p::after { content: "점수" }</style>'
+        f'</head><body data-title="시퀀스 모델"><p>{k}셀</span> {k}상태(cell)는</span> '
+        f'{k}a&amp;b가</span> <b>{k}변형</span></b> {k}없이</span> x {long}</p>'
+        '<svg><text>영 점</text></svg><pre>그대로 둔다</pre>'
+        f'<p>{k}끝.</span></p></body></html>')
