@@ -107,9 +107,25 @@ def _strip(x: float, scores: Sequence[float]) -> tuple[list[float], list[float]]
     return xs, ys
 
 
+STRIP_MAX = 150
+"""Most places a box's strip may have; a panel where one box would have more (a big class)
+shows each box's outliers instead (1.5 IQR beyond the box, as matplotlib finds them), which
+says as much once the points are a smear, and costs a few markers where a strip costs
+hundreds: the PDF draws each marker as a shape of its own."""
+
+
+def _fliers(groups: Sequence[Sequence[float]]) -> list[list[float]]:
+    """Each group's outliers, to the nearest :data:`STRIP_STEP`, each place once."""
+    from matplotlib import cbook
+
+    return [sorted({round(y / STRIP_STEP) * STRIP_STEP for y in stats["fliers"]})
+            for stats in cbook.boxplot_stats([list(g) for g in groups])]
+
+
 def by_group_svg(comparisons: Sequence[Comparison], ylabel: str = "score % / 점수") -> str:
     """One panel per comparison: each group's scores as a box with its points (each place
-    drawn once: :func:`_strip`), the test's p in the title (orange when the groups differ)."""
+    drawn once: :func:`_strip`; outliers only when there are too many: :data:`STRIP_MAX`),
+    the test's p in the title (orange when the groups differ)."""
     from matplotlib.figure import Figure
 
     n = len(comparisons)
@@ -122,9 +138,14 @@ def by_group_svg(comparisons: Sequence[Comparison], ylabel: str = "score % / 점
             data = [list(g) for _, g in c.groups]
             ax.boxplot(data, widths=0.5, showfliers=False,
                        medianprops={"color": ORANGE if c.differ else BLUE})
-            for i, g in enumerate(data, start=1):
-                xs, ys = _strip(i, g)
-                ax.scatter(xs, ys, s=6, color=GREY, alpha=0.7, zorder=3)
+            strips = [_strip(i, g) for i, g in enumerate(data, start=1)]
+            if max(len(xs) for xs, _ in strips) <= STRIP_MAX:
+                for xs, ys in strips:
+                    ax.scatter(xs, ys, s=6, color=GREY, alpha=0.7, zorder=3)
+            else:           # a big class: the boxes and their outliers, each place once
+                for i, ys in enumerate(_fliers(data), start=1):
+                    ax.scatter([i] * len(ys), ys, s=6, facecolors="none", edgecolors=GREY,
+                               linewidths=0.6, zorder=3)
             ax.set_xticks(range(1, len(data) + 1),
                           [f"{label[:10]}\n(n={len(g)})" for label, g in c.groups],
                           rotation=30 if len(data) > 3 else 0, fontsize=6)

@@ -171,11 +171,11 @@ def test_top_wrong_answers_typeset_option_math_and_leave_typed_text_alone() -> N
     assert "$5 $x$" in row
 
 
-def _strip_points(svg: str) -> list[tuple[str, str]]:
-    """The places of the strips' points: matplotlib writes each scatter point as a <use> (the
-    axes' ticks too, in black; the points are grey)."""
-    return re.findall(r'<use xlink:href="#[^"]+" x="([^"]+)" y="([^"]+)" style="fill: #666666',
-                      svg)
+def _points(svg: str) -> list[tuple[str, str]]:
+    """The places of the grey markers (strips' points and outliers): matplotlib writes each
+    scatter point as a <use> (the axes' ticks too, in black)."""
+    return re.findall(r'<use xlink:href="#[^"]+" x="([^"]+)" y="([^"]+)" style="fill: '
+                      r'(?:#666666|none); (?:fill-opacity: 0.7; )?stroke: #666666', svg)
 
 
 def test_a_box_strip_draws_each_place_once() -> None:
@@ -185,11 +185,24 @@ def test_a_box_strip_draws_each_place_once() -> None:
     # lanes of the k-th score: k mod 5. 50 % seven times takes lanes 0-4 (0 and 1 twice),
     # 100 % three times lanes 0-2 of its own height: 8 places, where 10 points were drawn
     small = Comparison("t", "form", (("A", (50.0,) * 7 + (100.0,) * 3),), 0.0, float("nan"))
-    points = _strip_points(by_group_svg([small]))
+    points = _points(by_group_svg([small]))
     assert len(points) == 8 and len(set(points)) == 8
-    # a class of 10,000 with scores in whole percents: at most 5 lanes x 101 heights per box
-    scores = tuple(float(s) for s in np.random.default_rng(3).integers(0, 101, 10_000))
-    big = Comparison("t", "form", (("A", scores), ("B", scores[::-1])), 1.0, 0.5)
+
+
+def test_a_big_class_shows_its_boxes_outliers_each_once() -> None:
+    from examgen.reports.analysis import Comparison
+    from examgen.reports.plots import STRIP_MAX, by_group_svg
+
+    rng = np.random.default_rng(3)
+    # 10,000 scores in whole percents from 60 to 80: a strip of 5 lanes x 21 heights fits
+    whole = tuple(float(s) for s in rng.integers(60, 81, 10_000))
+    assert len(_points(by_group_svg([Comparison("t", "form", (("A", whole),), 1.0, 0.5)]))) \
+        == 5 * 21 <= STRIP_MAX
+    # in quarter percents it would not (5 x 81 places): the box shows its outliers instead,
+    # 3 students at 0 % and 2 at 5 %, far below the box (about 65-75 %; the fence 1.5 IQR
+    # lower): 2 places per box, each drawn once
+    quarter = tuple(float(s) / 4 for s in rng.integers(240, 321, 9_995)) + (0, 0, 0, 5, 5)
+    big = Comparison("t", "form", (("A", quarter), ("B", quarter[::-1])), 1.0, 0.5)
     svg = by_group_svg([big])
-    assert 2 * 5 * 95 <= len(_strip_points(svg)) <= 2 * 5 * 101
-    assert len(svg) < 400_000
+    assert sorted(y for _, y in _points(svg))[::2] == sorted(y for _, y in _points(svg))[1::2]
+    assert len(_points(svg)) == 4 and len(svg) < 40_000
