@@ -96,6 +96,7 @@ class Glossary:
         self._token_of: dict[str, str] = {}
         self._cache: dict[str, str] = {}   # equal answers are common in a class
         self._containing: dict[str, tuple[str, ...]] = {}
+        self._by_word: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None
         spellings: list[str] = []
         for t in terms:
             for s in t.spellings:
@@ -148,18 +149,26 @@ class Glossary:
                 else (spelling,))
         needles = [w for w in (tuple(p for p in _SEPARATORS.split(fold(x)) if p) for x in mine)
                    if w]
-        out = []
-        for t in self.terms:
-            if t.token == own:
-                continue
-            for s in t.spellings:
-                words = tuple(p for p in _SEPARATORS.split(fold(s)) if p)
-                if any(len(words) > len(n) and any(words[i:i + len(n)] == n
-                                                   for i in range(len(words) - len(n) + 1))
-                       for n in needles):
-                    out.append(t.token)
-                    break
-        return tuple(out)
+        index = self._spellings_by_word()
+        hits = set()
+        for n in needles:
+            for token, words in index.get(n[0], ()):
+                if token != own and len(words) > len(n) and any(
+                        words[i:i + len(n)] == n for i in range(len(words) - len(n) + 1)):
+                    hits.add(token)
+        return tuple(t.token for t in self.terms if t.token in hits)    # in the glossary's order
+
+    def _spellings_by_word(self) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+        """Each word of a spelling -> the (token, folded words) of the spellings that have it,
+        worked out once: a rubric asks :meth:`containing` of each of its keywords."""
+        if self._by_word is None:
+            self._by_word = {}
+            for t in self.terms:
+                for s in t.spellings:
+                    words = tuple(p for p in _SEPARATORS.split(fold(s)) if p)
+                    for w in dict.fromkeys(words):
+                        self._by_word.setdefault(w, []).append((t.token, words))
+        return self._by_word
 
     def canonical_spelling(self, spelling: str) -> str:
         """A rubric spelling in canonical form (its term's token if it is a glossary term)."""
