@@ -9,6 +9,14 @@ Prints wall time, CPU time (this process and its workers) and peak memory; targe
 after another in this one process, with no worker pool, no overlap and the garbage collector
 on; it prints each step's wall time and their sum (``--no-baseline`` skips it). ``--keep DIR``
 keeps the outputs, responses and manifest.
+
+Measured on 2026-12-03, a slow phase of this machine (bench/generate.py ran 2x its best that
+hour): 267-310 s wall and a 3 GiB PDF process, because the report's box plots drew one SVG
+marker per student (130,159 of them); with each strip place drawn once, big classes' boxes
+showing their outliers instead, and the glossary's containing-term lookup indexed: 43 s wall
+(CPU 58 s, largest process 747 MiB; steps the plain way: grade 26 s, report.html 6 s,
+report.pdf 12 s). Not the 10 s target; Korean morphology (kiwipiepy, about 6 s) and
+WeasyPrint's layout of the 22-page report are the largest parts left.
 """
 
 from __future__ import annotations
