@@ -206,3 +206,11 @@ def test_a_big_class_shows_its_boxes_outliers_each_once() -> None:
     svg = by_group_svg([big])
     assert sorted(y for _, y in _points(svg))[::2] == sorted(y for _, y in _points(svg))[1::2]
     assert len(_points(svg)) == 4 and len(svg) < 40_000
+
+
+def test_feedback_page_names_the_form_as_koreans_write_it() -> None:
+    from examgen.reports import render_feedback_html
+
+    grade = StudentGrade("20260001", "민지", (2,), (), form="B")
+    page = render_feedback_html(grade, (), "중간고사")
+    assert "20260001 민지 · B형 / form B" in page and "· 형 / form" not in page
