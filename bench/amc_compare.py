@@ -21,7 +21,8 @@ question bodies in include files: AMC 236-293 ms (pdfLaTeX 261-354), examgen 70-
 (pdfLaTeX 561), examgen 155 ms (ratio 0.29; CPU 0.51): the ratio holds where the times do not.
 After the work taken off beside the compiler (bench/generate.py's docstring), slower still: AMC
 594 ms (pdfLaTeX 606), examgen 148 ms (ratio 0.25; CPU 0.48). The next day, as slow: AMC 601
-ms (pdfLaTeX 680), examgen 160 ms (ratio 0.27; CPU 0.48).
+ms (pdfLaTeX 680), examgen 160 ms (ratio 0.27; CPU 0.48). Later, as a fast phase ended: AMC
+445 ms (pdfLaTeX 571), examgen 126 ms (ratio 0.28; CPU 0.51).
 Needs Debian's auto-multiple-choice, texlive-xetex and texlive-lang-korean (not part of the
 set-up: several hundred MB that only this comparison uses).
 
