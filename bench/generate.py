@@ -32,7 +32,7 @@ figures of that hour (166-253 ms per copy, 100 students, either version) were to
 show it.
 On 2026-12-03, 18:06-18:09, the machine in a fast phase (baseline 100-119 ms per copy): 75, 71,
 70 ms per copy (CPU 136-146 ms) and two runs that printed only their verdict, met and not met:
-the target met in 4 runs of 5. The rest of that day, a slow phase: 119-160 ms (13 runs).
+the target met in 4 runs of 5. The rest of that day, a slow phase: 119-193 ms (26 runs).
 
 The pool runs first, as `examgen generate` runs it (workers forked from a process that has no
 compiler yet); the baseline after it.
