@@ -47,6 +47,11 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+def _words(spelling: str) -> tuple[str, ...]:
+    """A spelling's words, folded, split at separators."""
+    return tuple(p for p in _SEPARATORS.split(fold(spelling)) if p)
+
+
 _SEP_ATOM = ""        # a separator position inside a spelling (matches zero or more separators)
 _END = "\0"          # marks a node where a spelling ends (True: a Latin one, with a plural tail)
 _SEP_RX = _SEP_CLASS + "*"
@@ -59,7 +64,7 @@ def _trie_regex(spellings: list[str]) -> str:
     continuations come before stopping there, so the longest spelling wins."""
     root: dict[str, Any] = {}
     for s in spellings:
-        pieces = [p for p in _SEPARATORS.split(fold(s)) if p]
+        pieces = _words(s)
         atoms: list[str] = []
         for k, piece in enumerate(pieces):
             if k:
@@ -147,8 +152,7 @@ class Glossary:
         own = self.token_for(spelling)
         mine = ([t for t in self.terms if t.token == own][0].spellings if own is not None
                 else (spelling,))
-        needles = [w for w in (tuple(p for p in _SEPARATORS.split(fold(x)) if p) for x in mine)
-                   if w]
+        needles = [w for w in map(_words, mine) if w]
         index = self._spellings_by_word()
         hits = set()
         for n in needles:
@@ -165,7 +169,7 @@ class Glossary:
             self._by_word = {}
             for t in self.terms:
                 for s in t.spellings:
-                    words = tuple(p for p in _SEPARATORS.split(fold(s)) if p)
+                    words = _words(s)
                     for w in dict.fromkeys(words):
                         self._by_word.setdefault(w, []).append((t.token, words))
         return self._by_word
