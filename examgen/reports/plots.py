@@ -89,6 +89,11 @@ STRIP_STEP = 0.25
 """Scores are drawn to the nearest quarter of a percentage point (well under a pixel)."""
 
 
+def _height(score: float) -> int:
+    """Where a score is drawn, in steps of :data:`STRIP_STEP`."""
+    return round(score / STRIP_STEP)
+
+
 def _strip(x: float, scores: Sequence[float]) -> tuple[list[float], list[float]]:
     """The points of one group's strip, each place drawn once: a class of 10,000 puts at most
     5 x 401 points in a box's strip, not 10,000 (drawn as many SVG elements, which the PDF
@@ -99,7 +104,7 @@ def _strip(x: float, scores: Sequence[float]) -> tuple[list[float], list[float]]
     for j, y in enumerate(scores):
         if not math.isfinite(y):
             continue
-        place = (j % STRIP_LANES, round(y / STRIP_STEP))
+        place = (j % STRIP_LANES, _height(y))
         if place not in seen:
             seen.add(place)
             xs.append(x + 0.12 * (place[0] - 2) / 2)
@@ -118,8 +123,8 @@ def _fliers(groups: Sequence[Sequence[float]]) -> list[list[float]]:
     """Each group's outliers, to the nearest :data:`STRIP_STEP`, each place once."""
     from matplotlib import cbook
 
-    return [sorted({round(y / STRIP_STEP) * STRIP_STEP for y in stats["fliers"]})
-            for stats in cbook.boxplot_stats([list(g) for g in groups])]
+    return [[h * STRIP_STEP for h in sorted(set(map(_height, stats["fliers"])))]
+            for stats in cbook.boxplot_stats(groups)]
 
 
 def by_group_svg(comparisons: Sequence[Comparison], ylabel: str = "score % / 점수") -> str:
