@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from examgen import reports
-from examgen.model import GradeBatch, StudentGrade
 from tests.e2e.test_practice_browser import ARGS, BREAKABLE_KOREAN, CHROMIUM
-from tests.unit.test_reports import KOREAN_WRONG, answer
+from tests.unit.test_reports import KOREAN_WRONG, korean_wrong_batch
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium (./setup.sh installs it)")
@@ -19,10 +18,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 def test_report_and_review_pages_keep_korean_words_whole(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    answers = [answer(f"s{i}", "Q1", 0, 2, response=KOREAN_WRONG[i % 3], needs_review=True)
-               for i in range(6)]
-    batch = GradeBatch("중간고사", "r.csv", ("Q1",), (2.0,), tuple(
-        StudentGrade(a.student_id, "", (i + 2,), (a,)) for i, a in enumerate(answers)))
+    batch = korean_wrong_batch(needs_review=True)
     report = reports.render_report_html(batch)
     assert KOREAN_WRONG[0] in report                    # the answers are in the narrow column
     pages = {"report.html": report,

@@ -335,6 +335,15 @@ KOREAN_WRONG = ["셀 상태는 학습하는 동안에만 계산되고 예측할 
                 "기울기 자르기의 임계값을 충분히 작게 잡으면 기울기 소실 문제가 해결된다"]
 
 
+def korean_wrong_batch(**kw: object) -> GradeBatch:
+    """Six students, each with one of :data:`KOREAN_WRONG` as their wrong answer to Q1;
+    ``kw`` goes to each answer."""
+    answers = [answer(f"s{i}", "Q1", 0, 2, response=KOREAN_WRONG[i % 3], **kw)
+               for i in range(6)]
+    return GradeBatch("중간고사", "r.csv", ("Q1",), (2.0,), tuple(
+        StudentGrade(a.student_id, "", (i + 2,), (a,)) for i, a in enumerate(answers)))
+
+
 def test_report_pdf_breaks_korean_lines_between_words(tmp_path: Path) -> None:
     from examgen.render.fonts import find_hangul_font
 
@@ -342,9 +351,7 @@ def test_report_pdf_breaks_korean_lines_between_words(tmp_path: Path) -> None:
         find_hangul_font()
     except ExamgenError as e:
         pytest.skip(f"no Hangul font installed: {e}")
-    answers = [answer(f"s{i}", "Q1", 0, 2, response=KOREAN_WRONG[i % 3]) for i in range(6)]
-    batch = GradeBatch("중간고사", "r.csv", ("Q1",), (2.0,), tuple(
-        StudentGrade(a.student_id, "", (i + 2,), (a,)) for i, a in enumerate(answers)))
+    batch = korean_wrong_batch()
     text = pdf_text(reports.render_report_pdf(reports.render_report_html(batch)), tmp_path)
     words = {w for s in KOREAN_WRONG for w in s.split()}
     wrapped = [s for s in KOREAN_WRONG if s.split()[-1] in text and s not in text]
